@@ -1,0 +1,2 @@
+import ChisoCore
+import ChisoStore
