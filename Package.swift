@@ -4,7 +4,7 @@ import PackageDescription
 
 let package = Package(
     name: "chiso",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "chiso", targets: ["chiso"]),
         .library(name: "ChisoCore", targets: ["ChisoCore"]),
@@ -23,6 +23,8 @@ let package = Package(
         ),
         // Pure domain: events, validation, lifecycle, calendar, windows, profile, scoring. No I/O.
         .target(name: "ChisoCore"),
+        // Synthetic, deterministic event streams (`chiso generate`, demo, tests, benchmarks).
+        .target(name: "ChisoWorkload", dependencies: ["ChisoCore"]),
         // SQLite: connection, statements, schema. Owns every SQL string.
         .target(name: "ChisoStore", dependencies: ["CSQLite"]),
         // Ingest and incremental aggregation; snapshot, rank, explain, due, verify.
@@ -31,14 +33,15 @@ let package = Package(
         .executableTarget(
             name: "chiso",
             dependencies: [
-                "ChisoCore", "ChisoEngine",
+                "ChisoCore", "ChisoEngine", "ChisoWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ChisoCoreTests", dependencies: ["ChisoCore"]),
         .testTarget(name: "ChisoStoreTests", dependencies: ["ChisoStore"]),
-        .testTarget(name: "ChisoEngineTests", dependencies: ["ChisoEngine", "ChisoCore", "ChisoStore"]),
-        .testTarget(name: "ChisoCLITests", dependencies: ["chiso"]),
+        .testTarget(name: "ChisoEngineTests", dependencies: ["ChisoEngine", "ChisoCore", "ChisoStore", "ChisoWorkload"]),
+        .testTarget(name: "ChisoWorkloadTests", dependencies: ["ChisoWorkload", "ChisoCore"]),
+        .testTarget(name: "ChisoCLITests", dependencies: ["chiso", "ChisoEngine", "ChisoWorkload"]),
     ],
     swiftLanguageModes: [.v6]
 )

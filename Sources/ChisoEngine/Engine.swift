@@ -1,2 +1,52 @@
 import ChisoCore
 import ChisoStore
+
+/// The chiso engine over one database: ingest with the incremental state kept in the same
+/// transaction, and the questions asked of it (snapshot, verify, rebuild).
+///
+/// One `Engine` owns one writer connection; it is not thread-safe. Readers (dashboards) open their
+/// own connection with `Engine(path:readOnly: true)`; WAL lets them read while ingest runs and they
+/// only ever see whole batches (interfaces.md "Standards").
+public final class Engine {
+    public let store: EventStore
+    public let calendar: WorkingCalendar
+    public let decoder: EventDecoder
+    /// The unretracted catalogue events, loaded once and kept current by ingest.
+    public internal(set) var catalogue: Catalogue
+    /// Dossier and petition records touched by the open batch, written at commit.
+    var pending = PendingRecords()
+    var rootOfUnit: [String: String] = [:]
+    var batchLatest: [String: Int64] = [:]
+
+    public init(path: String, calendar: WorkingCalendar, readOnly: Bool = false) throws {
+        store = try EventStore(path: path, readOnly: readOnly)
+        self.calendar = calendar
+        decoder = EventDecoder(zone: calendar.zone)
+        catalogue = Catalogue()
+        catalogue = try loadCatalogue()
+    }
+
+    func loadCatalogue() throws -> Catalogue {
+        var events: [Event] = []
+        for line in try store.catalogueLines() {
+            guard let e = try? decoder.decode(JSONParser.parse(line)) else {
+                throw EngineError.corrupt("a catalogue line in the database no longer decodes: \(line.prefix(200))")
+            }
+            events.append(e)
+        }
+        return Catalogue(events: events)
+    }
+}
+
+/// An engine failure that is not about one input line.
+public enum EngineError: Error, CustomStringConvertible {
+    case corrupt(String)
+    case badRequest(String)
+
+    public var description: String {
+        switch self {
+        case .corrupt(let m): return "the database is inconsistent: \(m); run `chiso rebuild`"
+        case .badRequest(let m): return m
+        }
+    }
+}

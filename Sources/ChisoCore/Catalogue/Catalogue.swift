@@ -1,0 +1,166 @@
+/// The catalogue: units and their tree, procedures, announcements and publications
+/// (events.md "Catalogue events"), kept as their unretracted events in order so that
+/// any evaluation instant E can be answered (details.md 12, 14, 15, 16).
+public struct Catalogue: Sendable {
+    /// Catalogue events ordered by `at`, then id.
+    public private(set) var events: [Event] = []
+
+    public init(events: [Event] = []) {
+        self.events = events.filter { $0.body.isCatalogue }.sorted { precedes(($0.at, $0.id), ($1.at, $1.id)) }
+    }
+
+    public mutating func insert(_ event: Event) {
+        guard event.body.isCatalogue, !events.contains(where: { $0.id == event.id }) else { return }
+        var i = events.count
+        while i > 0, precedes((event.at, event.id), (events[i - 1].at, events[i - 1].id)) { i -= 1 }
+        events.insert(event, at: i)
+    }
+
+    @discardableResult
+    public mutating func remove(id: String) -> Bool {
+        guard let i = events.firstIndex(where: { $0.id == id }) else { return false }
+        events.remove(at: i)
+        return true
+    }
+
+    /// The catalogue as it stands at E.
+    public func asOf(_ e: Instant) -> CatalogueView {
+        CatalogueView(events: events, asOf: e)
+    }
+}
+
+/// One unit in the tree at E.
+public struct UnitNode: Sendable, Equatable {
+    public var code: String
+    public var name: String?
+    public var level: UnitLevel?
+    public var parent: String?
+    /// When it was merged (it is then a closed child of `mergedInto`), details.md 13.
+    public var mergedAt: Instant?
+    public var mergedInto: String?
+    /// Whether it offers electronic certified copies (4.6).
+    public var eCertifiedCopy: Bool = false
+}
+
+/// The catalogue folded at an evaluation instant E: the unit tree, procedure attributes and the
+/// announcement history, with the questions the indicators ask of them.
+public struct CatalogueView: Sendable {
+    public let asOf: Instant
+    public private(set) var units: [String: UnitNode] = [:]
+    public private(set) var children: [String: [String]] = [:]
+    /// Every declaration of each procedure before E, in order.
+    public private(set) var declarations: [String: [(at: Instant, declaration: ProcedureDeclaration)]] = [:]
+    public private(set) var announcements: [(at: Instant, procedure: String, unit: String, decidedAt: LocalDate, effectiveAt: LocalDate)] = []
+    public private(set) var publications: [(at: Instant, procedure: String, unit: String)] = []
+
+    init(events: [Event], asOf e: Instant) {
+        asOf = e
+        for ev in events {
+            if ev.at >= e { break }
+            switch ev.body {
+            case .unitDeclared(let unit, let name, let parent, let level):
+                var node = units[unit] ?? UnitNode(code: unit)
+                node.name = name; node.level = level; node.parent = parent
+                units[unit] = node
+            case .unitMerged(let unit, let into):
+                var node = units[unit] ?? UnitNode(code: unit)
+                node.parent = into; node.mergedAt = ev.at; node.mergedInto = into
+                units[unit] = node
+            case .unitService(let unit, let copy):
+                var node = units[unit] ?? UnitNode(code: unit)
+                node.eCertifiedCopy = copy
+                units[unit] = node
+            case .procedureDeclared(let d):
+                declarations[d.procedure, default: []].append((ev.at, d))
+            case .procedureAnnounced(let p, let u, let decided, let effective):
+                announcements.append((ev.at, p, u, decided, effective))
+            case .procedurePublished(let p, let u):
+                publications.append((ev.at, p, u))
+            default:
+                break
+            }
+        }
+        for (code, node) in units {
+            if let parent = node.parent, parent != code { children[parent, default: []].append(code) }
+        }
+        for key in children.keys { children[key]?.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+    }
+
+    /// U and every unit under it at E (details.md 12). A code never declared is its own subtree.
+    public func subtree(of unit: String) -> [String] {
+        var out = [unit]
+        var seen: Set<String> = [unit]
+        var i = 0
+        while i < out.count {
+            for c in children[out[i]] ?? [] where !seen.contains(c) {
+                seen.insert(c); out.append(c)
+            }
+            i += 1
+        }
+        return out
+    }
+
+    /// The root of U's tree at E; parent cycles are cut at the repeated unit (details.md 12).
+    public func root(of unit: String) -> String {
+        var current = unit
+        var seen: Set<String> = [unit]
+        while let parent = units[current]?.parent, !seen.contains(parent) {
+            seen.insert(parent); current = parent
+        }
+        return current
+    }
+
+    /// The units at E with no parent, in code order.
+    public var roots: [String] {
+        units.values.filter { $0.parent == nil }.map(\.code).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The merge of a unit before E, if any.
+    public func merge(of unit: String) -> (at: Instant, into: String)? {
+        guard let n = units[unit], let at = n.mergedAt, let into = n.mergedInto else { return nil }
+        return (at, into)
+    }
+
+    /// The latest declaration of a procedure before E (details.md 14).
+    public func procedure(_ code: String) -> ProcedureDeclaration? { declarations[code]?.last?.declaration }
+
+    /// The duration in effect at receipt: the latest declaration at or before the receipt, else the
+    /// earliest one before E (details.md 9).
+    public func duration(of procedure: String, receivedAt: Instant) -> ProcedureDuration? {
+        guard let list = declarations[procedure], let first = list.first else { return nil }
+        var chosen = first.declaration
+        for d in list where d.at <= receivedAt { chosen = d.declaration }
+        return chosen.duration
+    }
+
+    /// Whether a procedure declaration belongs to U's root catalogue and is not abolished (details.md 15).
+    public func inRootCatalogue(_ d: ProcedureDeclaration, root: String) -> Bool {
+        !d.abolished && self.root(of: d.unit) == root
+    }
+
+    /// Procedures under U's authority at E (details.md 15): in U's root catalogue, not abolished, and
+    /// whose `authority` names the code or the level of U or of a unit in Subtree(U).
+    public func proceduresUnderAuthority(of unit: String, subtree: [String]) -> [ProcedureDeclaration] {
+        let root = self.root(of: unit)
+        var names = Set(subtree)
+        for u in subtree { if let l = units[u]?.level { names.insert(l.rawValue) } }
+        var out: [ProcedureDeclaration] = []
+        for (_, list) in declarations {
+            guard let d = list.last?.declaration, inRootCatalogue(d, root: root) else { continue }
+            if d.authority.contains(where: { names.contains($0) }) { out.append(d) }
+        }
+        return out.sorted { $0.procedure.utf8.lexicographicallyPrecedes($1.procedure.utf8) }
+    }
+
+    /// The procedures of a root's catalogue at E (not abolished), for 1.3.
+    public func rootCatalogue(root: String) -> [ProcedureDeclaration] {
+        declarations.values.compactMap { $0.last?.declaration }.filter { inRootCatalogue($0, root: root) }
+    }
+
+    /// Whether `authority` of a procedure names this unit's code or level (3.2 pairs, details.md 15).
+    public func authority(_ d: ProcedureDeclaration, names unit: String) -> Bool {
+        if d.authority.contains(unit) { return true }
+        if let l = units[unit]?.level { return d.authority.contains(l.rawValue) }
+        return false
+    }
+}

@@ -1,0 +1,272 @@
+/// The counts of indicators.md for one unit U, window [from, to) and evaluation instant E.
+///
+/// Keys are the measure names of the fixed vocabulary (`Measure.all`); a profile maps them to
+/// components. 2.2's mean is in `values`.
+public struct Measures: Sendable, Equatable {
+    public var counts: [String: Int64] = [:]
+    public var values: [String: Double?] = [:]
+
+    public init() {}
+
+    public subscript(_ name: String) -> Int64 {
+        get { counts[name] ?? 0 }
+        set { counts[name] = newValue }
+    }
+
+    /// The inputs of a profile's components from these measures.
+    public func inputs(for profile: Profile) -> [String: ComponentInput] {
+        var out: [String: ComponentInput] = [:]
+        for c in profile.components {
+            if let v = c.value {
+                out[c.id] = .value(values[v] ?? nil)
+            } else if let n = c.numerator, let d = c.denominator {
+                out[c.id] = .counts(numerator: self[n], denominator: self[d])
+            }
+        }
+        return out
+    }
+}
+
+/// Resolves merges and computed dues for dossier folds from the catalogue at E and the calendar.
+public struct CatalogueContext: DossierContext {
+    public let catalogue: CatalogueView
+    public let calendar: WorkingCalendar
+
+    public init(catalogue: CatalogueView, calendar: WorkingCalendar) {
+        self.catalogue = catalogue; self.calendar = calendar
+    }
+
+    public func merge(of unit: String, before: Instant) -> (at: Instant, into: String)? {
+        guard let m = catalogue.merge(of: unit), m.at < before else { return nil }
+        return m
+    }
+
+    public func computedDue(procedure: String, receivedAt: Instant, asOf e: Instant) -> Instant? {
+        guard let d = catalogue.duration(of: procedure, receivedAt: receivedAt) else { return nil }
+        return calendar.due(receivedAt: receivedAt, duration: d)
+    }
+}
+
+/// Computes the measures of indicators.md from the catalogue and the dossiers and petitions that may
+/// concern a window. Pure: the same inputs give the same counts, whether the records come from the
+/// incremental state or from a fold of the whole log (`chiso verify`).
+public struct Evaluator {
+    public let catalogue: CatalogueView
+    public let calendar: WorkingCalendar
+    public var zone: Zone { calendar.zone }
+
+    public init(catalogue: CatalogueView, calendar: WorkingCalendar) {
+        self.catalogue = catalogue; self.calendar = calendar
+    }
+
+    /// The evaluation instant E of a window (indicators.md "Evaluation"): min(to, now), or an earlier `asOf`.
+    public static func evaluationInstant(window: Window, now: Instant, asOf: Instant? = nil) -> Instant {
+        var e = min(window.to, now)
+        if let asOf { e = min(e, asOf) }
+        return e
+    }
+
+    /// Dossier views at E of the records that belong to Subtree(U) at E.
+    public func dossierViews(_ records: some Sequence<DossierRecord>, subtree: Set<String>) -> [DossierView] {
+        let context = CatalogueContext(catalogue: catalogue, calendar: calendar)
+        var out: [DossierView] = []
+        for r in records {
+            guard let v = DossierView.evaluate(r, asOf: catalogue.asOf, context: context), subtree.contains(v.unit) else { continue }
+            out.append(v)
+        }
+        return out
+    }
+
+    /// All measures for unit U over [from, E).
+    public func measures(unit: String, from: Instant, dossiers: some Sequence<DossierRecord>, petitions: some Sequence<PetitionRecord>) -> Measures {
+        let e = catalogue.asOf
+        var m = Measures()
+        let subtreeList = catalogue.subtree(of: unit)
+        let subtree = Set(subtreeList)
+        // Units merged before the window are left out of 3.2 pairs and 4.6 communes (details.md 13).
+        let liveUnits = subtreeList.filter { u in catalogue.units[u]?.mergedAt.map { $0 >= from } ?? true }
+        let liveSet = Set(liveUnits)
+        let authority = catalogue.proceduresUnderAuthority(of: unit, subtree: subtreeList)
+        let root = catalogue.root(of: unit)
+        let rootCatalogue = catalogue.rootCatalogue(root: root)
+
+        var feeProcedures = Set<String>()        // 3.5
+        var paidProcedures = Set<String>()       // 3.5b
+        var populationProcedures = Set<String>() // 4.5a
+        var onlinePairs = Set<Pair>()            // 3.2 numerator candidates
+        var endedDays = 0.0, endedCount = 0      // 2.2
+
+        let context = CatalogueContext(catalogue: catalogue, calendar: calendar)
+        for record in dossiers {
+            guard let d = DossierView.evaluate(record, asOf: e, context: context) else { continue }
+            let procedure = d.receipt.procedure
+            // 3.2: online dossiers count for the unit that received them (details.md 15).
+            if d.receipt.channel == .online, d.receivedAt >= from, liveSet.contains(d.receivingUnit) {
+                onlinePairs.insert(Pair(procedure: procedure, unit: d.receivingUnit))
+            }
+            guard subtree.contains(d.unit) else { continue }
+            let p = catalogue.procedure(procedure)
+            let feeBearing = p?.feeBearing ?? false
+            let writtenResult = p?.writtenResult ?? true
+            // 3.5b counts online payments with `at` in [from, E) by a dossier of the subtree (details.md 18).
+            if feeBearing, d.onlinePayments.contains(where: { $0 >= from }) { paidProcedures.insert(procedure) }
+
+            if d.receivedAt >= from { // R(W)
+                m["received"] += 1
+                if d.syncedBeforeE { m["received.synced"] += 1 }
+                if d.receipt.channel == .online { m["received.online"] += 1 }
+                if feeBearing, d.receipt.fee > 0 {
+                    m["received.feeBearing"] += 1
+                    if d.paidOnlineBeforeE { m["received.feeBearing.paidOnline"] += 1 }
+                    feeProcedures.insert(procedure)
+                }
+                if let end = d.end {
+                    switch end.action {
+                    case .finished, .returned:
+                        endedDays += Double(workingTimeExcludingPauses(d, end: end.at)) / Double(Int64(calendar.workingMinutesPerDay) * Instant.microsPerMinute)
+                        endedCount += 1
+                    default: break
+                    }
+                }
+            }
+            if !d.ended(before: from) { // P(W)
+                m["active"] += 1
+                if d.onTime { m["active.onTime"] += 1 }
+                let electronic = d.finished?.electronicResult ?? false
+                if writtenResult {
+                    m["active.writtenResult"] += 1
+                    if electronic { m["active.writtenResult.electronic"] += 1 }
+                }
+                if d.receipt.anyDigitized, electronic || !writtenResult { m["active.digitized"] += 1 }
+                if d.receipt.anyReused { m["active.reused"] += 1 }
+                if d.receipt.anyFromPersonalStore || (d.finished?.pushedToPersonalStore ?? false) { m["active.personalStore"] += 1 }
+                if d.receipt.populationData {
+                    m["active.populationData"] += 1
+                    populationProcedures.insert(procedure)
+                }
+                if d.onTime, d.latestRating != .unsatisfied, !d.petitionFiledBeforeE { m["active.satisfied"] += 1 }
+            }
+        }
+        m.values["ended.meanWorkingDays"] = endedCount == 0 ? nil : roundHalfAwayFromZero(endedDays / Double(endedCount), places: 2)
+
+        // Procedures under U's authority: 3.1, 3.5, 3.5b, 4.5a.
+        for p in authority {
+            m["procedures"] += 1
+            if p.onlineLevel != .none { m["procedures.online"] += 1 }
+            if p.feeBearing {
+                m["procedures.feeBearing"] += 1
+                if feeProcedures.contains(p.procedure) { m["procedures.feeBearing.withFeeDossiers"] += 1 }
+                if paidProcedures.contains(p.procedure) { m["procedures.feeBearing.withOnlinePayments"] += 1 }
+            }
+            if p.citizenSubject {
+                m["procedures.citizen"] += 1
+                if populationProcedures.contains(p.procedure) { m["procedures.citizen.populationData"] += 1 }
+            }
+        }
+
+        // 3.2: pairs (online procedure of the root catalogue, live unit of the subtree it names).
+        for p in rootCatalogue where p.onlineLevel != .none {
+            for u in liveUnits where catalogue.authority(p, names: u) {
+                m["onlinePairs"] += 1
+                if onlinePairs.contains(Pair(procedure: p.procedure, unit: u)) { m["onlinePairs.withDossiers"] += 1 }
+            }
+        }
+
+        // 4.6: communes of the subtree offering e-certified copies at E.
+        for u in liveUnits where catalogue.units[u]?.level == .commune {
+            m["communes"] += 1
+            if catalogue.units[u]?.eCertifiedCopy == true { m["communes.eCertifiedCopy"] += 1 }
+        }
+
+        // 1.1–1.3 on U's root catalogue (details.md 16).
+        announcementMeasures(root: root, from: from, into: &m)
+        for p in rootCatalogue {
+            m["catalogue"] += 1
+            if p.contentComplete { m["catalogue.complete"] += 1 }
+        }
+
+        // 5.1–5.3: petitions handled by the subtree at E (details.md 19).
+        for record in petitions {
+            guard let p = PetitionView.evaluate(record, asOf: e, calendar: calendar), subtree.contains(p.unit) else { continue }
+            let onTime = p.onTime(asOf: e)
+            if !(p.answeredAt.map { $0 < from } ?? false) {
+                m["petitions"] += 1
+                if onTime { m["petitions.onTime"] += 1 }
+            }
+            if p.filedAt >= from {
+                m["petitionsFiled"] += 1
+                if onTime, p.latestSatisfied != false, !p.reraised { m["petitionsFiled.satisfied"] += 1 }
+                if p.category == .procedure { m["petitionsFiled.procedure"] += 1 }
+                if p.category == .staff { m["petitionsFiled.staff"] += 1 }
+            }
+        }
+        return m
+    }
+
+    /// 2.2's working time of one dossier: receipt to end minus the working time inside its pauses (details.md 11).
+    public func workingTimeExcludingPauses(_ d: DossierView, end: Instant) -> Int64 {
+        var t = calendar.workingTime(from: d.receivedAt, to: end)
+        for p in d.pauses { t -= calendar.workingTime(from: p.start, to: min(p.end, end)) }
+        return max(t, 0)
+    }
+
+    /// 1.1 and 1.2 (details.md 16).
+    func announcementMeasures(root: String, from: Instant, into m: inout Measures) {
+        let e = catalogue.asOf
+        let ministry = catalogue.units[root]?.level == .ministry
+        let announceDays = ministry ? 20 : 5
+        let publishDays = ministry ? 10 : 5
+        func inWindow(_ date: LocalDate) -> Bool {
+            let midnight = zone.startOfDay(date)
+            return midnight >= from && midnight < e
+        }
+        let announcements = catalogue.announcements.filter { catalogue.root(of: $0.unit) == root }
+        let publications = catalogue.publications.filter { catalogue.root(of: $0.unit) == root }
+
+        // 1.1: one late announcement decided in W makes the procedure late.
+        var announced: [String: Bool] = [:]
+        for a in announcements where inWindow(a.decidedAt) {
+            let onTime = a.decidedAt <= calendar.workingDay(announceDays, before: a.effectiveAt)
+            announced[a.procedure] = (announced[a.procedure] ?? true) && onTime
+        }
+        m["announcements"] += Int64(announced.count)
+        m["announcements.onTime"] += Int64(announced.values.filter { $0 }.count)
+
+        // 1.2: concerned announcements and whether each was published by its deadline.
+        var publishedDates: [String: [LocalDate]] = [:]
+        for p in publications { publishedDates[p.procedure, default: []].append(zone.localDate(of: p.at)) }
+        func publishedOnTime(_ a: (at: Instant, procedure: String, unit: String, decidedAt: LocalDate, effectiveAt: LocalDate)) -> Bool {
+            let deadline = calendar.workingDay(publishDays, after: a.decidedAt)
+            return (publishedDates[a.procedure] ?? []).contains { $0 >= a.decidedAt && $0 <= deadline }
+        }
+        var concerned: [String: Bool] = [:]
+        for a in announcements where inWindow(calendar.workingDay(publishDays, after: a.decidedAt)) {
+            concerned[a.procedure] = (concerned[a.procedure] ?? true) && publishedOnTime(a)
+        }
+        for p in publications where p.at >= from && p.at < e {
+            let date = zone.localDate(of: p.at)
+            let latest = announcements.filter { $0.procedure == p.procedure && $0.decidedAt <= date }
+                .max { ($0.decidedAt, $0.at) < ($1.decidedAt, $1.at) }
+            if let a = latest {
+                concerned[p.procedure] = (concerned[p.procedure] ?? true) && publishedOnTime(a)
+            } else if concerned[p.procedure] == nil {
+                // Published with no announcement decided before it: concerned, and nothing was late.
+                concerned[p.procedure] = true
+            }
+        }
+        m["publications"] += Int64(concerned.count)
+        m["publications.onTime"] += Int64(concerned.values.filter { $0 }.count)
+    }
+}
+
+struct Pair: Hashable {
+    var procedure: String
+    var unit: String
+}
+
+/// Rounds half away from zero to `places` decimals.
+public func roundHalfAwayFromZero(_ x: Double, places: Int) -> Double {
+    var scale = 1.0
+    for _ in 0..<places { scale *= 10 }
+    return (x * scale).rounded(.toNearestOrAwayFromZero) / scale
+}

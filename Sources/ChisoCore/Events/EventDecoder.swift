@@ -1,0 +1,279 @@
+/// Turns a parsed JSON object into a validated `Event` (events.md, details.md 1–2).
+///
+/// Required fields must be present and non-null; optional ones may be absent or null
+/// (the same thing). Codes are non-empty strings; numbers are finite and never booleans;
+/// `fee`, `amount` and `duration.value` are ≥ 0; enums are checked where events.md lists values.
+public struct EventDecoder: Sendable {
+    /// The engine's time zone, used to reduce a timestamp in `decidedAt`/`effectiveAt` to a date.
+    public var zone: Zone
+
+    public init(zone: Zone = .vietnam) { self.zone = zone }
+
+    public func decode(_ value: JSONValue) throws(Rejection) -> Event {
+        guard case .object(let o) = value else { throw .notObject(found: Self.kindName(value)) }
+        let r = FieldReader(object: o, zone: zone)
+        let id = try r.string("id")
+        let scalars = id.unicodeScalars.count
+        guard scalars >= 1 else { throw .invalidValue(field: "id", problem: "is empty; give every event a unique id") }
+        guard scalars <= 128 else { throw .invalidValue(field: "id", problem: "has \(scalars) characters; the limit is 128") }
+        let type = try r.string("type")
+        let at = try r.instant("at")
+        let body: EventBody
+        switch type {
+        case "unit.declared":
+            body = .unitDeclared(unit: try r.code("unit"), name: try r.string("name"),
+                                 parent: try r.optionalCode("parent"), level: try r.enumValue("level", UnitLevel.self))
+        case "unit.merged":
+            body = .unitMerged(unit: try r.code("unit"), into: try r.code("into"))
+        case "unit.service":
+            body = .unitService(unit: try r.code("unit"), eCertifiedCopy: try r.bool("eCertifiedCopy"))
+        case "procedure.declared":
+            body = .procedureDeclared(try r.procedureDeclaration())
+        case "procedure.announced":
+            body = .procedureAnnounced(procedure: try r.code("procedure"), unit: try r.code("unit"),
+                                       decidedAt: try r.date("decidedAt"), effectiveAt: try r.date("effectiveAt"))
+        case "procedure.published":
+            body = .procedurePublished(procedure: try r.code("procedure"), unit: try r.code("unit"))
+        case "event.retracted":
+            body = .retracted(target: try r.code("target"))
+        default:
+            if type.hasPrefix("dossier.") {
+                let dossier = try r.code("dossier")
+                let unit = try r.code("unit")
+                body = .dossier(dossier: dossier, unit: unit, action: try r.dossierAction(type))
+            } else if type.hasPrefix("petition.") {
+                let petition = try r.code("petition")
+                let unit = try r.code("unit")
+                body = .petition(petition: petition, unit: unit, action: try r.petitionAction(type))
+            } else {
+                throw .unknownType(type)
+            }
+        }
+        return Event(id: id, at: at, body: body)
+    }
+
+    static func kindName(_ v: JSONValue) -> String {
+        switch v {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}
+
+/// Reads typed fields out of one event object, throwing the rejection a producer needs to see.
+struct FieldReader {
+    let object: JSONObject
+    let zone: Zone
+
+    /// The member, or nil when absent or null (details.md 1: null in an optional field = absent).
+    func member(_ key: String) -> JSONValue? {
+        guard let v = object[key], !v.isNull else { return nil }
+        return v
+    }
+
+    func string(_ key: String) throws(Rejection) -> String {
+        guard let v = member(key) else { throw .missingField(key) }
+        guard case .string(let s) = v else { throw .wrongType(field: key, expected: "a string", found: EventDecoder.kindName(v)) }
+        return s
+    }
+
+    func optionalString(_ key: String) throws(Rejection) -> String? {
+        guard let v = member(key) else { return nil }
+        guard case .string(let s) = v else { throw .wrongType(field: key, expected: "a string", found: EventDecoder.kindName(v)) }
+        return s
+    }
+
+    func code(_ key: String) throws(Rejection) -> String {
+        let s = try string(key)
+        guard !s.isEmpty else { throw .invalidValue(field: key, problem: "is an empty code; give the unit, dossier or procedure code") }
+        return s
+    }
+
+    func optionalCode(_ key: String) throws(Rejection) -> String? {
+        guard let s = try optionalString(key) else { return nil }
+        guard !s.isEmpty else { throw .invalidValue(field: key, problem: "is an empty code; give a code or null") }
+        return s
+    }
+
+    func bool(_ key: String) throws(Rejection) -> Bool {
+        guard let b = try optionalBool(key) else { throw .missingField(key) }
+        return b
+    }
+
+    func optionalBool(_ key: String) throws(Rejection) -> Bool? {
+        guard let v = member(key) else { return nil }
+        guard case .bool(let b) = v else { throw .wrongType(field: key, expected: "true or false", found: EventDecoder.kindName(v)) }
+        return b
+    }
+
+    func optionalNonNegative(_ key: String, in obj: JSONObject? = nil, path: String? = nil) throws(Rejection) -> Double? {
+        let source = obj ?? object
+        guard let v = source[key], !v.isNull else { return nil }
+        let name = path ?? key
+        guard case .number(let n) = v else { throw .wrongType(field: name, expected: "a number", found: EventDecoder.kindName(v)) }
+        let d = n.double
+        guard d >= 0 else { throw .invalidValue(field: name, problem: "is \(n.text); it must be ≥ 0") }
+        return d
+    }
+
+    func enumValue<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) throws(Rejection) -> E where E.RawValue == String {
+        let s = try string(key)
+        guard let e = E(rawValue: s) else {
+            let allowed = E.allCases.map { $0.rawValue }.joined(separator: ", ")
+            throw .invalidValue(field: key, problem: "is \(jsonQuoted(s)); expected one of: \(allowed)")
+        }
+        return e
+    }
+
+    func instant(_ key: String) throws(Rejection) -> Instant {
+        guard let t = try optionalInstant(key) else { throw .missingField(key) }
+        return t
+    }
+
+    func optionalInstant(_ key: String) throws(Rejection) -> Instant? {
+        guard let v = member(key) else { return nil }
+        guard case .string(let s) = v else { throw .wrongType(field: key, expected: "an RFC 3339 timestamp string", found: EventDecoder.kindName(v)) }
+        guard let t = Timestamp.parseInstant(s) else { throw .badTimestamp(field: key, text: s, problem: Timestamp.problem(with: s)) }
+        return t
+    }
+
+    func date(_ key: String) throws(Rejection) -> LocalDate {
+        let s = try string(key)
+        guard let d = Timestamp.parseDate(s, zone: zone) else {
+            throw .badTimestamp(field: key, text: s, problem: "is not a date (YYYY-MM-DD) nor an RFC 3339 timestamp")
+        }
+        return d
+    }
+
+    func procedureDeclaration() throws(Rejection) -> ProcedureDeclaration {
+        let procedure = try code("procedure")
+        let name = try string("name")
+        let unit = try code("unit")
+        guard let av = member("authority") else { throw .missingField("authority") }
+        guard case .array(let items) = av else { throw .wrongType(field: "authority", expected: "a list of unit codes or levels", found: EventDecoder.kindName(av)) }
+        var authority: [String] = []
+        authority.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            guard case .string(let s) = item, !s.isEmpty else {
+                throw .wrongType(field: "authority[\(i)]", expected: "a non-empty unit code or level name", found: EventDecoder.kindName(item))
+            }
+            authority.append(s)
+        }
+        var duration: ProcedureDuration?
+        if let dv = member("duration") {
+            guard case .object(let d) = dv else { throw .wrongType(field: "duration", expected: "an object {value, unit}", found: EventDecoder.kindName(dv)) }
+            guard let value = try optionalNonNegative("value", in: d, path: "duration.value") else { throw .missingField("duration.value") }
+            guard let uv = d["unit"], !uv.isNull else { throw .missingField("duration.unit") }
+            guard case .string(let us) = uv else { throw .wrongType(field: "duration.unit", expected: "a string", found: EventDecoder.kindName(uv)) }
+            guard let unit = DurationUnit(rawValue: us) else {
+                throw .invalidValue(field: "duration.unit", problem: "is \(jsonQuoted(us)); expected one of: hours, days, workingDays, months")
+            }
+            duration = ProcedureDuration(value: value, unit: unit)
+        }
+        return ProcedureDeclaration(
+            procedure: procedure, name: name, unit: unit, authority: authority,
+            onlineLevel: try enumValue("onlineLevel", OnlineLevel.self),
+            feeBearing: try bool("feeBearing"),
+            writtenResult: try optionalBool("writtenResult") ?? true,
+            citizenSubject: try optionalBool("citizenSubject") ?? true,
+            contentComplete: try optionalBool("contentComplete") ?? true,
+            duration: duration,
+            abolished: try optionalBool("abolished") ?? false)
+    }
+
+    func dossierAction(_ type: String) throws(Rejection) -> DossierAction {
+        switch type {
+        case "dossier.submitted":
+            _ = try string("channel")
+            return .submitted(procedure: try code("procedure"))
+        case "dossier.received":
+            let procedure = try code("procedure")
+            let channel = try enumValue("channel", Channel.self)
+            let due = try optionalInstant("due")
+            var digitized = false, reused = false, personal = false
+            if let cv = member("components") {
+                guard case .array(let items) = cv else { throw .wrongType(field: "components", expected: "a list of objects", found: EventDecoder.kindName(cv)) }
+                for (i, item) in items.enumerated() {
+                    guard case .object(let c) = item else { throw .wrongType(field: "components[\(i)]", expected: "an object", found: EventDecoder.kindName(item)) }
+                    let cr = FieldReader(object: c, zone: zone)
+                    func flag(_ k: String) throws(Rejection) -> Bool {
+                        do { return try cr.optionalBool(k) ?? false } catch {
+                            throw .wrongType(field: "components[\(i)].\(k)", expected: "true or false", found: "another type")
+                        }
+                    }
+                    if try flag("digitized") { digitized = true }
+                    if try flag("reused") { reused = true }
+                    if try flag("fromPersonalStore") { personal = true }
+                }
+            }
+            let population = try optionalBool("populationData") ?? false
+            let fee = try optionalNonNegative("fee") ?? 0
+            return .received(Receipt(procedure: procedure, channel: channel, due: due, anyDigitized: digitized, anyReused: reused,
+                                      anyFromPersonalStore: personal, populationData: population, fee: fee))
+        case "dossier.refused":
+            _ = try optionalString("reason")
+            return .refused
+        case "dossier.transferred":
+            return .transferred(to: try code("to"))
+        case "dossier.supplementRequested":
+            _ = try optionalString("reason")
+            return .supplementRequested
+        case "dossier.supplemented":
+            return .supplemented
+        case "dossier.paid":
+            _ = try optionalNonNegative("amount")
+            let online = try bool("online")
+            if let g = member("gateway") {
+                guard case .string(let s) = g else { throw .wrongType(field: "gateway", expected: "\"national\", \"local\" or null", found: EventDecoder.kindName(g)) }
+                guard s == "national" || s == "local" else { throw .invalidValue(field: "gateway", problem: "is \(jsonQuoted(s)); expected national, local or null") }
+            }
+            return .paid(online: online)
+        case "dossier.apologized":
+            _ = try optionalString("reason")
+            return .apologized(newDue: try optionalInstant("newDue"))
+        case "dossier.finished":
+            let outcome = try string("outcome")
+            guard outcome == "approved" || outcome == "rejected" else {
+                throw .invalidValue(field: "outcome", problem: "is \(jsonQuoted(outcome)); expected one of: approved, rejected")
+            }
+            return .finished(approved: outcome == "approved",
+                             electronicResult: try optionalBool("electronicResult") ?? false,
+                             pushedToPersonalStore: try optionalBool("pushedToPersonalStore") ?? false)
+        case "dossier.returned":
+            _ = try optionalString("channel")
+            return .returned
+        case "dossier.withdrawn":
+            return .withdrawn
+        case "dossier.stopped":
+            _ = try optionalString("reason")
+            return .stopped
+        case "dossier.synced":
+            return .synced
+        case "dossier.rated":
+            return .rated(try enumValue("rating", Rating.self))
+        default:
+            throw .unknownType(type)
+        }
+    }
+
+    func petitionAction(_ type: String) throws(Rejection) -> PetitionAction {
+        switch type {
+        case "petition.filed":
+            return .filed(category: try enumValue("category", PetitionCategory.self), dossier: try optionalCode("dossier"))
+        case "petition.transferred":
+            return .transferred(to: try code("to"))
+        case "petition.answered":
+            return .answered
+        case "petition.rated":
+            return .rated(satisfied: try bool("satisfied"))
+        case "petition.reraised":
+            return .reraised
+        default:
+            throw .unknownType(type)
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import ChisoCore
+import ChisoStore
+
+/// A record loaded into the open batch: its stored key, and what the candidate index holds for it.
+struct CachedDossier {
+    var key: Int64?
+    var indexedActivity: Int64?
+    var indexedUnits: Set<String>
+    var record: DossierRecord
+}
+
+struct CachedPetition {
+    var key: Int64?
+    var indexedActivity: Int64?
+    var indexedUnits: Set<String>
+    var record: PetitionRecord
+}
+
+/// Dossiers and petitions touched in the open batch.
+struct PendingRecords {
+    var dossiers: [String: CachedDossier] = [:]
+    var petitions: [String: CachedPetition] = [:]
+    mutating func removeAll() { dossiers.removeAll(keepingCapacity: true); petitions.removeAll(keepingCapacity: true) }
+}
+
+extension Engine {
+    /// Applies an accepted event's effect on the state, or removes it (`adding: false`) when it turns void.
+    /// Retractions re-evaluate their target (details.md 7).
+    func applyEffect(_ event: Event, line: String, adding: Bool) throws {
+        switch event.body {
+        case .retracted(let target):
+            // The retraction row is written on arrival, void or not; here only its target follows.
+            try refreshVoid(target)
+        case .dossier(let code, let unit, let action):
+            try withDossier(code) { r in
+                if adding { r.insert(DossierEntry(id: event.id, at: event.at, unit: unit, action: action)) } else { r.remove(id: event.id) }
+            }
+        case .petition(let code, let unit, let action):
+            try withPetition(code) { r in
+                if adding { r.insert(PetitionEntry(id: event.id, at: event.at, unit: unit, action: action)) } else { r.remove(id: event.id) }
+            }
+            if case .filed(_, let dossier?) = action {
+                try withDossier(dossier) { r in
+                    if adding { r.insert(DossierEntry(id: event.id, at: event.at, unit: unit, action: .petitionFiled(petition: code))) } else { r.remove(id: event.id) }
+                }
+            }
+        default:
+            if adding {
+                try store.putCatalogue(id: event.id, at: event.at.micros, body: line)
+                catalogue.insert(event)
+            } else {
+                try store.deleteCatalogue(id: event.id)
+                catalogue.remove(id: event.id)
+            }
+            rootOfUnit.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Recomputes whether `target` is void; when that changes, adds or removes its effect.
+    func refreshVoid(_ target: String, depth: Int = 0) throws {
+        guard depth < 64 else { return } // a cycle of retractions: leave it as it stands
+        var void = false
+        for r in try store.retractions(of: target) where try !store.isVoid(r) { void = true; break }
+        guard void != (try store.isVoid(target)) else { return }
+        try store.setVoid(target, void)
+        guard let line = try store.eventBody(id: target) else { return } // pending: the target has not arrived
+        guard let event = try? decoder.decode(JSONParser.parse(line)) else {
+            throw EngineError.corrupt("logged event \(target) no longer decodes")
+        }
+        if case .retracted(let next) = event.body {
+            // A retraction turned void or valid again: its own target follows.
+            try refreshVoid(next, depth: depth + 1)
+        } else {
+            try applyEffect(event, line: line, adding: !void)
+        }
+    }
+
+    func withDossier(_ code: String, _ change: (inout DossierRecord) -> Void) throws {
+        if pending.dossiers[code] == nil {
+            if let stored = try store.dossier(code: code) {
+                let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodeDossier(code: code, buf) }
+                pending.dossiers[code] = CachedDossier(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record)
+            } else {
+                pending.dossiers[code] = CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: DossierRecord(code: code))
+            }
+        }
+        change(&pending.dossiers[code]!.record)
+    }
+
+    func withPetition(_ code: String, _ change: (inout PetitionRecord) -> Void) throws {
+        if pending.petitions[code] == nil {
+            if let stored = try store.petition(code: code) {
+                let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodePetition(code: code, buf) }
+                pending.petitions[code] = CachedPetition(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record)
+            } else {
+                pending.petitions[code] = CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: PetitionRecord(code: code))
+            }
+        }
+        change(&pending.petitions[code]!.record)
+    }
+
+    /// Writes the batch's touched records and their candidate-index rows.
+    func flushPending() throws {
+        for (code, c) in pending.dossiers {
+            let activity = c.record.activityKey.micros
+            let open = !c.record.entries.contains { $0.action.isEnd }
+            let key = try store.saveDossier(key: c.key, code: code, activity: activity, open: open, blob: RecordCodec.encode(c.record))
+            let units = c.record.touchedUnits
+            if let old = c.indexedActivity {
+                for u in c.indexedUnits where old != activity || !units.contains(u) {
+                    try store.unindexUnit(.dossier, unit: u, activity: old, key: key)
+                }
+            }
+            for u in units where c.indexedActivity != activity || !c.indexedUnits.contains(u) {
+                try store.indexUnit(.dossier, unit: u, activity: activity, key: key)
+            }
+        }
+        for (code, c) in pending.petitions {
+            let activity = c.record.activityKey.micros
+            let key = try store.savePetition(key: c.key, code: code, activity: activity, blob: RecordCodec.encode(c.record))
+            let units = c.record.touchedUnits
+            if let old = c.indexedActivity {
+                for u in c.indexedUnits where old != activity || !units.contains(u) {
+                    try store.unindexUnit(.petition, unit: u, activity: old, key: key)
+                }
+            }
+            for u in units where c.indexedActivity != activity || !c.indexedUnits.contains(u) {
+                try store.indexUnit(.petition, unit: u, activity: activity, key: key)
+            }
+        }
+        pending.removeAll()
+    }
+
+    /// Records the latest event instant and ingest time per root unit (for `chiso status`).
+    func flushIngestMarks(now: Int64) throws {
+        guard !batchLatest.isEmpty else { return }
+        var view: CatalogueView?
+        var perRoot: [String: Int64] = [:]
+        for (unit, at) in batchLatest {
+            let root: String
+            if let r = rootOfUnit[unit] { root = r } else {
+                if view == nil { view = catalogue.asOf(.distantFuture) }
+                root = view?.root(of: unit) ?? unit
+                rootOfUnit[unit] = root
+            }
+            perRoot[root] = max(perRoot[root] ?? .min, at)
+        }
+        for (root, at) in perRoot { try store.noteIngest(root: root, latestEventAt: at, now: now) }
+        batchLatest.removeAll(keepingCapacity: true)
+    }
+}

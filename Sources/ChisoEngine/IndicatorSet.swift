@@ -1,0 +1,56 @@
+import ChisoCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where profiles and the calendar are found (details.md 27): a folder given by `--indicators` or
+/// `$CHISO_INDICATORS`, else the copy built into the binary (`BuiltinIndicators`).
+public struct IndicatorSet: Sendable {
+    public var directory: String?
+
+    public init(directory: String?) { self.directory = directory }
+
+    /// A profile by name (`dvcqg-2026`) or by path to a file.
+    public func profile(named name: String) throws -> Profile {
+        if name.contains("/") || name.hasSuffix(".json") {
+            return try Profile.load(fileText: try readTextFile(name), name: name)
+        }
+        if let directory {
+            let path = directory + "/" + name + ".json"
+            return try Profile.load(fileText: try readTextFile(path), name: path)
+        }
+        guard let text = BuiltinIndicators.files[name + ".json"] else {
+            let known = BuiltinIndicators.files.keys.filter { $0 != "calendar-vn.json" }.map { String($0.dropLast(5)) }.sorted().joined(separator: ", ")
+            throw EngineError.badRequest("no profile named \(name); built-in profiles: \(known); or give --indicators DIR or a path")
+        }
+        return try Profile.load(fileText: text, name: "built-in " + name + ".json")
+    }
+
+    /// The working calendar (`calendar-vn.json`).
+    public func calendar() throws -> WorkingCalendar {
+        if let directory {
+            let path = directory + "/calendar-vn.json"
+            return try WorkingCalendar(fileText: try readTextFile(path), name: path)
+        }
+        guard let text = BuiltinIndicators.files["calendar-vn.json"] else {
+            throw EngineError.badRequest("the built-in calendar is missing; give --indicators DIR")
+        }
+        return try WorkingCalendar(fileText: text, name: "built-in calendar-vn.json")
+    }
+}
+
+/// Reads a whole text file; the error names the file.
+public func readTextFile(_ path: String) throws -> String {
+    guard let f = fopen(path, "rb") else {
+        throw EngineError.badRequest("cannot read \(path): \(String(cString: strerror(errno)))")
+    }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, 65536, f) }
+        if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
+        if n < 65536 { break }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}

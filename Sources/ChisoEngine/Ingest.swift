@@ -1,0 +1,195 @@
+import ChisoCore
+import ChisoStore
+
+/// How `chiso ingest` batches its work (interfaces.md, events.md "Bad input").
+public struct IngestOptions: Sendable {
+    /// Events per transaction.
+    public var batchSize: Int = 2_000
+    /// Stop at the first rejected line (everything before it stays committed).
+    public var strict: Bool = false
+    /// Commit the open batch when the input has been idle this long, so a live feed is durable
+    /// and visible within a second of each line.
+    public var idleCommitMilliseconds: Int32 = 200
+    /// Checkpoint the WAL between batches once it is larger than this (details.md 28).
+    public var checkpointBytes: Int64 = 32 << 20
+
+    public init(batchSize: Int = 2_000, strict: Bool = false) {
+        self.batchSize = max(1, batchSize); self.strict = strict
+    }
+}
+
+/// What an ingest did: lines accepted, duplicates, rejections (interfaces.md `chiso ingest`).
+public struct IngestSummary: Sendable, Equatable {
+    public var accepted = 0
+    public var duplicates = 0
+    public var rejected = 0
+    /// Non-blank lines read.
+    public var lines = 0
+    /// True when `--strict` stopped at a rejection.
+    public var stopped = false
+
+    public init() {}
+
+    public var json: String { "{\"accepted\": \(accepted), \"duplicates\": \(duplicates), \"rejected\": \(rejected)}" }
+}
+
+/// The fate of one input line.
+public enum LineOutcome: Sendable, Equatable {
+    case accepted, duplicate, skipped
+    case rejected(Rejection)
+}
+
+/// A rejected line as reported to the person running the ingest.
+public struct RejectedLine: Sendable {
+    public var source: String
+    public var line: Int
+    public var rejection: Rejection
+    public var message: String { "\(source):\(line): \(rejection)" }
+}
+
+extension Engine {
+    /// Opens a batch (one write transaction).
+    public func beginBatch() throws {
+        try store.db.begin(.immediate)
+    }
+
+    /// Commits the open batch with the state it changed, then checkpoints the WAL when it has grown.
+    public func commitBatch(now: Instant, checkpointBytes: Int64 = 32 << 20) throws {
+        try flushPending()
+        try flushIngestMarks(now: now.micros)
+        try store.db.commit()
+        if store.db.walFileSize() > checkpointBytes {
+            // RESTART waits (busy timeout) for readers in short transactions, then the next batch
+            // writes the WAL from its start again: it cannot grow without bound (details.md 28).
+            try store.db.checkpoint(.restart)
+        }
+    }
+
+    /// Abandons the open batch and reloads the in-memory catalogue.
+    public func rollbackBatch() throws {
+        pending.removeAll()
+        batchLatest.removeAll()
+        try store.db.rollback()
+        catalogue = try loadCatalogue()
+        rootOfUnit.removeAll()
+    }
+
+    /// Ingests one line inside the open batch. Rejected lines are quarantined (once per source and bytes).
+    public func ingest(line bytes: UnsafeRawBufferPointer, source: String, lineNumber: Int, endsWithoutNewline: Bool, now: Instant) throws -> LineOutcome {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return .skipped }
+        let outcome = try classify(bytes, endsWithoutNewline: endsWithoutNewline, now: now)
+        if case .rejected(let why) = outcome {
+            _ = try store.quarantine(source: source, line: lineNumber, code: why.code, reason: why.description, text: bytes,
+                                     digest: fnv1a(bytes), now: now.micros)
+        }
+        return outcome
+    }
+
+    func classify(_ bytes: UnsafeRawBufferPointer, endsWithoutNewline: Bool, now: Instant) throws -> LineOutcome {
+        if bytes.count > 1_048_576 { return .rejected(.lineTooLong(bytes: bytes.count)) }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            return .rejected(endsWithoutNewline ? .endsMidLine : .notJSON(error))
+        }
+        if endsWithoutNewline, case .object = value {} else if endsWithoutNewline { return .rejected(.endsMidLine) }
+        let event: Event
+        do { event = try decoder.decode(value) } catch { return .rejected(error) }
+        let line = String(decoding: bytes, as: UTF8.self)
+
+        if try !store.appendEvent(id: event.id, type: event.type, at: event.at.micros, body: line, ingestedAt: now.micros) {
+            guard let stored = try store.eventBody(id: event.id), let old = try? JSONParser.parse(stored) else {
+                throw EngineError.corrupt("event \(event.id) is in the log but cannot be read back")
+            }
+            return old.canonicalText.utf8.elementsEqual(value.canonicalText.utf8) ? .duplicate : .rejected(.conflictingID(event.id))
+        }
+        if case .dossier(let code, _, .received(let receipt)) = event.body {
+            var conflict: String?
+            try withDossier(code) { conflict = $0.conflictingProcedure(for: receipt) }
+            if let conflict {
+                try store.deleteEvent(id: event.id)
+                return .rejected(.conflictingReceipt(dossier: code, procedure: receipt.procedure, acceptedProcedure: conflict))
+            }
+        }
+        if case .retracted(let target) = event.body {
+            try store.addRetraction(target: target, retraction: event.id)
+        }
+        if try !store.isVoid(event.id) {
+            try applyEffect(event, line: line, adding: true)
+        }
+        switch event.body {
+        case .unitDeclared(let u, _, _, _), .unitMerged(let u, _), .unitService(let u, _),
+             .dossier(_, let u, _), .petition(_, let u, _):
+            batchLatest[u] = max(batchLatest[u] ?? .min, event.at.micros)
+        case .procedureDeclared(let d):
+            batchLatest[d.unit] = max(batchLatest[d.unit] ?? .min, event.at.micros)
+        case .procedureAnnounced(_, let u, _, _), .procedurePublished(_, let u):
+            batchLatest[u] = max(batchLatest[u] ?? .min, event.at.micros)
+        case .retracted:
+            break
+        }
+        return .accepted
+    }
+
+    /// Reads every line of `input` into the log in batches; see `IngestOptions`.
+    /// `onRejected` is called for each rejection, `progress` after each batch.
+    public func ingest(_ input: LineSource, options: IngestOptions = IngestOptions(),
+                       clock: () -> Instant,
+                       onRejected: (RejectedLine) -> Void = { _ in },
+                       progress: (IngestSummary) -> Void = { _ in }) throws -> IngestSummary {
+        var summary = IngestSummary()
+        var inBatch = 0
+        var now = clock()
+        func commitIfOpen() throws {
+            if inBatch > 0 || store.db.isInTransaction {
+                if store.db.isInTransaction { try commitBatch(now: now, checkpointBytes: options.checkpointBytes) }
+                inBatch = 0
+                progress(summary)
+            }
+        }
+        do {
+            loop: while true {
+                let next = try input.nextLine(idleTimeoutMilliseconds: inBatch > 0 ? options.idleCommitMilliseconds : -1)
+                switch next {
+                case .idle:
+                    try commitIfOpen()
+                case .end:
+                    break loop
+                case .line(let buffer, let number, let noNewline):
+                    if !store.db.isInTransaction { now = clock(); try beginBatch() }
+                    let outcome = try ingest(line: buffer, source: input.name, lineNumber: number, endsWithoutNewline: noNewline, now: now)
+                    switch outcome {
+                    case .skipped: continue loop
+                    case .accepted: summary.accepted += 1
+                    case .duplicate: summary.duplicates += 1
+                    case .rejected(let why):
+                        summary.rejected += 1
+                        onRejected(RejectedLine(source: input.name, line: number, rejection: why))
+                        if options.strict {
+                            summary.lines += 1
+                            summary.stopped = true
+                            try commitIfOpen()
+                            return summary
+                        }
+                    }
+                    summary.lines += 1
+                    inBatch += 1
+                    if inBatch >= options.batchSize { try commitIfOpen() }
+                }
+            }
+            try commitIfOpen()
+        } catch {
+            if store.db.isInTransaction { try? rollbackBatch() }
+            throw error
+        }
+        return summary
+    }
+}
+
+/// FNV-1a 64-bit digest of a line, to find a quarantined line again cheaply.
+func fnv1a(_ bytes: UnsafeRawBufferPointer) -> Int64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return Int64(bitPattern: h)
+}

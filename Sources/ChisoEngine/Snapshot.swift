@@ -1,0 +1,141 @@
+import ChisoCore
+import ChisoStore
+
+/// The score of one unit for one window at one evaluation instant (interfaces.md "The snapshot JSON").
+public struct Snapshot: Sendable {
+    public var unit: String
+    public var node: UnitNode?
+    public var window: Window
+    /// The evaluation instant E.
+    public var asOf: Instant
+    public var measures: Measures
+    public var card: ScoreCard
+    public var children: [Snapshot] = []
+}
+
+/// Where the records that may concern a window come from: the incremental state in the store,
+/// or a from-scratch fold of the log (`chiso verify`).
+public protocol RecordSource {
+    /// Dossiers and petitions filed under any of `units` whose activity key is ≥ `from`, each once.
+    func candidates(units: [String], from: Instant) throws -> (dossiers: [DossierRecord], petitions: [PetitionRecord])
+}
+
+/// The incremental state: the store's candidate index.
+struct StoredRecords: RecordSource {
+    let store: EventStore
+
+    func candidates(units: [String], from: Instant) throws -> (dossiers: [DossierRecord], petitions: [PetitionRecord]) {
+        var seen = Set<Int64>()
+        var dossiers: [DossierRecord] = []
+        for u in units {
+            try store.records(.dossier, unit: u, activeFrom: from.micros) { key, code, blob in
+                guard seen.insert(key).inserted else { return }
+                dossiers.append(try RecordCodec.decodeDossier(code: code, blob))
+            }
+        }
+        seen.removeAll()
+        var petitions: [PetitionRecord] = []
+        for u in units {
+            try store.records(.petition, unit: u, activeFrom: from.micros) { key, code, blob in
+                guard seen.insert(key).inserted else { return }
+                petitions.append(try RecordCodec.decodePetition(code: code, blob))
+            }
+        }
+        return (dossiers, petitions)
+    }
+}
+
+/// A from-scratch fold of the log with its own in-memory candidate index.
+public struct FoldedRecords: RecordSource {
+    public let fold: StateFold
+    let dossierIndex: [String: [(activity: Instant, record: DossierRecord)]]
+    let petitionIndex: [String: [(activity: Instant, record: PetitionRecord)]]
+
+    public init(fold: StateFold) {
+        self.fold = fold
+        (dossierIndex, petitionIndex) = fold.candidateIndex()
+    }
+
+    public func candidates(units: [String], from: Instant) throws -> (dossiers: [DossierRecord], petitions: [PetitionRecord]) {
+        var seenD = Set<String>(), seenP = Set<String>()
+        var d: [DossierRecord] = [], p: [PetitionRecord] = []
+        for u in units {
+            for (activity, r) in dossierIndex[u] ?? [] where activity >= from && seenD.insert(r.code).inserted { d.append(r) }
+            for (activity, r) in petitionIndex[u] ?? [] where activity >= from && seenP.insert(r.code).inserted { p.append(r) }
+        }
+        return (d, p)
+    }
+}
+
+/// Computes snapshots from a catalogue and a record source.
+public struct Scorer {
+    public let catalogue: Catalogue
+    public let calendar: WorkingCalendar
+    public let profile: Profile
+    public let records: any RecordSource
+
+    public init(catalogue: Catalogue, calendar: WorkingCalendar, profile: Profile, records: any RecordSource) {
+        self.catalogue = catalogue; self.calendar = calendar; self.profile = profile; self.records = records
+    }
+
+    /// The snapshot of `unit` for `window`, evaluated at E = min(to, now, asOf) (indicators.md "Evaluation").
+    /// A window that has not started at E is an error (details.md 17).
+    public func snapshot(unit: String, window: Window, now: Instant, asOf: Instant? = nil, children: Bool = false) throws -> Snapshot {
+        let e = Evaluator.evaluationInstant(window: window, now: now, asOf: asOf)
+        guard e > window.from else {
+            throw EngineError.badRequest("period \(window.label) has not started at \(e.rfc3339(in: calendar.zone)); choose a period that has begun, or a later --as-of")
+        }
+        let view = catalogue.asOf(e)
+        return try snapshot(unit: unit, window: window, view: view, children: children)
+    }
+
+    func snapshot(unit: String, window: Window, view: CatalogueView, children: Bool) throws -> Snapshot {
+        let subtree = view.subtree(of: unit)
+        let (dossiers, petitions) = try records.candidates(units: subtree, from: window.from)
+        let evaluator = Evaluator(catalogue: view, calendar: calendar)
+        let measures = evaluator.measures(unit: unit, from: window.from, dossiers: dossiers, petitions: petitions)
+        var s = Snapshot(unit: unit, node: view.units[unit], window: window, asOf: view.asOf, measures: measures,
+                         card: profile.score(measures.inputs(for: profile)))
+        if children {
+            for c in view.children[unit] ?? [] {
+                s.children.append(try snapshot(unit: c, window: window, view: view, children: false))
+            }
+        }
+        return s
+    }
+}
+
+extension Engine {
+    /// A scorer over the incremental state.
+    public func scorer(profile: Profile) -> Scorer {
+        Scorer(catalogue: catalogue, calendar: calendar, profile: profile, records: StoredRecords(store: store))
+    }
+
+    /// Folds the whole log from scratch, with no incremental state (verify, rebuild).
+    public func foldLog() throws -> StateFold {
+        var events: [Event] = []
+        try store.forEachEvent { seq, line in
+            do { events.append(try decoder.decode(JSONParser.parse(line))) } catch {
+                throw EngineError.corrupt("logged event #\(seq) no longer decodes (\(error))")
+            }
+        }
+        return StateFold(events: events)
+    }
+}
+
+extension Snapshot {
+    /// The snapshot JSON of interfaces.md.
+    public func json(zone: Zone) -> String {
+        var s = "{\"profile\": \(jsonQuoted(card.profileID)), \"unit\": {\"code\": \(jsonQuoted(unit)), \"name\": "
+        s += node?.name.map(jsonQuoted) ?? "null"
+        s += ", \"level\": " + (node?.level.map { jsonQuoted($0.rawValue) } ?? "null") + "}"
+        s += ", \"period\": {\"label\": \(jsonQuoted(window.label)), \"from\": \(jsonQuoted(window.from.rfc3339(in: zone))), \"to\": \(jsonQuoted(window.to.rfc3339(in: zone)))}"
+        s += ", \"asOf\": \(jsonQuoted(asOf.rfc3339(in: zone)))"
+        s += ", \"total\": \(card.total.jsonNumber), \"max\": \(card.max.jsonNumber), \"band\": \(jsonQuoted(card.band.name))"
+        s += ", \"groups\": " + card.groupsJSON
+        if !children.isEmpty {
+            s += ", \"children\": [" + children.map { $0.json(zone: zone) }.joined(separator: ", ") + "]"
+        }
+        return s + "}"
+    }
+}

@@ -1,0 +1,93 @@
+import ChisoCore
+import ChisoStore
+
+/// The outcome of `chiso verify` (details.md 26).
+public struct VerifyReport: Sendable {
+    /// Snapshots compared (each computed twice).
+    public var compared = 0
+    /// One line per snapshot that differs: unit, period, and the first measure or score that differs.
+    public var differences: [String] = []
+    public var isClean: Bool { differences.isEmpty }
+}
+
+extension Engine {
+    /// Recomputes every score from the event log alone and compares it with the incremental state:
+    /// for every unit and every month, quarter and year that holds a receipt, and the current ones,
+    /// with "now" taken once (details.md 26).
+    public func verify(profile: Profile, now: Instant) throws -> VerifyReport {
+        let fold = try foldLog()
+        let fresh = Scorer(catalogue: fold.catalogue, calendar: calendar, profile: profile, records: FoldedRecords(fold: fold))
+        let incremental = scorer(profile: profile)
+        var report = VerifyReport()
+        let zone = calendar.zone
+
+        var units = Set(fold.catalogue.asOf(now).units.keys)
+        var windows: [String: Window] = [:]
+        for kind in [PeriodKind.month, .quarter, .year] {
+            let w = Window.containing(now, kind: kind, zone: zone)
+            windows[w.label] = w
+        }
+        for r in fold.dossiers.values {
+            units.formUnion(r.touchedUnits)
+            guard let receipt = r.firstReceipt, receipt.at < now else { continue }
+            for kind in [PeriodKind.month, .quarter, .year] {
+                let w = Window.containing(receipt.at, kind: kind, zone: zone)
+                if windows[w.label] == nil { windows[w.label] = w }
+            }
+        }
+        for r in fold.petitions.values { units.formUnion(r.touchedUnits) }
+        let sortedUnits = units.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        for w in windows.values.sorted(by: { ($0.from, $0.label) < ($1.from, $1.label) }) where w.from < now {
+            for u in sortedUnits {
+                let a = try incremental.snapshot(unit: u, window: w, now: now)
+                let b = try fresh.snapshot(unit: u, window: w, now: now)
+                report.compared += 1
+                if let diff = firstDifference(a, b) {
+                    report.differences.append("\(u) \(w.label): \(diff)")
+                }
+            }
+        }
+        return report
+    }
+
+    func firstDifference(_ a: Snapshot, _ b: Snapshot) -> String? {
+        for key in Set(a.measures.counts.keys).union(b.measures.counts.keys).sorted() where a.measures[key] != b.measures[key] {
+            return "\(key) is \(a.measures[key]) incrementally but \(b.measures[key]) recomputed from the log"
+        }
+        if a.measures.values != b.measures.values { return "2.2's value differs: \(a.measures.values) vs \(b.measures.values)" }
+        if a.card.scoreJSON != b.card.scoreJSON { return "the scores differ" }
+        return nil
+    }
+
+    /// Recomputes the whole incremental state from the log (after a calendar edit or an upgrade), in one transaction.
+    public func rebuild() throws {
+        let fold = try foldLog()
+        var catalogueLines: [String: (at: Int64, line: String)] = [:]
+        let catalogueIDs = Set(fold.catalogue.events.map(\.id))
+        try store.forEachEvent { _, line in
+            guard let value = try? JSONParser.parse(line), case .string(let id)? = value["id"], catalogueIDs.contains(id),
+                  let e = try? decoder.decode(value) else { return }
+            catalogueLines[id] = (e.at.micros, line)
+        }
+        try store.db.begin(.immediate)
+        do {
+            try store.clearDerivedState()
+            for (target, rs) in fold.retractions { for r in rs { try store.addRetraction(target: target, retraction: r) } }
+            for id in fold.void { try store.setVoid(id, true) }
+            for (id, c) in catalogueLines { try store.putCatalogue(id: id, at: c.at, body: c.line) }
+            for (code, r) in fold.dossiers {
+                pending.dossiers[code] = CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: r)
+            }
+            for (code, r) in fold.petitions {
+                pending.petitions[code] = CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: r)
+            }
+            try flushPending()
+            try store.db.commit()
+        } catch {
+            try? rollbackBatch()
+            throw error
+        }
+        catalogue = fold.catalogue
+        rootOfUnit.removeAll()
+    }
+}

@@ -1,0 +1,294 @@
+/// Every SQL statement chiso runs, as typed operations on one connection.
+///
+/// The engine decides what to write; this type knows how. Statements are prepared once and
+/// cached on the connection (`Database.cachedStatement`).
+public final class EventStore {
+    public let db: Database
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+        db = try Database(path: path, mode: readOnly ? .readOnly : .readWrite)
+        if !readOnly {
+            try db.configureWriter(autoCheckpointPages: 0)
+            for sql in Schema.statements { try db.execute(sql) }
+            try db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '\(Schema.version)')")
+        }
+    }
+
+    // MARK: Event log
+
+    /// Appends an event; false when its id is already in the log (the caller compares bodies).
+    public func appendEvent(id: String, type: String, at: Int64, body: String, ingestedAt: Int64) throws(SQLiteError) -> Bool {
+        let s = try db.cachedStatement("INSERT INTO events(id, type, at, body, ingested_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
+        s.bind(id, at: 1); s.bind(type, at: 2); s.bind(at, at: 3); s.bind(body, at: 4); s.bind(ingestedAt, at: 5)
+        try s.run()
+        return db.changes > 0
+    }
+
+    /// Removes an event appended in the open batch (a receipt found to conflict, details.md 6).
+    public func deleteEvent(id: String) throws(SQLiteError) {
+        let s = try db.cachedStatement("DELETE FROM events WHERE id = ?")
+        s.bind(id, at: 1)
+        try s.run()
+    }
+
+    /// The stored line of an event id.
+    public func eventBody(id: String) throws(SQLiteError) -> String? {
+        let s = try db.cachedStatement("SELECT body FROM events WHERE id = ?")
+        s.bind(id, at: 1)
+        defer { s.reset() }
+        return try s.step() ? s.text(at: 0) : nil
+    }
+
+    /// Calls `body` with every logged line in arrival order (for verify and rebuild).
+    public func forEachEvent(_ body: (_ seq: Int64, _ line: String) throws -> Void) throws {
+        let s = try db.makeStatement("SELECT seq, body FROM events ORDER BY seq")
+        while try s.step() {
+            try body(s.int64(at: 0), s.text(at: 1) ?? "")
+        }
+    }
+
+    // MARK: Retractions
+
+    public func addRetraction(target: String, retraction: String) throws(SQLiteError) {
+        let s = try db.cachedStatement("INSERT OR IGNORE INTO retractions(target, retraction) VALUES (?, ?)")
+        s.bind(target, at: 1); s.bind(retraction, at: 2)
+        try s.run()
+    }
+
+    /// The ids of the retractions that target `target`.
+    public func retractions(of target: String) throws(SQLiteError) -> [String] {
+        let s = try db.cachedStatement("SELECT retraction FROM retractions WHERE target = ?")
+        s.bind(target, at: 1)
+        defer { s.reset() }
+        var out: [String] = []
+        while try s.step() { if let r = s.text(at: 0) { out.append(r) } }
+        return out
+    }
+
+    public func isVoid(_ id: String) throws(SQLiteError) -> Bool {
+        let s = try db.cachedStatement("SELECT 1 FROM void_events WHERE id = ?")
+        s.bind(id, at: 1)
+        defer { s.reset() }
+        return try s.step()
+    }
+
+    public func setVoid(_ id: String, _ void: Bool) throws(SQLiteError) {
+        let s = try db.cachedStatement(void ? "INSERT OR IGNORE INTO void_events(id) VALUES (?)" : "DELETE FROM void_events WHERE id = ?")
+        s.bind(id, at: 1)
+        try s.run()
+    }
+
+    // MARK: Catalogue
+
+    public func putCatalogue(id: String, at: Int64, body: String) throws(SQLiteError) {
+        let s = try db.cachedStatement("INSERT OR REPLACE INTO catalogue(id, at, body) VALUES (?, ?, ?)")
+        s.bind(id, at: 1); s.bind(at, at: 2); s.bind(body, at: 3)
+        try s.run()
+    }
+
+    public func deleteCatalogue(id: String) throws(SQLiteError) {
+        let s = try db.cachedStatement("DELETE FROM catalogue WHERE id = ?")
+        s.bind(id, at: 1)
+        try s.run()
+    }
+
+    /// Every catalogue line, in (at, id) order.
+    public func catalogueLines() throws(SQLiteError) -> [String] {
+        let s = try db.cachedStatement("SELECT body FROM catalogue ORDER BY at, id")
+        defer { s.reset() }
+        var out: [String] = []
+        while try s.step() { out.append(s.text(at: 0) ?? "") }
+        return out
+    }
+
+    // MARK: Dossiers and petitions
+
+    /// A stored record: its row key, activity key and blob.
+    public struct StoredRecord {
+        public var key: Int64
+        public var activity: Int64
+        public var blob: [UInt8]
+    }
+
+    public func dossier(code: String) throws(SQLiteError) -> StoredRecord? {
+        try record(table: "dossiers", code: code)
+    }
+
+    public func petition(code: String) throws(SQLiteError) -> StoredRecord? {
+        try record(table: "petitions", code: code)
+    }
+
+    private func record(table: String, code: String) throws(SQLiteError) -> StoredRecord? {
+        let s = try db.cachedStatement("SELECT key, activity, record FROM \(table) WHERE code = ?")
+        s.bind(code, at: 1)
+        defer { s.reset() }
+        guard try s.step() else { return nil }
+        return StoredRecord(key: s.int64(at: 0), activity: s.int64(at: 1), blob: s.blob(at: 2) ?? [])
+    }
+
+    /// Inserts or updates a dossier's state; returns its row key.
+    public func saveDossier(key: Int64?, code: String, activity: Int64, open: Bool, blob: [UInt8]) throws(SQLiteError) -> Int64 {
+        if let key {
+            let s = try db.cachedStatement("UPDATE dossiers SET activity = ?, open = ?, record = ? WHERE key = ?")
+            s.bind(activity, at: 1); s.bind(open, at: 2); s.bind(blob: blob, at: 3); s.bind(key, at: 4)
+            try s.run()
+            return key
+        }
+        let s = try db.cachedStatement("INSERT INTO dossiers(code, activity, open, record) VALUES (?, ?, ?, ?)")
+        s.bind(code, at: 1); s.bind(activity, at: 2); s.bind(open, at: 3); s.bind(blob: blob, at: 4)
+        try s.run()
+        return db.lastInsertedRowID
+    }
+
+    public func savePetition(key: Int64?, code: String, activity: Int64, blob: [UInt8]) throws(SQLiteError) -> Int64 {
+        if let key {
+            let s = try db.cachedStatement("UPDATE petitions SET activity = ?, record = ? WHERE key = ?")
+            s.bind(activity, at: 1); s.bind(blob: blob, at: 2); s.bind(key, at: 3)
+            try s.run()
+            return key
+        }
+        let s = try db.cachedStatement("INSERT INTO petitions(code, activity, record) VALUES (?, ?, ?)")
+        s.bind(code, at: 1); s.bind(activity, at: 2); s.bind(blob: blob, at: 3)
+        try s.run()
+        return db.lastInsertedRowID
+    }
+
+    public enum RecordKind: Sendable { case dossier, petition }
+
+    public func indexUnit(_ kind: RecordKind, unit: String, activity: Int64, key: Int64) throws(SQLiteError) {
+        let s = try db.cachedStatement(kind == .dossier
+            ? "INSERT OR IGNORE INTO dossier_units(unit, activity, dossier) VALUES (?, ?, ?)"
+            : "INSERT OR IGNORE INTO petition_units(unit, activity, petition) VALUES (?, ?, ?)")
+        s.bind(unit, at: 1); s.bind(activity, at: 2); s.bind(key, at: 3)
+        try s.run()
+    }
+
+    public func unindexUnit(_ kind: RecordKind, unit: String, activity: Int64, key: Int64) throws(SQLiteError) {
+        let s = try db.cachedStatement(kind == .dossier
+            ? "DELETE FROM dossier_units WHERE unit = ? AND activity = ? AND dossier = ?"
+            : "DELETE FROM petition_units WHERE unit = ? AND activity = ? AND petition = ?")
+        s.bind(unit, at: 1); s.bind(activity, at: 2); s.bind(key, at: 3)
+        try s.run()
+    }
+
+    /// Calls `body` with (code, blob) of every record filed under `unit` whose activity key is ≥ `from`.
+    public func records(_ kind: RecordKind, unit: String, activeFrom from: Int64,
+                        _ body: (_ key: Int64, _ code: String, _ blob: UnsafeRawBufferPointer) throws -> Void) throws {
+        let s = try db.cachedStatement(kind == .dossier
+            ? "SELECT d.key, d.code, d.record FROM dossier_units u JOIN dossiers d ON d.key = u.dossier WHERE u.unit = ? AND u.activity >= ?"
+            : "SELECT p.key, p.code, p.record FROM petition_units u JOIN petitions p ON p.key = u.petition WHERE u.unit = ? AND u.activity >= ?")
+        s.bind(unit, at: 1); s.bind(from, at: 2)
+        defer { s.reset() }
+        while try s.step() {
+            let key = s.int64(at: 0)
+            let code = s.text(at: 1) ?? ""
+            try s.withBlob(at: 2) { try body(key, code, $0) }
+        }
+    }
+
+    /// Calls `body` with every record of a kind (for verify's comparison and for `due`).
+    public func allRecords(_ kind: RecordKind, openOnly: Bool = false,
+                           _ body: (_ code: String, _ blob: UnsafeRawBufferPointer) throws -> Void) throws {
+        let sql: String
+        switch kind {
+        case .dossier: sql = openOnly ? "SELECT code, record FROM dossiers WHERE open = 1" : "SELECT code, record FROM dossiers"
+        case .petition: sql = "SELECT code, record FROM petitions"
+        }
+        let s = try db.makeStatement(sql)
+        while try s.step() {
+            let code = s.text(at: 0) ?? ""
+            try s.withBlob(at: 1) { try body(code, $0) }
+        }
+    }
+
+    /// Removes all derived state (dossiers, petitions, their indexes, catalogue, void marks) for a rebuild.
+    public func clearDerivedState() throws(SQLiteError) {
+        try db.execute("""
+            DELETE FROM dossier_units; DELETE FROM dossiers; DELETE FROM petition_units; DELETE FROM petitions;
+            DELETE FROM catalogue; DELETE FROM void_events; DELETE FROM retractions;
+            """)
+    }
+
+    // MARK: Quarantine
+
+    /// Quarantines a rejected line once per (source, bytes); returns false when it was already there.
+    public func quarantine(source: String, line: Int, code: String, reason: String, text: UnsafeRawBufferPointer, digest: Int64, now: Int64) throws(SQLiteError) -> Bool {
+        let find = try db.cachedStatement("SELECT seq, text FROM rejects WHERE source = ? AND digest = ?")
+        find.bind(source, at: 1); find.bind(digest, at: 2)
+        while try find.step() {
+            let same = find.withBlob(at: 1) { $0.elementsEqual(text) }
+            if same {
+                let seq = find.int64(at: 0)
+                find.reset()
+                let bump = try db.cachedStatement("UPDATE rejects SET seen = seen + 1 WHERE seq = ?")
+                bump.bind(seq, at: 1)
+                try bump.run()
+                return false
+            }
+        }
+        find.reset()
+        let s = try db.cachedStatement("INSERT INTO rejects(source, line, code, reason, text, digest, seen, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)")
+        s.bind(source, at: 1); s.bind(line, at: 2); s.bind(code, at: 3); s.bind(reason, at: 4)
+        s.bind(blob: text, at: 5); s.bind(digest, at: 6); s.bind(now, at: 7)
+        try s.run()
+        return true
+    }
+
+    /// A quarantined line.
+    public struct Reject: Sendable {
+        public var source: String
+        public var line: Int
+        public var code: String
+        public var reason: String
+        public var text: [UInt8]
+        public var seen: Int
+    }
+
+    public func rejects(limit: Int = Int.max) throws(SQLiteError) -> [Reject] {
+        let s = try db.makeStatement("SELECT source, line, code, reason, text, seen FROM rejects ORDER BY seq LIMIT ?")
+        s.bind(Int64(min(limit, Int(Int64.max))), at: 1)
+        var out: [Reject] = []
+        while try s.step() {
+            out.append(Reject(source: s.text(at: 0) ?? "", line: s.int(at: 1), code: s.text(at: 2) ?? "",
+                              reason: s.text(at: 3) ?? "", text: s.blob(at: 4) ?? [], seen: s.int(at: 5)))
+        }
+        return out
+    }
+
+    // MARK: Status
+
+    public func noteIngest(root: String, latestEventAt: Int64, now: Int64) throws(SQLiteError) {
+        let s = try db.cachedStatement("""
+            INSERT INTO ingests(root, latest_event_at, ingested_at) VALUES (?, ?, ?)
+            ON CONFLICT(root) DO UPDATE SET latest_event_at = max(latest_event_at, excluded.latest_event_at), ingested_at = excluded.ingested_at
+            """)
+        s.bind(root, at: 1); s.bind(latestEventAt, at: 2); s.bind(now, at: 3)
+        try s.run()
+    }
+
+    public struct Counts: Sendable {
+        public var events: Int64 = 0
+        public var dossiers: Int64 = 0
+        public var openDossiers: Int64 = 0
+        public var petitions: Int64 = 0
+        public var rejected: Int64 = 0
+        public var voidEvents: Int64 = 0
+        public var latestEventAt: Int64?
+        public var roots: [(root: String, latestEventAt: Int64, ingestedAt: Int64)] = []
+    }
+
+    public func counts() throws(SQLiteError) -> Counts {
+        var c = Counts()
+        c.events = try db.scalarInt64("SELECT count(*) FROM events") ?? 0
+        c.dossiers = try db.scalarInt64("SELECT count(*) FROM dossiers") ?? 0
+        c.openDossiers = try db.scalarInt64("SELECT count(*) FROM dossiers WHERE open = 1") ?? 0
+        c.petitions = try db.scalarInt64("SELECT count(*) FROM petitions") ?? 0
+        c.rejected = try db.scalarInt64("SELECT count(*) FROM rejects") ?? 0
+        c.voidEvents = try db.scalarInt64("SELECT count(*) FROM void_events") ?? 0
+        c.latestEventAt = try db.scalarInt64("SELECT max(latest_event_at) FROM ingests")
+        let s = try db.makeStatement("SELECT root, latest_event_at, ingested_at FROM ingests ORDER BY root")
+        while try s.step() { c.roots.append((s.text(at: 0) ?? "", s.int64(at: 1), s.int64(at: 2))) }
+        return c
+    }
+}

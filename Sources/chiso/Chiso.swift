@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// The `chiso` command: Vietnam's Decision 766 service-quality index (Bộ chỉ số 766), in real time.
+@main
+struct Chiso: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chiso",
+        abstract: "Computes Vietnam's Decision 766 service-quality index in real time from one-stop events.",
+        discussion: """
+            chiso appends the lifecycle events of dossiers, petitions and the procedure catalogue to a \
+            SQLite event log and keeps every unit's score current, so that a snapshot, a ranking or an \
+            explanation is answered at once, for any unit and any period.
+
+            Start with `chiso demo`. Feed events with `chiso ingest FILE`, read scores with \
+            `chiso snapshot --unit H44 --period 2026-08`.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Ingest.self, SnapshotCommand.self, Score.self,
+            Rejects.self, Status.self, Verify.self, Rebuild.self, Generate.self,
+        ]
+    )
+}

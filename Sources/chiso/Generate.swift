@@ -1,0 +1,77 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import ChisoCore
+import ChisoWorkload
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a realistic synthetic event stream (JSON Lines) on standard output.",
+        discussion: """
+            A province with departments and communes (and one merge), a procedure catalogue with every \
+            flag, announcements, dossiers on every channel with transfers, pauses, late and on-time ends, \
+            payments, ratings and petitions, plus late-arriving events and duplicates. The same seed gives \
+            the same stream.
+
+            Example:
+              $ chiso generate --seed 7 --units 150 --dossiers 20000 --from 2026-01-01 --to 2026-09-01 > h44.jsonl
+              $ chiso generate --dossiers 1000 | chiso ingest -
+            """
+    )
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Units in the province (root, departments, communes).")
+    var units: Int = 150
+
+    @Option(help: "Dossiers to generate.")
+    var dossiers: Int = 20_000
+
+    @Option(help: ArgumentHelp("First day of activity (YYYY-MM-DD).", valueName: "date"))
+    var from: String = "2026-01-01"
+
+    @Option(help: ArgumentHelp("End day, exclusive (YYYY-MM-DD).", valueName: "date"))
+    var to: String = "2026-09-01"
+
+    @Option(help: "The province code.")
+    var root: String = "H44"
+
+    func validate() throws {
+        guard let f = LocalDate(parsing: from) else { throw ValidationError("--from \(from) is not a date (YYYY-MM-DD)") }
+        guard let t = LocalDate(parsing: to) else { throw ValidationError("--to \(to) is not a date (YYYY-MM-DD)") }
+        guard f < t else { throw ValidationError("--from must be before --to") }
+        guard units >= 1, dossiers >= 0 else { throw ValidationError("--units must be ≥ 1 and --dossiers ≥ 0") }
+    }
+
+    func run() throws {
+        guard let f = LocalDate(parsing: from), let t = LocalDate(parsing: to) else { return }
+        var generator = WorkloadGenerator(options: WorkloadOptions(seed: seed, units: units, dossiers: dossiers, from: f, to: t, rootCode: root))
+        var out = StandardOutput()
+        generator.generate { line in out.write(line) }
+        out.flush()
+    }
+}
+
+/// Buffered standard output for large streams.
+struct StandardOutput {
+    var buffer: [UInt8] = []
+    init() { buffer.reserveCapacity(1 << 16) }
+    mutating func write(_ line: String) {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+    mutating func flush() {
+        var offset = 0
+        buffer.withUnsafeBytes { b in
+            while offset < b.count {
+                let n = Glibc.write(1, b.baseAddress! + offset, b.count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

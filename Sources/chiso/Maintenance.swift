@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import ChisoCore
+import ChisoEngine
+
+struct Rejects: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the quarantined input lines with their source, line number and reason.",
+        discussion: """
+            Every rejected line is kept verbatim, once per source and bytes, so it can be fixed and sent again.
+
+            Example:
+              $ chiso rejects
+              feed.jsonl:12  missing-field  field `at` is required but missing; …
+              $ chiso rejects --format json | jq '.[0].reason'
+            """
+    )
+
+    @OptionGroup var options: DatabaseOptions
+
+    @Option(help: "table or json (an array of {source, line, reason, text}).")
+    var format: String = "table"
+
+    func validate() throws {
+        guard format == "json" || format == "table" else { throw ValidationError("--format must be table or json") }
+    }
+
+    func run() throws {
+        let engine = try options.openEngine()
+        let rejects = try engine.store.rejects()
+        if format == "json" {
+            let items = rejects.map { r in
+                "{\"source\": \(jsonQuoted(r.source)), \"line\": \(r.line), \"code\": \(jsonQuoted(r.code)), \"reason\": \(jsonQuoted(r.reason)), \"text\": \(jsonQuoted(String(decoding: r.text, as: UTF8.self))), \"seen\": \(r.seen)}"
+            }
+            print("[" + items.joined(separator: ",\n ") + "]")
+            return
+        }
+        if rejects.isEmpty { print("no rejected lines"); return }
+        for r in rejects {
+            var text = String(decoding: r.text.prefix(120), as: UTF8.self)
+            if r.text.count > 120 { text += "…" }
+            print("\(r.source):\(r.line)  \(r.code)  \(r.reason)\(r.seen > 1 ? "  (seen \(r.seen) times)" : "")")
+            print("    \(text)")
+        }
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "What the database holds and how fresh it is.",
+        discussion: """
+            Events, dossiers (open and ended), petitions, units, procedures, quarantined lines, the latest \
+            event instant and ingest time per root unit, and the file's size.
+
+            Example:
+              $ chiso status --format json
+              {"events": 1000000, "dossiers": 98000, "openDossiers": 2100, "rejected": 0, …}
+            """
+    )
+
+    @OptionGroup var options: DatabaseOptions
+
+    @Option(help: "table or json.")
+    var format: String = "table"
+
+    func validate() throws {
+        guard format == "json" || format == "table" else { throw ValidationError("--format must be table or json") }
+    }
+
+    func run() throws {
+        let engine = try options.openEngine()
+        let c = try engine.store.counts()
+        let zone = engine.calendar.zone
+        let view = engine.catalogue.asOf(.distantFuture)
+        let procedures = view.declarations.values.filter { !($0.last?.declaration.abolished ?? true) }.count
+        let size = fileSize(options.databasePath) + engine.store.db.walFileSize()
+        func when(_ micros: Int64?) -> String { micros.map { Instant(micros: $0).rfc3339(in: zone) } ?? "—" }
+        if format == "json" {
+            let roots = c.roots.map { "{\"root\": \(jsonQuoted($0.root)), \"latestEventAt\": \(jsonQuoted(when($0.latestEventAt))), \"ingestedAt\": \(jsonQuoted(when($0.ingestedAt)))}" }
+            print("{\"events\": \(c.events), \"dossiers\": \(c.dossiers), \"openDossiers\": \(c.openDossiers), \"endedDossiers\": \(c.dossiers - c.openDossiers), \"petitions\": \(c.petitions), \"units\": \(view.units.count), \"procedures\": \(procedures), \"rejected\": \(c.rejected), \"voidEvents\": \(c.voidEvents), \"latestEventAt\": \(c.latestEventAt.map { jsonQuoted(when($0)) } ?? "null"), \"roots\": [\(roots.joined(separator: ", "))], \"fileBytes\": \(size)}")
+            return
+        }
+        print("database        \(options.databasePath) (\(size) bytes)")
+        print("events          \(c.events) (\(c.voidEvents) retracted)")
+        print("dossiers        \(c.dossiers) (\(c.openDossiers) open, \(c.dossiers - c.openDossiers) ended)")
+        print("petitions       \(c.petitions)")
+        print("units           \(view.units.count)")
+        print("procedures      \(procedures)")
+        print("rejected lines  \(c.rejected)")
+        print("latest event    \(when(c.latestEventAt))")
+        for r in c.roots { print("  root \(r.root): latest event \(when(r.latestEventAt)), ingested \(when(r.ingestedAt))") }
+    }
+}
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recompute every score from the event log alone and compare with the incremental state.",
+        discussion: """
+            For every unit and every month, quarter and year that holds a receipt (and the current ones). \
+            Exit status 1 on any difference.
+
+            Example:
+              $ chiso verify
+              verified 2712 snapshots: incremental state equals the recomputation from the log
+            """
+    )
+
+    @OptionGroup var options: DatabaseOptions
+
+    func run() throws {
+        let engine = try options.openEngine()
+        let report = try engine.verify(profile: try options.loadProfile(), now: systemNow())
+        if report.isClean {
+            print("verified \(report.compared) snapshots: incremental state equals the recomputation from the log")
+        } else {
+            for d in report.differences.prefix(50) { printError("difference: \(d)") }
+            printError("\(report.differences.count) of \(report.compared) snapshots differ; run `chiso rebuild` and report this as a bug")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Rebuild: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recompute the whole incremental state from the event log.",
+        discussion: """
+            Run it after editing the calendar (dues change) or upgrading chiso. The log itself is not touched.
+
+            Example:
+              $ chiso rebuild --indicators ./indicators
+            """
+    )
+
+    @OptionGroup var options: DatabaseOptions
+
+    func run() throws {
+        let engine = try options.openEngine()
+        try engine.rebuild()
+        let c = try engine.store.counts()
+        print("rebuilt the state of \(c.dossiers) dossiers and \(c.petitions) petitions from \(c.events) events")
+    }
+}
+
+/// Size of a file in bytes, 0 when absent.
+func fileSize(_ path: String) -> Int64 {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int64(st.st_size) : 0
+}

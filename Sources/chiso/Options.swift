@@ -1,0 +1,69 @@
+import ArgumentParser
+import ChisoCore
+import ChisoEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options every command that touches a database shares (interfaces.md "The command line").
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The database file (created on first use).", discussion: "Default: $CHISO_DB, else chiso.sqlite in the current folder.", valueName: "path"))
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("The index profile: a name in the indicators folder, or a path to a profile file.", valueName: "name"))
+    var profile: String = "dvcqg-2026"
+
+    @Option(name: .long, help: ArgumentHelp("Folder holding profiles and calendar-vn.json.", discussion: "Default: $CHISO_INDICATORS, else the copy built into chiso.", valueName: "dir"))
+    var indicators: String?
+
+    var databasePath: String {
+        if let db { return db }
+        if let env = getenv("CHISO_DB") { return String(cString: env) }
+        return "chiso.sqlite"
+    }
+
+    var indicatorSet: IndicatorSet {
+        get throws {
+            if let indicators { return IndicatorSet(directory: indicators) }
+            if let env = getenv("CHISO_INDICATORS") { return IndicatorSet(directory: String(cString: env)) }
+            return IndicatorSet(directory: nil)
+        }
+    }
+
+    func loadProfile() throws -> Profile { try indicatorSet.profile(named: profile) }
+    func loadCalendar() throws -> WorkingCalendar { try indicatorSet.calendar() }
+
+    func openEngine(readOnly: Bool = false) throws -> Engine {
+        try Engine(path: databasePath, calendar: loadCalendar(), readOnly: readOnly)
+    }
+}
+
+/// Output formats.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case json, table, markdown, csv, html
+}
+
+/// The current instant from the system clock.
+func systemNow() -> Instant {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Instant(micros: Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000)
+}
+
+/// Parses an `--as-of` value: an RFC 3339 timestamp, or a date (its local midnight).
+func parseInstantArgument(_ text: String, zone: Zone, option: String) throws -> Instant {
+    if let t = Timestamp.parseInstant(text) { return t }
+    if let d = LocalDate(parsing: text) { return zone.startOfDay(d) }
+    throw ValidationError("\(option) \(text) is not a timestamp; write e.g. 2026-08-20T17:00:00+07:00 or 2026-08-20")
+}
+
+/// Writes a line to standard error.
+func printError(_ s: String) {
+    var line = s + "\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+/// Writes text to standard output without Foundation.
+func printOut(_ s: String) {
+    print(s)
+}

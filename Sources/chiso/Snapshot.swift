@@ -1,0 +1,103 @@
+import ArgumentParser
+import ChisoCore
+import ChisoEngine
+
+struct SnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "The score of one unit for one period: JSON for dashboards, or a table for people.",
+        discussion: """
+            Counts are pooled over the unit's subtree. The evaluation instant is the end of the \
+            period, or now for the current period, or --as-of when earlier.
+
+            Example:
+              $ chiso snapshot --unit H44 --period 2026-08 --format table
+              $ chiso snapshot --unit H44 --period 2026-Q3 --children > h44-q3.json
+            Periods: 2026-08 (month), 2026-Q3, 2026 (year), 2026-W03 (ISO week), 2026-08-01..2026-08-15.
+            """
+    )
+
+    @OptionGroup var options: DatabaseOptions
+
+    @Option(help: ArgumentHelp("The unit code, e.g. H44.", valueName: "code"))
+    var unit: String
+
+    @Option(help: ArgumentHelp("The period: 2026-08, 2026-Q3, 2026, 2026-W03 or 2026-08-01..2026-08-15.", valueName: "period"))
+    var period: String
+
+    @Option(help: ArgumentHelp("Evaluate at an earlier instant (RFC 3339, or a date for its local midnight).", valueName: "instant"))
+    var asOf: String?
+
+    @Flag(help: "Add each direct child's snapshot.")
+    var children = false
+
+    @Option(help: "json or table.")
+    var format: String = "json"
+
+    func validate() throws {
+        guard format == "json" || format == "table" else { throw ValidationError("--format must be json or table") }
+    }
+
+    func run() throws {
+        let engine = try options.openEngine(readOnly: false)
+        let profile = try options.loadProfile()
+        let zone = engine.calendar.zone
+        let window = try Window.parse(period, zone: zone)
+        let asOfInstant = try asOf.map { try parseInstantArgument($0, zone: zone, option: "--as-of") }
+        let snapshot = try engine.scorer(profile: profile).snapshot(unit: unit, window: window, now: systemNow(), asOf: asOfInstant, children: children)
+        if format == "json" {
+            print(snapshot.json(zone: zone))
+        } else {
+            print(snapshotTable(snapshot, zone: zone))
+            for c in snapshot.children { print(""); print(snapshotTable(c, zone: zone)) }
+        }
+    }
+}
+
+/// A snapshot as text for people.
+func snapshotTable(_ s: ChisoEngine.Snapshot, zone: Zone) -> String {
+    let name = s.node?.name.map { " \($0)" } ?? ""
+    var out = "\(s.unit)\(name) — \(s.window.label), as of \(s.asOf.rfc3339(in: zone))\n"
+    out += s.card.table()
+    return out
+}
+
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate the profile on given numerators and denominators (a what-if calculator).",
+        discussion: """
+            The counts file holds {"counts": {"2.1": {"numerator": 144625, "denominator": 184513}, …}}; \
+            other top-level members are ignored; a component missing from the file counts as 0 ÷ 0; \
+            2.2 takes {"value": x}.
+
+            Example:
+              $ chiso score --counts ../shared/fixtures/portal-phu-tho-2026-08.json --format table
+            """
+    )
+
+    @Option(help: ArgumentHelp("The counts file.", valueName: "file"))
+    var counts: String
+
+    @Option(name: .long, help: ArgumentHelp("The index profile: a name or a path to a profile file.", valueName: "name"))
+    var profile: String = "dvcqg-2026"
+
+    @Option(name: .long, help: ArgumentHelp("Folder holding profiles (default: $CHISO_INDICATORS, else built in).", valueName: "dir"))
+    var indicators: String?
+
+    @Option(help: "json or table.")
+    var format: String = "json"
+
+    func validate() throws {
+        guard format == "json" || format == "table" else { throw ValidationError("--format must be json or table") }
+    }
+
+    func run() throws {
+        var opts = try DatabaseOptions.parse([])
+        opts.indicators = indicators
+        opts.profile = profile
+        let p = try opts.loadProfile()
+        let inputs = try parseCountsFile(try readTextFile(counts), name: counts)
+        let card = p.score(inputs)
+        print(format == "json" ? card.scoreJSON : card.table())
+    }
+}

@@ -1,0 +1,346 @@
+import Foundation
+import Testing
+@testable import ChisoCore
+
+/// Files the scoring tests read: the shipped profiles in `indicators/` and the portal fixture in
+/// `../shared/fixtures/`, both found from this file's path (repo/Tests/ChisoCoreTests/…).
+enum ProfileTestFiles {
+    static let repoRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The text of a file relative to the repository root; a missing file fails the test.
+    static func text(_ relativePath: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let url = repoRoot.appendingPathComponent(relativePath).standardizedFileURL
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let text = String(data: data, encoding: .utf8) else {
+            Issue.record("missing file \(url.path)", sourceLocation: sourceLocation)
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return text
+    }
+
+    static func profile(_ id: String) throws -> Profile {
+        try Profile.load(fileText: text("indicators/\(id).json"), name: "\(id).json")
+    }
+
+    static let fixturePath = "../shared/fixtures/portal-phu-tho-2026-08.json"
+}
+
+/// A one-group profile with a single component, for rule-by-rule checks.
+fileprivate func singleComponentProfile(max: Int64, rule: ScoringRule, zero: ZeroDenominatorPolicy) -> Profile {
+    let component = Profile.Component(
+        id: "X", group: "G", name: "x", nameEn: "x", max: Points(whole: max), rule: rule, zero: zero,
+        numerator: "active.onTime", denominator: "active")
+    return Profile(
+        id: "test", name: "test", total: Points(whole: max),
+        bands: [Profile.Band(name: "Đạt", nameEn: "Pass", min: .zero)],
+        groups: [Profile.Group(code: "G", name: "g", nameEn: "g", max: Points(whole: max), componentIDs: ["X"])],
+        components: [component])
+}
+
+fileprivate func points(_ text: String) -> Points? {
+    ExactDecimal(text)?.hundredths.map(Points.init(hundredths:))
+}
+
+@Suite struct ScoringTests {
+    // MARK: The portal's published figures
+
+    /// Phú Thọ, 2026-08: every component, group, the total and the band as the portal showed
+    /// them. E.g. 2.1 = 20 × 144625/184513 = 15.6764… → 15.68; 3.5 = 2 × (56/310)/0.8 =
+    /// 0.4516… → 0.45; 4.6 is 0 ÷ 0 under `full` → 2; 1.1 and 1.2 are 0 ÷ 0 under `null`.
+    @Test func reproducesThePortalFixture() throws {
+        let fixture = try ProfileTestFiles.text(ProfileTestFiles.fixturePath)
+        let inputs = try parseCountsFile(fixture, name: "portal-phu-tho-2026-08.json")
+        let card = try ProfileTestFiles.profile("dvcqg-2026").score(inputs)
+
+        let root = try JSONParser.parse(fixture)
+        guard case .object(let expectedComponents)? = root["expected"]?["components"],
+              case .object(let expectedGroups)? = root["expected"]?["groups"] else {
+            Issue.record("fixture has no expected components or groups")
+            return
+        }
+        #expect(expectedComponents.members.count == 19)
+        for (id, value) in expectedComponents.members {
+            let expected = value.numberValue.flatMap { points($0.text) }
+            #expect(expected != nil)
+            #expect(card.component(id)?.points == expected, "component \(id)")
+        }
+        #expect(expectedGroups.members.count == 6)
+        for (code, value) in expectedGroups.members {
+            #expect(card.group(code)?.points == value.numberValue.flatMap { points($0.text) }, "group \(code)")
+        }
+        #expect(card.groups.map(\.code) == ["CKMB", "TDGQ", "CLGQ", "TTTT", "MDHL", "MDSH"])
+        #expect(card.total == Points(hundredths: 5991))
+        #expect(card.total.jsonNumber == "59.91")
+        #expect(card.max == Points(whole: 100))
+        #expect(card.band.name == "Trung bình")
+        #expect(root["expected"]?["band"]?.stringValue == "Trung bình")
+
+        // Null ones: 1.1 and 1.2 (0 ÷ 0, null policy) and the monitoring components.
+        #expect(card.component("1.1")?.points == nil)
+        #expect(card.component("1.1")?.ratio == nil)
+        #expect(card.component("5.1a")?.points == nil)
+        #expect(card.component("5.1a")?.ratio == 179.0 / 247.0)
+        #expect(card.component("2.2")?.points == nil)
+        #expect(card.component("2.2")?.value == nil)  // the fixture gives no 2.2
+        #expect(card.component("4.6")?.ratio == nil)  // full policy sets points, not a ratio
+        #expect(card.component("2.1")?.ratio == 144625.0 / 184513.0)
+    }
+
+    /// The Decision's 5 groups give the same total: only the grouping changes.
+    /// DVTT = CLGQ 8.83 + TTTT 6.25 = 15.08.
+    @Test func decision766ProfileGivesTheSameTotal() throws {
+        let inputs = try parseCountsFile(ProfileTestFiles.text(ProfileTestFiles.fixturePath), name: "fixture")
+        let portal = try ProfileTestFiles.profile("dvcqg-2026").score(inputs)
+        let decision = try ProfileTestFiles.profile("qd766-2022").score(inputs)
+        #expect(decision.groups.map(\.code) == ["CKMB", "TDGQ", "MDSH", "DVTT", "MDHL"])
+        #expect(decision.group("DVTT")?.points == Points(hundredths: 1508))
+        #expect(decision.group("DVTT")?.max == Points(whole: 22))
+        #expect(decision.total == portal.total)
+        #expect(decision.total == Points(hundredths: 5991))
+        #expect(decision.band.name == "Trung bình")
+        #expect(decision.profileID == "qd766-2022")
+    }
+
+    // MARK: Rules
+
+    /// 6 × 1/400 = 0.015 exactly → 0.02 (half away from zero, details.md 20); in binary
+    /// floating point 0.015 × 100 is 1.4999… and would round to 0.01.
+    @Test func roundsHalfAwayFromZero() {
+        let profile = singleComponentProfile(max: 6, rule: .linear, zero: .null)
+        #expect(profile.score(["X": .counts(numerator: 1, denominator: 400)]).component("X")?.points == Points(hundredths: 2))
+        // 6 × 1/401 = 0.01496… → 0.01
+        #expect(profile.score(["X": .counts(numerator: 1, denominator: 401)]).component("X")?.points == Points(hundredths: 1))
+        // 6 × 1/1200 = 0.005 → 0.01; 6 × 1/1201 = 0.004996… → 0
+        #expect(profile.score(["X": .counts(numerator: 1, denominator: 1200)]).component("X")?.points == Points(hundredths: 1))
+        #expect(profile.score(["X": .counts(numerator: 1, denominator: 1201)]).component("X")?.points == Points(hundredths: 0))
+        // 20 × 1/3 = 6.666… → 6.67; 20 × 2/3 = 13.333… → 13.33
+        let twenty = singleComponentProfile(max: 20, rule: .linear, zero: .null)
+        #expect(twenty.score(["X": .counts(numerator: 1, denominator: 3)]).total == Points(hundredths: 667))
+        #expect(twenty.score(["X": .counts(numerator: 2, denominator: 3)]).total == Points(hundredths: 1333))
+    }
+
+    /// target(6, 0.5): full marks from ratio 0.5 up, else 6 × r / 0.5.
+    @Test func targetCapsAtTheMaximum() throws {
+        let half = try #require(Fraction(decimalLiteral: "0.5"))
+        let profile = singleComponentProfile(max: 6, rule: .target(half), zero: .null)
+        func scored(_ n: Int64, _ d: Int64) -> Points? { profile.score(["X": .counts(numerator: n, denominator: d)]).component("X")?.points }
+        #expect(scored(150956, 152595) == Points(whole: 6))   // 0.989 ≥ 0.5
+        #expect(scored(1, 2) == Points(whole: 6))             // exactly the target
+        #expect(scored(1, 4) == Points(whole: 3))             // 6 × 0.25 / 0.5
+        #expect(scored(1, 3) == Points(hundredths: 400))      // 6 × (1/3) / 0.5 = 4
+        #expect(scored(1, 7) == Points(hundredths: 171))      // 12/7 = 1.714… → 1.71
+        // 0.9 = 9/10: 6 × 0.45 / 0.9 = 3; 6 × 0.899 / 0.9 = 5.9933… → 5.99; 0.95 → capped 6.
+        let nine = try #require(Fraction(decimalLiteral: "0.9"))
+        let satisfaction = singleComponentProfile(max: 6, rule: .target(nine), zero: .zero)
+        #expect(satisfaction.score(["X": .counts(numerator: 45, denominator: 100)]).total == Points(whole: 3))
+        #expect(satisfaction.score(["X": .counts(numerator: 899, denominator: 1000)]).total == Points(hundredths: 599))
+        #expect(satisfaction.score(["X": .counts(numerator: 95, denominator: 100)]).total == Points(whole: 6))
+        // The ratio stays unrounded and uncapped.
+        #expect(satisfaction.score(["X": .counts(numerator: 95, denominator: 100)]).component("X")?.ratio == 0.95)
+    }
+
+    @Test func zeroDenominatorNullAddsNothing() {
+        let card = singleComponentProfile(max: 6, rule: .linear, zero: .null).score(["X": .counts(numerator: 0, denominator: 0)])
+        #expect(card.component("X")?.points == nil)
+        #expect(card.component("X")?.ratio == nil)
+        #expect(card.group("G")?.points == .zero)  // a group whose components are all null has 0 points
+        #expect(card.total == .zero)
+    }
+
+    @Test func zeroDenominatorFullGivesTheMaximum() {
+        let card = singleComponentProfile(max: 6, rule: .linear, zero: .full).score([:])  // missing = 0 ÷ 0
+        #expect(card.component("X")?.points == Points(whole: 6))
+        #expect(card.component("X")?.ratio == nil)
+        #expect(card.component("X")?.numerator == 0)
+        #expect(card.component("X")?.denominator == 0)
+        #expect(card.total == Points(whole: 6))
+    }
+
+    @Test func zeroDenominatorZeroGivesNothing() throws {
+        let nine = try #require(Fraction(decimalLiteral: "0.9"))
+        let card = singleComponentProfile(max: 6, rule: .target(nine), zero: .zero).score(["X": .counts(numerator: 0, denominator: 0)])
+        #expect(card.component("X")?.points == .zero)
+        #expect(card.component("X")?.ratio == nil)
+    }
+
+    @Test func monitoringComponentsScoreNothing() throws {
+        let profile = try ProfileTestFiles.profile("dvcqg-2026")
+        let card = profile.score([
+            "5.1a": .counts(numerator: 1, denominator: 4),
+            "5.1b": .counts(numerator: 0, denominator: 0),
+            "2.2": .value(7.049),
+        ])
+        let a = try #require(card.component("5.1a"))
+        #expect(a.points == nil && a.ratio == 0.25 && a.isMonitoring && a.max == .zero)
+        #expect(card.component("5.1b")?.ratio == nil)
+        let meanTime = try #require(card.component("2.2"))
+        #expect(meanTime.points == nil && meanTime.numerator == nil && meanTime.ratio == nil)
+        #expect(meanTime.value == 7.05)  // 7.049 → 7.05 (to 2 decimals)
+        #expect(profile.score(["2.2": .value(7.044)]).component("2.2")?.value == 7.04)
+        #expect(profile.score(["2.2": .value(nil)]).component("2.2")?.value == nil)
+        // Nothing but 0 ÷ 0 everywhere: 1.x, 3.x, 4.1–4.5b null; 2.1 and 5.4 zero; 4.6, 5.2, 5.3 full.
+        #expect(profile.score([:]).total == Points(whole: 2 + 6 + 6))
+    }
+
+    @Test func bandsAreTheHighestReached() throws {
+        let profile = try ProfileTestFiles.profile("dvcqg-2026")
+        #expect(profile.band(for: Points(whole: 100)).name == "Xuất sắc")
+        #expect(profile.band(for: Points(whole: 90)).name == "Xuất sắc")
+        #expect(profile.band(for: Points(hundredths: 8999)).name == "Tốt")
+        #expect(profile.band(for: Points(whole: 80)).nameEn == "Good")
+        #expect(profile.band(for: Points(whole: 70)).name == "Khá")
+        #expect(profile.band(for: Points(whole: 50)).name == "Trung bình")
+        #expect(profile.band(for: Points(hundredths: 4999)).name == "Yếu")
+        #expect(profile.band(for: .zero).nameEn == "Weak")
+    }
+
+    @Test func pointsPrintLikeJSONNumbers() {
+        #expect(Points(hundredths: 1568).description == "15.68")
+        #expect(Points(hundredths: 600).description == "6")
+        #expect(Points(hundredths: 50).description == "0.5")
+        #expect(Points(hundredths: -2).description == "-0.02")
+        #expect(Points(hundredths: 5).jsonNumber == "0.05")
+        #expect(Points(hundredths: 0).jsonNumber == "0")
+        #expect(Points(hundredths: 10_000).jsonNumber == "100")
+    }
+
+    /// Large counts stay exact: 20 × (10^9 − 1)/10^9 = 19.99999998 → 20; near Int64.max the
+    /// 128-bit intermediates still give 20 × (2^62)/(2^63 − 1) = 10.00000… → 10.
+    @Test func largeCountsAreExact() throws {
+        let linear = singleComponentProfile(max: 20, rule: .linear, zero: .null)
+        #expect(linear.score(["X": .counts(numerator: 999_999_999, denominator: 1_000_000_000)]).total == Points(whole: 20))
+        #expect(linear.score(["X": .counts(numerator: 1 << 62, denominator: .max)]).total == Points(whole: 10))
+        // 20 × 0.99925 = 19.985 → 19.99 (half away from zero, exactly)
+        #expect(linear.score(["X": .counts(numerator: 999_250_000, denominator: 1_000_000_000)]).total == Points(hundredths: 1999))
+        let target = singleComponentProfile(max: 20, rule: .target(try #require(Fraction(decimalLiteral: "0.7"))), zero: .null)
+        // 20 × 0.35 / 0.7 = 10
+        #expect(target.score(["X": .counts(numerator: 350_000_000_000, denominator: 1_000_000_000_000)]).total == Points(whole: 10))
+    }
+
+    /// Against a direct computation on small numbers (where m·n·td fits in 64 bits):
+    /// round(m·n·td / (d·tn)) half away from zero, capped at m.
+    @Test func agreesWithDirectComputationOnSmallNumbers() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let m = Int64.random(in: 0...2_000, using: &generator)
+            let d = Int64.random(in: 1...5_000, using: &generator)
+            let n = Int64.random(in: 0...d, using: &generator)
+            let td = Int64.random(in: 1...1_000, using: &generator)
+            let tn = Int64.random(in: 1...td, using: &generator)
+            let x = m * n * td, y = d * tn
+            let expected = Swift.min(m, (2 * x + y) / (2 * y))  // floor(x/y + 1/2)
+            let got = ExactScoring.roundedHundredths(max: m, numerator: n, denominator: d, targetNumerator: tn, targetDenominator: td)
+            #expect(got == expected, "m \(m) n \(n) d \(d) t \(tn)/\(td)")
+            if got != expected { return }
+        }
+    }
+
+    // MARK: Counts files
+
+    @Test func countsFileRejectsImpossibleCounts() {
+        func problem(_ entry: String) -> String? {
+            do {
+                _ = try parseCountsFile("{\"counts\": {\"2.1\": \(entry)}}", name: "counts.json")
+                return nil
+            } catch {
+                return error.description
+            }
+        }
+        for bad in [
+            "{\"numerator\": 5, \"denominator\": 4}",
+            "{\"numerator\": -1, \"denominator\": 4}",
+            "{\"numerator\": 1.5, \"denominator\": 4}",
+            "{\"numerator\": 1}",
+            "{\"numerator\": \"1\", \"denominator\": 4}",
+            "[1, 4]",
+        ] {
+            let message = problem(bad)
+            #expect(message?.contains("counts.json") == true, "\(bad)")
+            #expect(message?.contains("component 2.1") == true, "\(bad)")
+        }
+        #expect(problem("{\"numerator\": 4, \"denominator\": 4}") == nil)
+        #expect(problem("{\"numerator\": 4.0, \"denominator\": 4e1}") == nil)
+        #expect(throws: ProfileError.self) { try parseCountsFile("{\"expected\": {}}", name: "x.json") }
+        #expect(throws: ProfileError.self) { try parseCountsFile("{\"counts\": ", name: "x.json") }
+    }
+
+    @Test func countsFileReadsCountsAndValues() throws {
+        let inputs = try parseCountsFile(
+            "{\"about\": \"x\", \"counts\": {\"2.1\": {\"numerator\": 144625, \"denominator\": 184513}, \"2.2\": {\"value\": 7.05}, \"1.1\": {\"value\": null}}}",
+            name: "c.json")
+        #expect(inputs["2.1"] == .counts(numerator: 144625, denominator: 184513))
+        #expect(inputs["2.2"] == .value(7.05))
+        #expect(inputs["1.1"] == .value(nil))
+        #expect(inputs.count == 3)
+    }
+
+    // MARK: Output
+
+    @Test func scoreJSONHasTheSnapshotFields() throws {
+        let profile = try ProfileTestFiles.profile("dvcqg-2026")
+        var inputs = try parseCountsFile(ProfileTestFiles.text(ProfileTestFiles.fixturePath), name: "fixture")
+        inputs["2.2"] = .value(7.05)
+        let card = profile.score(inputs)
+        let json = try JSONParser.parse(card.scoreJSON)
+        #expect(json["profile"]?.stringValue == "dvcqg-2026")
+        #expect(json["total"]?.numberValue?.text == "59.91")
+        #expect(json["max"]?.numberValue?.text == "100")
+        #expect(json["band"]?.stringValue == "Trung bình")
+        guard case .array(let groups)? = json["groups"] else {
+            Issue.record("no groups array")
+            return
+        }
+        #expect(groups.count == 6)
+        let progress = groups[1]
+        #expect(progress["code"]?.stringValue == "TDGQ")
+        #expect(progress["name"]?.stringValue == "Tiến độ giải quyết")
+        #expect(progress["nameEn"]?.stringValue == "Progress of settlement")
+        #expect(progress["max"]?.numberValue?.text == "20")
+        #expect(progress["points"]?.numberValue?.text == "15.68")
+        guard case .array(let components)? = progress["components"], components.count == 2 else {
+            Issue.record("TDGQ should have 2 components")
+            return
+        }
+        #expect(components[0]["id"]?.stringValue == "2.1")
+        #expect(components[0]["numerator"]?.numberValue?.text == "144625")
+        #expect(components[0]["denominator"]?.numberValue?.text == "184513")
+        #expect(components[0]["ratio"]?.numberValue.map { abs($0.double - 0.7838201) < 1e-7 } == true)
+        #expect(components[0]["points"]?.numberValue?.text == "15.68")
+        #expect(components[1]["id"]?.stringValue == "2.2")
+        #expect(components[1]["points"] == .null)
+        #expect(components[1]["value"]?.numberValue?.text == "7.05")
+        #expect(components[1]["ratio"] == nil)
+        #expect(components[1]["numerator"] == nil)
+        // 1.1: 0 ÷ 0 under null: points and ratio null, counts 0.
+        guard case .array(let publicity)? = groups[0]["components"] else {
+            Issue.record("CKMB has no components")
+            return
+        }
+        #expect(publicity[0]["points"] == .null)
+        #expect(publicity[0]["ratio"] == .null)
+        #expect(publicity[0]["denominator"]?.numberValue?.text == "0")
+        // groupsJSON is the same array on its own.
+        guard case .array(let alone) = try JSONParser.parse(card.groupsJSON) else {
+            Issue.record("groupsJSON is not an array")
+            return
+        }
+        #expect(alone.count == 6)
+    }
+
+    @Test func tableShowsComponentsTotalAndBand() throws {
+        let card = try ProfileTestFiles.profile("dvcqg-2026").score(
+            parseCountsFile(ProfileTestFiles.text(ProfileTestFiles.fixturePath), name: "fixture"))
+        let table = card.table()
+        let lines = table.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("TDGQ") && $0.contains("Tiến độ giải quyết") && $0.hasSuffix("15.68      20") })
+        #expect(lines.contains { $0.contains("2.1") && $0.contains("144625") && $0.contains("184513") && $0.contains("78.38%") })
+        #expect(lines.contains { $0.contains("1.1") && $0.contains("—") })
+        #expect(lines.contains { $0.contains("59.91") && $0.contains("100") })
+        #expect(lines.last == "Xếp loại (band): Trung bình (Average)")
+        // Fixed width: every component and group line is as long as the header's columns reach.
+        let header = try #require(lines.dropFirst().first)
+        let pointsColumnEnd = header.count
+        #expect(lines.filter { $0.hasPrefix("  ") && $0.contains("%") }.allSatisfy { $0.count == pointsColumnEnd })
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+@testable import ChisoCore
+@testable import ChisoEngine
+import ChisoStore
+
+/// events.md "Bad input": each class of bad line is quarantined with its reason and the rest still goes in.
+@Suite struct RejectionTests {
+    let good1 = Line.unit("a1", "H44", parent: nil, level: "province")
+    let good2 = Line.unit("a2", "H44.101", parent: "H44", level: "commune")
+
+    func check(_ bad: String, code: String, contains fragment: String, finalNewline: Bool = true) throws {
+        try checkBytes(Array(bad.utf8), code: code, contains: fragment, finalNewline: finalNewline)
+    }
+
+    func checkBytes(_ bad: [UInt8], code: String, contains fragment: String, finalNewline: Bool = true) throws {
+        let engine = try openEngine()
+        var bytes = Array((good1 + "\n").utf8) + bad
+        if finalNewline { bytes += Array(("\n" + good2 + "\n").utf8) }
+        var rejected: [RejectedLine] = []
+        let summary = try engine.ingest(LineSource.bytes(bytes, name: "feed.jsonl"), clock: { instant("2026-09-01T00:00:00Z") },
+                                        onRejected: { rejected.append($0) })
+        #expect(summary.rejected == 1)
+        #expect(summary.accepted == (finalNewline ? 2 : 1))
+        let q = try engine.store.rejects()
+        #expect(q.count == 1)
+        #expect(q.first?.code == code)
+        #expect(q.first?.source == "feed.jsonl")
+        #expect(q.first?.line == 2)
+        #expect(q.first?.text == bad)
+        #expect(q.first?.reason.contains(fragment) == true, "reason: \(q.first?.reason ?? "-")")
+        #expect(rejected.first?.message.hasPrefix("feed.jsonl:2: ") == true)
+    }
+
+    @Test func notJSON() throws { try check(#"{"id": "x", "type": "unit.declared""#, code: "not-json", contains: "not JSON") }
+    @Test func notAnObject() throws { try check(#"["unit.declared"]"#, code: "not-object", contains: "not a JSON object") }
+    @Test func missingField() throws {
+        try check(#"{"id":"b1","type":"unit.declared","unit":"H44.02","name":"x","level":"commune"}"#, code: "missing-field", contains: "`at`")
+    }
+    @Test func wrongType() throws {
+        try check(#"{"id":"b1","type":"unit.service","at":"2026-01-01T00:00:00Z","unit":"H44.101","eCertifiedCopy":"yes"}"#,
+                  code: "wrong-type", contains: "`eCertifiedCopy`")
+    }
+    @Test func unknownType() throws {
+        try check(#"{"id":"b1","type":"dossier.teleported","at":"2026-01-01T00:00:00Z","unit":"H44","dossier":"D"}"#, code: "unknown-type", contains: "dossier.teleported")
+    }
+    @Test func timestampWithoutOffset() throws {
+        try check(#"{"id":"b1","type":"unit.declared","at":"2026-08-03T09:12:00","unit":"H44.02","name":"x","parent":"H44","level":"commune"}"#,
+                  code: "bad-timestamp", contains: "2026-08-03T09:12:00")
+    }
+    @Test func conflictingDuplicateID() throws {
+        try check(#"{"id":"a1","type":"unit.declared","at":"2026-01-01T00:00:00+07:00","unit":"H45","name":"Other","parent":null,"level":"province"}"#,
+                  code: "conflicting-id", contains: "already accepted")
+    }
+    @Test func lineOverOneMiB() throws {
+        let long = #"{"id":"b1","type":"unit.declared","pad":""# + String(repeating: "x", count: 1_048_600) + #""}"#
+        try check(long, code: "line-too-long", contains: "1048576")
+    }
+    @Test func invalidUTF8() throws {
+        var bytes = Array(#"{"id":"b1","type":"unit.declared","name":""#.utf8)
+        bytes += [0xC3, 0x28]
+        bytes += Array(#""}"#.utf8)
+        try checkBytes(bytes, code: "invalid-utf8", contains: "UTF-8")
+    }
+    @Test func fileEndingMidLine() throws {
+        try check(#"{"id":"b1","type":"unit.declared","at":"2026-01-01T00"#, code: "ends-mid-line", contains: "mid-line", finalNewline: false)
+    }
+    @Test func wholeLastLineWithoutNewlineIsAccepted() throws {
+        let engine = try openEngine()
+        let (s, _) = try ingest(engine, [good1, good2], finalNewline: false)
+        #expect(s.accepted == 2 && s.rejected == 0)
+    }
+    @Test func blankLinesAreSkipped() throws {
+        let engine = try openEngine()
+        let (s, _) = try ingest(engine, [good1, "", "   ", good2])
+        #expect(s == { var x = IngestSummary(); x.accepted = 2; x.lines = 2; return x }())
+    }
+    @Test func conflictingReceipt() throws {
+        let engine = try openEngine()
+        let (s, r) = try ingest(engine, smallProvince() + [
+            Line.received("r1", "D1", unit: "H44.101", procedure: "P1", at: "2026-08-03 09:00"),
+            Line.received("r2", "D1", unit: "H44.101", procedure: "P2", at: "2026-08-03 10:00"),
+            Line.received("r3", "D1", unit: "H44.101", procedure: "P1", at: "2026-08-03 11:00"),
+        ])
+        #expect(s.rejected == 1 && s.accepted == 7)
+        #expect(r.first?.rejection.code == "conflicting-receipt")
+    }
+    @Test func rejectedLineSeenAgainIsCountedButQuarantinedOnce() throws {
+        let engine = try openEngine()
+        let bad = #"{"id":"b1"}"#
+        let (s1, _) = try ingest(engine, [good1, bad])
+        let (s2, _) = try ingest(engine, [good1, bad])
+        #expect(s1.rejected == 1 && s2.rejected == 1 && s2.duplicates == 1)
+        #expect(try engine.store.rejects().count == 1)
+        #expect(try engine.store.rejects().first?.seen == 2)
+    }
+    @Test func strictStopsAtFirstRejectionKeepingWhatCameBefore() throws {
+        let engine = try openEngine()
+        let (s, _) = try ingest(engine, [good1, "nope", good2], strict: true)
+        #expect(s.accepted == 1 && s.rejected == 1 && s.stopped)
+        #expect(try engine.store.counts().events == 1)
+    }
+}
+
+@Suite struct IdempotencyTests {
+    @Test func sameFileTwiceChangesNothing() throws {
+        let path = temporaryDatabase()
+        let engine = try openEngine(path)
+        var lines = smallProvince()
+        for i in 0..<50 {
+            lines.append(Line.received("r\(i)", "D\(i)", unit: "H44.101", at: "2026-08-03 09:00"))
+            lines.append(Line.finished("f\(i)", "D\(i)", at: "2026-08-05 09:00"))
+        }
+        let (first, _) = try ingest(engine, lines, batchSize: 7)
+        let before = try logRows(engine)
+        let snap1 = try snapshot(engine).json(zone: .vietnam)
+        let (second, _) = try ingest(engine, lines, batchSize: 7)
+        #expect(first.accepted == lines.count && first.duplicates == 0)
+        #expect(second.accepted == 0 && second.duplicates == lines.count)
+        #expect(try logRows(engine) == before)
+        #expect(try snapshot(engine).json(zone: .vietnam) == snap1)
+    }
+
+    @Test func sameBodyWrittenDifferentlyIsADuplicate() throws {
+        let engine = try openEngine()
+        let a = #"{"id":"x","type":"dossier.paid","at":"2026-08-03T09:00:00+07:00","unit":"U","dossier":"D","online":true,"amount":1}"#
+        let b = #"{ "amount" : 1.0, "online":true,"dossier":"D","unit":"U","at":"2026-08-03T09:00:00+07:00","type":"dossier.paid","id":"x" }"#
+        let c = #"{"id":"x","type":"dossier.paid","at":"2026-08-03T02:00:00Z","unit":"U","dossier":"D","online":true,"amount":1}"#
+        let (s, r) = try ingest(engine, [a, b, c])
+        #expect(s.accepted == 1 && s.duplicates == 1 && s.rejected == 1)
+        #expect(r.first?.rejection == .conflictingID("x"))
+    }
+
+    func logRows(_ engine: Engine) throws -> [String] {
+        var rows: [String] = []
+        try engine.store.forEachEvent { seq, line in rows.append("\(seq) \(line)") }
+        return rows
+    }
+}
+
+/// Counts seen by a reader thread on its own connection.
+final class ReaderLog: @unchecked Sendable {
+    let lock = NSLock()
+    var counts: [Int64] = []
+    var stop = false
+    func add(_ n: Int64) { lock.lock(); counts.append(n); lock.unlock() }
+    var shouldStop: Bool { lock.lock(); defer { lock.unlock() }; return stop }
+    func finish() { lock.lock(); stop = true; lock.unlock() }
+    var snapshot: [Int64] { lock.lock(); defer { lock.unlock() }; return counts }
+}
+
+@Suite struct ConcurrencyTests {
+    /// A reader on its own connection, reading all the time in short transactions while a long ingest
+    /// runs, sees whole batches only; and the WAL stays bounded (details.md 28).
+    @Test func readerSeesWholeBatchesAndWALStaysBounded() throws {
+        let path = temporaryDatabase()
+        let engine = try openEngine(path)
+        _ = try ingest(engine, smallProvince())
+        let base = Int64(smallProvince().count)
+        let batch = 100
+        var options = IngestOptions(batchSize: batch)
+        options.checkpointBytes = 1 << 20
+        var lines: [String] = []
+        for i in 0..<6000 { lines.append(Line.received("r\(i)", "D\(i)", unit: "H44.101", at: "2026-08-03 09:00", extra: #","pad":"\#(String(repeating: "p", count: 200))""#)) }
+        let log = ReaderLog()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            defer { done.signal() }
+            guard let reader = try? Database(path: path, mode: .readOnly) else { return }
+            while !log.shouldStop {
+                if let n = try? reader.scalarInt64("SELECT count(*) FROM events") { log.add(n) }
+            }
+        }
+        thread.start()
+        var maxWAL: Int64 = 0
+        let text = lines.joined(separator: "\n") + "\n"
+        _ = try engine.ingest(LineSource.bytes(Array(text.utf8), name: "big"), options: options, clock: { instant("2026-09-01T00:00:00Z") },
+                              progress: { _ in maxWAL = max(maxWAL, engine.store.db.walFileSize()) })
+        log.finish()
+        done.wait()
+        let seen = log.snapshot
+        #expect(!seen.isEmpty)
+        for n in seen { #expect((n - base) % Int64(batch) == 0, "reader saw \(n) events: part of a batch") }
+        #expect(seen.allSatisfy { $0 <= base + 6000 })
+        #expect(try engine.store.counts().events == base + 6000)
+        #expect(maxWAL < 8 << 20, "WAL reached \(maxWAL) bytes")
+    }
+}
