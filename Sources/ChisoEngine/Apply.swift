@@ -20,7 +20,14 @@ struct CachedPetition {
 struct PendingRecords {
     var dossiers: [String: CachedDossier] = [:]
     var petitions: [String: CachedPetition] = [:]
+    /// Records as committed by recent batches, so that a dossier's next event needs no read
+    /// (a stream's events of one dossier come in nearby batches). Dropped on rollback.
+    var recentDossiers: [String: CachedDossier] = [:]
+    var recentPetitions: [String: CachedPetition] = [:]
+    static let recentLimit = 50_000
+
     mutating func removeAll() { dossiers.removeAll(keepingCapacity: true); petitions.removeAll(keepingCapacity: true) }
+    mutating func forgetRecent() { recentDossiers.removeAll(); recentPetitions.removeAll() }
 }
 
 extension Engine {
@@ -60,9 +67,10 @@ extension Engine {
     func refreshVoid(_ target: String, depth: Int = 0) throws {
         guard depth < 64 else { return } // a cycle of retractions: leave it as it stands
         var void = false
-        for r in try store.retractions(of: target) where try !store.isVoid(r) { void = true; break }
-        guard void != (try store.isVoid(target)) else { return }
+        for r in try store.retractions(of: target) where !voidIDs.contains(r) { void = true; break }
+        guard void != voidIDs.contains(target) else { return }
         try store.setVoid(target, void)
+        if void { voidIDs.insert(target) } else { voidIDs.remove(target) }
         guard let line = try store.eventBody(id: target) else { return } // pending: the target has not arrived
         guard let event = try? decoder.decode(JSONParser.parse(line)) else {
             throw EngineError.corrupt("logged event \(target) no longer decodes")
@@ -76,6 +84,9 @@ extension Engine {
     }
 
     func withDossier(_ code: String, _ change: (inout DossierRecord) -> Void) throws {
+        if pending.dossiers[code] == nil, let recent = pending.recentDossiers.removeValue(forKey: code) {
+            pending.dossiers[code] = recent
+        }
         if pending.dossiers[code] == nil {
             if let stored = try store.dossier(code: code) {
                 let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodeDossier(code: code, buf) }
@@ -88,6 +99,9 @@ extension Engine {
     }
 
     func withPetition(_ code: String, _ change: (inout PetitionRecord) -> Void) throws {
+        if pending.petitions[code] == nil, let recent = pending.recentPetitions.removeValue(forKey: code) {
+            pending.petitions[code] = recent
+        }
         if pending.petitions[code] == nil {
             if let stored = try store.petition(code: code) {
                 let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodePetition(code: code, buf) }
@@ -114,6 +128,8 @@ extension Engine {
             for u in units where c.indexedActivity != activity || !c.indexedUnits.contains(u) {
                 try store.indexUnit(.dossier, unit: u, activity: activity, key: key)
             }
+            if pending.recentDossiers.count >= PendingRecords.recentLimit { pending.recentDossiers.removeAll(keepingCapacity: true) }
+            pending.recentDossiers[code] = CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record)
         }
         for (code, c) in pending.petitions {
             let activity = c.record.activityKey.micros
@@ -127,6 +143,8 @@ extension Engine {
             for u in units where c.indexedActivity != activity || !c.indexedUnits.contains(u) {
                 try store.indexUnit(.petition, unit: u, activity: activity, key: key)
             }
+            if pending.recentPetitions.count >= PendingRecords.recentLimit { pending.recentPetitions.removeAll(keepingCapacity: true) }
+            pending.recentPetitions[code] = CachedPetition(key: key, indexedActivity: activity, indexedUnits: units, record: c.record)
         }
         pending.removeAll()
     }

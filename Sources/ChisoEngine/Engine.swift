@@ -17,6 +17,8 @@ public final class Engine {
     var pending = PendingRecords()
     var rootOfUnit: [String: String] = [:]
     var batchLatest: [String: Int64] = [:]
+    /// The void ids, mirrored in memory so that most events need no look-up (reloaded on rollback).
+    var voidIDs: Set<String> = []
 
     public init(path: String, calendar: WorkingCalendar, readOnly: Bool = false) throws {
         store = try EventStore(path: path, readOnly: readOnly)
@@ -24,6 +26,7 @@ public final class Engine {
         decoder = EventDecoder(zone: calendar.zone)
         catalogue = Catalogue()
         catalogue = try loadCatalogue()
+        voidIDs = try store.voidIDs()
     }
 
     func loadCatalogue() throws -> Catalogue {

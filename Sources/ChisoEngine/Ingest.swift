@@ -68,9 +68,11 @@ extension Engine {
     /// Abandons the open batch and reloads the in-memory catalogue.
     public func rollbackBatch() throws {
         pending.removeAll()
+        pending.forgetRecent()
         batchLatest.removeAll()
         try store.db.rollback()
         catalogue = try loadCatalogue()
+        voidIDs = try store.voidIDs()
         rootOfUnit.removeAll()
     }
 
@@ -115,7 +117,7 @@ extension Engine {
         if case .retracted(let target) = event.body {
             try store.addRetraction(target: target, retraction: event.id)
         }
-        if try !store.isVoid(event.id) {
+        if !voidIDs.contains(event.id) {
             try applyEffect(event, line: line, adding: true)
         }
         switch event.body {

@@ -72,6 +72,7 @@ extension Engine {
         try store.db.begin(.immediate)
         do {
             try store.clearDerivedState()
+            pending.forgetRecent()
             for (target, rs) in fold.retractions { for r in rs { try store.addRetraction(target: target, retraction: r) } }
             for id in fold.void { try store.setVoid(id, true) }
             for (id, c) in catalogueLines { try store.putCatalogue(id: id, at: c.at, body: c.line) }
@@ -88,6 +89,7 @@ extension Engine {
             throw error
         }
         catalogue = fold.catalogue
+        voidIDs = fold.void
         rootOfUnit.removeAll()
     }
 }

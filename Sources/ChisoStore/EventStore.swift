@@ -8,6 +8,8 @@ public final class EventStore {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
         db = try Database(path: path, mode: readOnly ? .readOnly : .readWrite)
+        // A 64 MiB page cache and memory-mapped reads: the per-dossier state is read back often.
+        try db.execute("PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY")
         if !readOnly {
             try db.configureWriter(autoCheckpointPages: 0)
             for sql in Schema.statements { try db.execute(sql) }
@@ -63,6 +65,14 @@ public final class EventStore {
         defer { s.reset() }
         var out: [String] = []
         while try s.step() { if let r = s.text(at: 0) { out.append(r) } }
+        return out
+    }
+
+    /// Every id currently void (a small set: retracted events and retractions awaiting their target).
+    public func voidIDs() throws(SQLiteError) -> Set<String> {
+        let s = try db.makeStatement("SELECT id FROM void_events")
+        var out = Set<String>()
+        while try s.step() { if let id = s.text(at: 0) { out.insert(id) } }
         return out
     }
 

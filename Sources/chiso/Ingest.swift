@@ -71,7 +71,7 @@ struct Ingest: ParsableCommand {
             if terminal { printError("") }
             total.accepted += summary.accepted; total.duplicates += summary.duplicates
             total.rejected += summary.rejected; total.lines += summary.lines
-            if format == "text" {
+            if format == "text" && inputs.count > 1 {
                 printError("ingested \(source.name): \(summary.accepted) accepted, \(summary.duplicates) duplicates, \(summary.rejected) rejected")
             }
             if summary.stopped { total.stopped = true; break }

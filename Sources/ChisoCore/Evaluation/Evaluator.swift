@@ -96,6 +96,8 @@ public struct Evaluator {
         var onlinePairs = Set<Pair>()            // 3.2 numerator candidates
         var endedDays = 0.0, endedCount = 0      // 2.2
 
+        // Dossier counts are tallied in plain fields (no dictionary work per dossier), then named.
+        var t = DossierTally()
         let context = CatalogueContext(catalogue: catalogue, calendar: calendar)
         for record in dossiers {
             guard let d = DossierView.evaluate(record, asOf: e, context: context) else { continue }
@@ -112,12 +114,12 @@ public struct Evaluator {
             if feeBearing, d.onlinePayments.contains(where: { $0 >= from }) { paidProcedures.insert(procedure) }
 
             if d.receivedAt >= from { // R(W)
-                m["received"] += 1
-                if d.syncedBeforeE { m["received.synced"] += 1 }
-                if d.receipt.channel == .online { m["received.online"] += 1 }
+                t.received += 1
+                if d.syncedBeforeE { t.receivedSynced += 1 }
+                if d.receipt.channel == .online { t.receivedOnline += 1 }
                 if feeBearing, d.receipt.fee > 0 {
-                    m["received.feeBearing"] += 1
-                    if d.paidOnlineBeforeE { m["received.feeBearing.paidOnline"] += 1 }
+                    t.receivedFeeBearing += 1
+                    if d.paidOnlineBeforeE { t.receivedFeeBearingPaidOnline += 1 }
                     feeProcedures.insert(procedure)
                 }
                 if let end = d.end {
@@ -130,23 +132,24 @@ public struct Evaluator {
                 }
             }
             if !d.ended(before: from) { // P(W)
-                m["active"] += 1
-                if d.onTime { m["active.onTime"] += 1 }
+                t.active += 1
+                if d.onTime { t.activeOnTime += 1 }
                 let electronic = d.finished?.electronicResult ?? false
                 if writtenResult {
-                    m["active.writtenResult"] += 1
-                    if electronic { m["active.writtenResult.electronic"] += 1 }
+                    t.activeWrittenResult += 1
+                    if electronic { t.activeWrittenResultElectronic += 1 }
                 }
-                if d.receipt.anyDigitized, electronic || !writtenResult { m["active.digitized"] += 1 }
-                if d.receipt.anyReused { m["active.reused"] += 1 }
-                if d.receipt.anyFromPersonalStore || (d.finished?.pushedToPersonalStore ?? false) { m["active.personalStore"] += 1 }
+                if d.receipt.anyDigitized, electronic || !writtenResult { t.activeDigitized += 1 }
+                if d.receipt.anyReused { t.activeReused += 1 }
+                if d.receipt.anyFromPersonalStore || (d.finished?.pushedToPersonalStore ?? false) { t.activePersonalStore += 1 }
                 if d.receipt.populationData {
-                    m["active.populationData"] += 1
+                    t.activePopulationData += 1
                     populationProcedures.insert(procedure)
                 }
-                if d.onTime, d.latestRating != .unsatisfied, !d.petitionFiledBeforeE { m["active.satisfied"] += 1 }
+                if d.onTime, d.latestRating != .unsatisfied, !d.petitionFiledBeforeE { t.activeSatisfied += 1 }
             }
         }
+        for (name, value) in t.named { m.counts[name] = value }
         m.values["ended.meanWorkingDays"] = endedCount == 0 ? nil : roundHalfAwayFromZero(endedDays / Double(endedCount), places: 2)
 
         // Procedures under U's authority: 3.1, 3.5, 3.5b, 4.5a.
@@ -165,12 +168,15 @@ public struct Evaluator {
         }
 
         // 3.2: pairs (online procedure of the root catalogue, live unit of the subtree it names).
+        var pairs: Int64 = 0, pairsWithDossiers: Int64 = 0
         for p in rootCatalogue where p.onlineLevel != .none {
             for u in liveUnits where catalogue.authority(p, names: u) {
-                m["onlinePairs"] += 1
-                if onlinePairs.contains(Pair(procedure: p.procedure, unit: u)) { m["onlinePairs.withDossiers"] += 1 }
+                pairs += 1
+                if onlinePairs.contains(Pair(procedure: p.procedure, unit: u)) { pairsWithDossiers += 1 }
             }
         }
+        m["onlinePairs"] = pairs
+        m["onlinePairs.withDossiers"] = pairsWithDossiers
 
         // 4.6: communes of the subtree offering e-certified copies at E.
         for u in liveUnits where catalogue.units[u]?.level == .commune {
@@ -256,6 +262,27 @@ public struct Evaluator {
         }
         m["publications"] += Int64(concerned.count)
         m["publications.onTime"] += Int64(concerned.values.filter { $0 }.count)
+    }
+}
+
+/// The per-dossier counts of one evaluation.
+struct DossierTally {
+    var received: Int64 = 0
+    var receivedSynced: Int64 = 0
+    var receivedOnline: Int64 = 0
+    var receivedFeeBearing: Int64 = 0
+    var receivedFeeBearingPaidOnline: Int64 = 0
+    var active: Int64 = 0
+    var activeOnTime: Int64 = 0
+    var activeWrittenResult: Int64 = 0
+    var activeWrittenResultElectronic: Int64 = 0
+    var activeDigitized: Int64 = 0
+    var activeReused: Int64 = 0
+    var activePersonalStore: Int64 = 0
+    var activePopulationData: Int64 = 0
+    var activeSatisfied: Int64 = 0
+    var named: [(String, Int64)] {
+        [("received", received), ("received.synced", receivedSynced), ("received.online", receivedOnline), ("received.feeBearing", receivedFeeBearing), ("received.feeBearing.paidOnline", receivedFeeBearingPaidOnline), ("active", active), ("active.onTime", activeOnTime), ("active.writtenResult", activeWrittenResult), ("active.writtenResult.electronic", activeWrittenResultElectronic), ("active.digitized", activeDigitized), ("active.reused", activeReused), ("active.personalStore", activePersonalStore), ("active.populationData", activePopulationData), ("active.satisfied", activeSatisfied)]
     }
 }
 

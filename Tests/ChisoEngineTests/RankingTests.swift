@@ -1,0 +1,293 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import ChisoCore
+@testable import ChisoEngine
+
+/// `chiso rank` (interfaces.md, details.md 13, 21, 22) on a hand-built province.
+///
+/// Calendar facts: July 2026 starts on a Wednesday, so Mon 6 Jul 09:00 + 5 working days (P1) is due
+/// Mon 13 Jul 09:00; Mon 3 Aug 09:00 is due Mon 10 Aug 09:00 (details.md 9). Lateness moves two
+/// components: 2.1 (20 × the on-time share: 2 of 2 → 20, 1 of 2 → 10) and 5.4 (a late dossier is
+/// not "satisfied"; target 0.9, max 6: 2 of 2 → 6, 1 of 2 → 6 × 0.5 / 0.9 = 3.33). Every other
+/// component sees the same facts for each commune (same procedure, channel and number of
+/// dossiers), so a commune with 2 of 2 on time has 10 + 2.67 = 12.67 points more than one with 1 of 2.
+@Suite struct RankingTests {
+    static let names = [
+        "H44.101": "Xã Hy Cương",
+        "H44.102": #"Phường "Đông", Bắc"#,   // a comma and quotes: CSV must quote it
+        "H44.103": "Xã Tiên Kiên",
+        "H44.01": "Sở <Tư pháp> & 'Nội vụ'", // every character HTML must escape
+    ]
+
+    /// A unit's name as it goes inside a JSON string literal (quotes escaped).
+    static func escapedName(_ unit: String) -> String { String(jsonQuoted(names[unit] ?? "").dropFirst().dropLast()) }
+
+    /// Two dossiers at `unit` received Monday 09:00 of the given week, finished Thursday (on time)
+    /// or the next Tuesday (late, after the Monday 09:00 due).
+    static func pair(_ unit: String, month: String, onTime: Int, tag: String) -> [String] {
+        let (monday, thursday, nextTuesday) = month == "07" ? ("2026-07-06", "2026-07-09", "2026-07-14") : ("2026-08-03", "2026-08-06", "2026-08-11")
+        return (1...2).flatMap { i -> [String] in
+            let d = "D\(tag)\(i)"
+            return [Line.received("r\(d)", d, unit: unit, at: "\(monday) 09:00"),
+                    Line.finished("f\(d)", d, at: (i <= onTime ? thursday : nextTuesday) + " 10:00")]
+        }
+    }
+
+    /// H44 with department H44.01 and communes H44.101, H44.102, and H44.103 declared on 1 Aug 00:00
+    /// (absent from July's tree: July's E is exactly 1 Aug 00:00 and only events before E count).
+    /// July 2.1: 101 → 20, 102 → 10. August: 101 → 10, 102 → 20, 103 → 20.
+    static func province() -> [String] {
+        [
+            Line.unit("u0", "H44", parent: nil, level: "province", name: "Tỉnh Phú Thọ"),
+            Line.unit("u1", "H44.01", parent: "H44", level: "department", name: escapedName("H44.01")),
+            Line.unit("u2", "H44.101", parent: "H44", level: "commune", name: escapedName("H44.101")),
+            Line.unit("u3", "H44.102", parent: "H44", level: "commune", name: escapedName("H44.102")),
+            Line.unit("u4", "H44.103", parent: "H44", level: "commune", at: "2026-08-01 00:00", name: escapedName("H44.103")),
+            Line.procedure("p1", "P1"),
+        ]
+        + pair("H44.101", month: "07", onTime: 2, tag: "a")
+        + pair("H44.102", month: "07", onTime: 1, tag: "b")
+        + pair("H44.101", month: "08", onTime: 1, tag: "c")
+        + pair("H44.102", month: "08", onTime: 2, tag: "d")
+        + pair("H44.103", month: "08", onTime: 2, tag: "e")
+    }
+
+    func ranking(_ e: Engine, period: String = "2026-08", parent: String? = "H44", level: UnitLevel? = nil) throws -> Ranking {
+        try e.scorer(profile: defaultProfile()).ranking(window: Window.parse(period), now: instant("2027-06-01T00:00:00+07:00"),
+                                                       parent: parent, level: level)
+    }
+
+    func point(_ r: Ranking, _ unit: String) -> Points? { r.rows.first { $0.unit == unit }?.total }
+
+    @Test func orderTiesAndTotals() throws {
+        let e = try openEngine()
+        try ingest(e, Self.province())
+        let r = try ranking(e)
+        // 102 and 103 both have 2 of 2 on time and tie; listed by code. 101 has 12.67 less; the department,
+        // with no dossier (2.1 = 0 by the zero policy, no procedure under its authority), is last.
+        #expect(r.rows.map(\.unit) == ["H44.102", "H44.103", "H44.101", "H44.01"])
+        #expect(r.rows.map(\.rank) == [1, 1, 3, 4])
+        let t102 = try #require(point(r, "H44.102")), t101 = try #require(point(r, "H44.101"))
+        #expect(point(r, "H44.103") == t102)
+        #expect(t102.hundredths - t101.hundredths == 1267)
+        // Each total is the unit's own snapshot total, pooled over its subtree.
+        for row in r.rows {
+            let s = try snapshot(e, unit: row.unit)
+            #expect(row.total == s.card.total && row.band == s.card.band)
+            #expect(row.groupPoints == s.card.groups.map(\.points))
+        }
+        #expect(r.groups.map(\.code) == ["CKMB", "TDGQ", "CLGQ", "TTTT", "MDHL", "MDSH"])
+        #expect(r.asOf == instant("2026-09-01T00:00:00+07:00") && r.previousWindow.label == "2026-07")
+        // Without --parent: the roots, H44 alone.
+        #expect(try ranking(e, parent: nil).rows.map(\.unit) == ["H44"])
+    }
+
+    @Test func tieRuleOnBareRows() {
+        func row(_ code: String, _ h: Int64) -> RankingRow {
+            RankingRow(rank: 0, unit: code, name: nil, level: nil, total: Points(hundredths: h),
+                       band: Profile.Band(name: "x", nameEn: "x", min: .zero), groupPoints: [], change: nil)
+        }
+        // 7000 > 6999 = 6999 = 6999 > 5000: ranks 1, 2, 2, 2, 5; the tie listed by code point
+        // ("H44.1" < "H44.10" < "H44.9", and "a" after every digit and capital).
+        let out = Ranking.assignRanks([row("H44.9", 6999), row("a", 5000), row("H44.10", 6999), row("Z", 7000), row("H44.1", 6999)])
+        #expect(out.map(\.unit) == ["Z", "H44.1", "H44.10", "H44.9", "a"])
+        #expect(out.map(\.rank) == [1, 2, 2, 2, 5])
+    }
+
+    @Test func changeAgainstThePreviousPeriod() throws {
+        let e = try openEngine()
+        try ingest(e, Self.province())
+        let r = try ranking(e)
+        func change(_ u: String) -> RankChange? { r.rows.first { $0.unit == u }?.change }
+        // July (children of H44 at 1 Aug 00:00): 101 (2 of 2 on time) 1st, 102 (1 of 2) 2nd, the department 3rd.
+        // August: 102 1st (Δ rank +1, Δ total +12.67), 101 3rd (Δ rank 1 − 3 = −2, Δ total −12.67),
+        // department 4th (−1, 0: nothing of it changed), 103 not declared in July: no change.
+        #expect(change("H44.102") == RankChange(total: Points(hundredths: 1267), rank: 1))
+        #expect(change("H44.101") == RankChange(total: Points(hundredths: -1267), rank: -2))
+        #expect(change("H44.01") == RankChange(total: .zero, rank: -1))
+        #expect(change("H44.103") == nil)
+        let july = try ranking(e, period: "2026-07")
+        #expect(july.rows.map(\.unit) == ["H44.101", "H44.102", "H44.01"])
+        #expect(july.rows.map(\.rank) == [1, 2, 3])
+        // A custom range compares with the equally long range just before: 3–9 Aug with 27 Jul–2 Aug.
+        let week = try ranking(e, period: "2026-08-03..2026-08-09")
+        #expect(week.previousWindow.label == "2026-07-27..2026-08-02")
+    }
+
+    @Test func levelAndMergedUnits() throws {
+        let e = try openEngine()
+        try ingest(e, Self.province() + [
+            Line.unit("u5", "H44.104", parent: "H44.01", level: "commune", name: "Xã Hợp Nhất"),
+            // merged during July: counts in July, left out of August (details.md 13).
+            #"{"id":"m1","type":"unit.merged","at":"2026-07-15T00:00:00+07:00","unit":"H44.104","into":"H44.101"}"#,
+        ])
+        // --level commune under H44: every commune of the subtree, not just children; 104 merged
+        // before August is left out.
+        let aug = try ranking(e, level: .commune)
+        #expect(aug.rows.map(\.unit).sorted() == ["H44.101", "H44.102", "H44.103"])
+        #expect(try ranking(e, parent: nil, level: .commune).rows.map(\.unit).sorted() == ["H44.101", "H44.102", "H44.103"])
+        // July: 104 merged on 15 Jul, during the window, still counts (now under H44.101).
+        let july = try ranking(e, period: "2026-07", level: .commune)
+        #expect(july.rows.map(\.unit).sorted() == ["H44.101", "H44.102", "H44.104"])
+        // The department level without a parent; the province level ranks the root itself.
+        #expect(try ranking(e, parent: nil, level: .department).rows.map(\.unit) == ["H44.01"])
+        #expect(try ranking(e, parent: nil, level: .province).rows.map(\.unit) == ["H44"])
+        // A parent with no unit of that level: empty, with a message; an unknown parent: an error.
+        let none = try ranking(e, parent: "H44.102", level: .department)
+        #expect(none.rows.isEmpty && none.json == "[]" && none.table() == none.emptyMessage && none.markdown == none.emptyMessage)
+        #expect(none.emptyMessage.contains("H44.102"))
+        #expect(throws: EngineError.self) { try ranking(e, parent: "H99") }
+    }
+
+    @Test func jsonFieldByField() throws {
+        let e = try openEngine()
+        try ingest(e, Self.province())
+        let r = try ranking(e)
+        let doc = try JSONParser.parse(r.json)
+        let array = try #require(doc.arrayValue)
+        #expect(array.count == 4)
+        for (item, row) in zip(array, r.rows) {
+            let obj = try #require(item.objectValue)
+            #expect(obj.members.map(\.key) == ["rank", "unit", "total", "band", "groups", "change"])
+            #expect(obj["rank"]?.numberValue?.int64 == Int64(row.rank))
+            #expect(obj["unit"]?["code"]?.stringValue == row.unit)
+            #expect(obj["unit"]?["name"]?.stringValue == Self.names[row.unit])
+            #expect(obj["unit"]?["level"]?.stringValue == (row.unit == "H44.01" ? "department" : "commune"))
+            #expect(obj["total"]?.numberValue?.text == row.total.jsonNumber)
+            #expect(obj["band"]?.stringValue == row.band.name)
+            let groups = try #require(obj["groups"]?.objectValue)
+            #expect(groups.members.map(\.key) == ["CKMB", "TDGQ", "CLGQ", "TTTT", "MDHL", "MDSH"])
+            #expect(groups.members.map { $0.value.numberValue?.text } == row.groupPoints.map(\.jsonNumber))
+        }
+        // 102: {"total": 12.67, "rank": 1}; 103: null; 101: {"total": -12.67, "rank": -2}.
+        #expect(array[0]["change"]?["total"]?.numberValue?.text == "12.67" && array[0]["change"]?["rank"]?.numberValue?.text == "1")
+        #expect(array[1]["change"]?.isNull == true)
+        #expect(array[2]["change"]?["total"]?.numberValue?.text == "-12.67" && array[2]["change"]?["rank"]?.numberValue?.text == "-2")
+    }
+
+    /// A small RFC 4180 reader: fields separated by commas, records by CRLF, a quoted field may hold
+    /// commas, CR, LF and doubled quotes. Records any syntax problem as a test issue.
+    func readCSV(_ text: String) -> [[String]] {
+        var records: [[String]] = [], record: [String] = [], field = ""
+        var chars = Array(text.unicodeScalars)[...]
+        var quoted = false, fieldStarted = false
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if chars.first == "\"" { chars.removeFirst(); field.unicodeScalars.append("\"") } else { quoted = false }
+                } else { field.unicodeScalars.append(c) }
+                continue
+            }
+            switch c {
+            case "\"" where !fieldStarted: quoted = true; fieldStarted = true
+            case ",": record.append(field); field = ""; fieldStarted = false
+            case "\r":
+                if chars.popFirst() != "\n" { Issue.record("a CR not followed by LF") }
+                record.append(field); records.append(record); record = []; field = ""; fieldStarted = false
+            case "\n", "\"": Issue.record("a bare \(c == "\n" ? "LF" : "quote") outside a quoted field")
+            default: field.unicodeScalars.append(c); fieldStarted = true
+            }
+        }
+        if quoted || !record.isEmpty || !field.isEmpty { Issue.record("the last record does not end with CRLF") }
+        return records
+    }
+
+    @Test func csvReadsBackWithVietnameseNames() throws {
+        let e = try openEngine()
+        try ingest(e, Self.province())
+        let r = try ranking(e)
+        let csv = r.csv
+        #expect(csv.unicodeScalars.first == "\u{FEFF}")
+        let records = readCSV(String(csv.unicodeScalars.dropFirst()))
+        #expect(records.first == ["rank", "code", "name", "level", "total", "band", "CKMB", "TDGQ", "CLGQ", "TTTT", "MDHL", "MDSH", "change_total", "change_rank"])
+        #expect(records.count == 5)
+        for (rec, row) in zip(records.dropFirst(), r.rows) {
+            #expect(rec.count == 14)
+            #expect(rec[0] == String(row.rank) && rec[1] == row.unit && rec[2] == Self.names[row.unit])
+            #expect(rec[4] == row.total.jsonNumber && rec[5] == row.band.name)
+        }
+        // Row 2 is H44.103, absent in July: empty change fields. Row 1 is H44.102: +12.67, +1.
+        #expect(records[2][12] == "" && records[2][13] == "")
+        #expect(records[1][12] == "12.67" && records[1][13] == "1")
+        #expect(csv.contains(#""Phường ""Đông"", Bắc""#))
+    }
+
+    /// Checks that every opened tag is closed in order (void elements aside), ignoring the
+    /// doctype, comments and the CSS inside <style>. Returns the problems found.
+    func tagBalance(_ html: String) -> [String] {
+        let void: Set<String> = ["meta", "br", "hr", "img", "input", "link"]
+        var stack: [String] = [], problems: [String] = []
+        var rest = Substring(html)
+        while let open = rest.firstIndex(of: "<") {
+            rest = rest[open...]
+            guard let close = rest.firstIndex(of: ">") else { problems.append("an unclosed <"); break }
+            let tag = rest[rest.index(after: rest.startIndex)..<close]
+            rest = rest[rest.index(after: close)...]
+            if tag.hasPrefix("!") { continue }
+            let selfClosing = tag.hasSuffix("/")
+            if tag.hasPrefix("/") {
+                let name = String(tag.dropFirst()).lowercased()
+                if stack.popLast() != name { problems.append("</\(name)> closes the wrong element") }
+                continue
+            }
+            let name = String(tag.prefix { !$0.isWhitespace && $0 != "/" }).lowercased()
+            if selfClosing || void.contains(name) { continue }
+            stack.append(name)
+            if name == "style", let end = rest.range(of: "</style>") {
+                rest = rest[end.lowerBound...]
+            }
+        }
+        if !stack.isEmpty { problems.append("never closed: \(stack)") }
+        return problems
+    }
+
+    @Test func htmlIsWellFormedAndComplete() throws {
+        let e = try openEngine()
+        try ingest(e, Self.province())
+        let r = try ranking(e)
+        let html = r.html()
+        #expect(tagBalance(html).isEmpty, "\(tagBalance(html))")
+        #expect(tagBalance("<p><b>x</p></b>").count == 2) // the checker can fail
+        #if canImport(FoundationXML)
+        let doc = try XMLDocument(xmlString: html, options: [])
+        #expect(doc.rootElement()?.name == "html")
+        #endif
+        #expect(html.contains("Xếp hạng chỉ số phục vụ người dân, doanh nghiệp — 2026-08"))
+        #expect(html.contains("@page { size: A4"))
+        #expect(html.contains("<svg") && !html.contains("<script"))
+        #expect(html.components(separatedBy: "http").count == 2 && html.contains("xmlns=\"http://www.w3.org/2000/svg\"")) // only the SVG namespace
+        #expect(!html.contains("src=") && !html.contains("href=") && !html.contains("url("))
+        #expect(html.contains("dvcqg-2026") && html.contains("Tỉnh Phú Thọ") && html.contains("2026-09-01T00:00:00+07:00"))
+        for row in r.rows {
+            #expect(html.contains(row.unit))
+            #expect(html.contains(Ranking.escapeHTML(Self.names[row.unit] ?? "")))
+        }
+        #expect(html.contains("Sở &lt;Tư pháp&gt; &amp; &#39;Nội vụ&#39;"))
+        #expect(html.contains("Phường &quot;Đông&quot;, Bắc"))
+        #expect(!html.contains("<Tư pháp>"))
+        // One bar per unit, the colours of their bands.
+        #expect(html.components(separatedBy: "<rect ").count - 1 == r.rows.count)
+        // With nothing to rank, still a whole document that says so.
+        let empty = try ranking(e, parent: "H44.101")
+        #expect(tagBalance(empty.html()).isEmpty && empty.html().contains("No unit to rank"))
+    }
+
+    @Test func textFormats() throws {
+        let e = try openEngine()
+        try ingest(e, Self.province())
+        let r = try ranking(e)
+        let table = r.table().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Heading, details, blank, header, 4 rows.
+        #expect(table.count == 8)
+        #expect(table[3].hasPrefix("Hạng  Mã") && table[3].contains("CKMB") && table[3].hasSuffix("Δ hạng"))
+        #expect(table[4].contains("H44.102") && table[4].hasSuffix("+12.67      +1"))
+        #expect(table[5].contains("H44.103") && table[5].hasSuffix("—       —"))
+        let md = r.markdown.split(separator: "\n").map(String.init)
+        #expect(md.count == 6 && md[1].hasPrefix("| ---: | --- | --- | ---: |"))
+        #expect(md.allSatisfy { $0.hasPrefix("| ") && $0.hasSuffix(" |") })
+    }
+}
+
