@@ -17,7 +17,7 @@ struct Chiso: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Ingest.self, SnapshotCommand.self, Score.self,
-            Rank.self,
+            Rank.self, Explain.self,
             Rejects.self, Status.self, Verify.self, Rebuild.self, Generate.self,
         ]
     )

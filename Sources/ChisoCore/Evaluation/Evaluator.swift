@@ -78,7 +78,10 @@ public struct Evaluator {
     }
 
     /// All measures for unit U over [from, E).
-    public func measures(unit: String, from: Instant, dossiers: some Sequence<DossierRecord>, petitions: some Sequence<PetitionRecord>) -> Measures {
+    public func measures(unit: String, from: Instant, dossiers: some Sequence<DossierRecord>, petitions: some Sequence<PetitionRecord>,
+                         shortfalls log: ShortfallLog? = nil) -> Measures {
+        /// Records an item counted in a denominator but not in the numerator `measure` (for `chiso explain`).
+        func miss(_ measure: String, _ item: @autoclosure () -> Shortfall) { log?.add(measure, item()) }
         let e = catalogue.asOf
         var m = Measures()
         let subtreeList = catalogue.subtree(of: unit)
@@ -115,11 +118,11 @@ public struct Evaluator {
 
             if d.receivedAt >= from { // R(W)
                 t.received += 1
-                if d.syncedBeforeE { t.receivedSynced += 1 }
-                if d.receipt.channel == .online { t.receivedOnline += 1 }
+                if d.syncedBeforeE { t.receivedSynced += 1 } else { miss("received.synced", .dossier(d, "not synced to the national portal")) }
+                if d.receipt.channel == .online { t.receivedOnline += 1 } else { miss("received.online", .dossier(d, "filed \(d.receipt.channel.rawValue), not online")) }
                 if feeBearing, d.receipt.fee > 0 {
                     t.receivedFeeBearing += 1
-                    if d.paidOnlineBeforeE { t.receivedFeeBearingPaidOnline += 1 }
+                    if d.paidOnlineBeforeE { t.receivedFeeBearingPaidOnline += 1 } else { miss("received.feeBearing.paidOnline", .dossier(d, "fee not paid online")) }
                     feeProcedures.insert(procedure)
                 }
                 if let end = d.end {
@@ -133,20 +136,28 @@ public struct Evaluator {
             }
             if !d.ended(before: from) { // P(W)
                 t.active += 1
-                if d.onTime { t.activeOnTime += 1 }
+                if d.onTime { t.activeOnTime += 1 } else { miss("active.onTime", .dossier(d, lateness(d))) }
                 let electronic = d.finished?.electronicResult ?? false
                 if writtenResult {
                     t.activeWrittenResult += 1
-                    if electronic { t.activeWrittenResultElectronic += 1 }
+                    if electronic { t.activeWrittenResultElectronic += 1 } else {
+                        miss("active.writtenResult.electronic", .dossier(d, d.finished == nil ? "no electronic result (not finished)" : "finished without an electronic result"))
+                    }
                 }
-                if d.receipt.anyDigitized, electronic || !writtenResult { t.activeDigitized += 1 }
-                if d.receipt.anyReused { t.activeReused += 1 }
-                if d.receipt.anyFromPersonalStore || (d.finished?.pushedToPersonalStore ?? false) { t.activePersonalStore += 1 }
+                if d.receipt.anyDigitized, electronic || !writtenResult { t.activeDigitized += 1 } else {
+                    miss("active.digitized", .dossier(d, d.receipt.anyDigitized ? "digitised, but no electronic result" : "no digitised component"))
+                }
+                if d.receipt.anyReused { t.activeReused += 1 } else { miss("active.reused", .dossier(d, "reuses no digitised data")) }
+                if d.receipt.anyFromPersonalStore || (d.finished?.pushedToPersonalStore ?? false) { t.activePersonalStore += 1 } else {
+                    miss("active.personalStore", .dossier(d, "not linked to the personal data store"))
+                }
                 if d.receipt.populationData {
                     t.activePopulationData += 1
                     populationProcedures.insert(procedure)
+                } else { miss("active.populationData", .dossier(d, "no population data used")) }
+                if d.onTime, d.latestRating != .unsatisfied, !d.petitionFiledBeforeE { t.activeSatisfied += 1 } else {
+                    miss("active.satisfied", .dossier(d, !d.onTime ? lateness(d) : d.latestRating == .unsatisfied ? "rated unsatisfied" : "subject of a petition"))
                 }
-                if d.onTime, d.latestRating != .unsatisfied, !d.petitionFiledBeforeE { t.activeSatisfied += 1 }
             }
         }
         for (name, value) in t.named { m.counts[name] = value }
@@ -155,15 +166,21 @@ public struct Evaluator {
         // Procedures under U's authority: 3.1, 3.5, 3.5b, 4.5a.
         for p in authority {
             m["procedures"] += 1
-            if p.onlineLevel != .none { m["procedures.online"] += 1 }
+            if p.onlineLevel != .none { m["procedures.online"] += 1 } else { miss("procedures.online", .procedure(p.procedure, "not offered online")) }
             if p.feeBearing {
                 m["procedures.feeBearing"] += 1
-                if feeProcedures.contains(p.procedure) { m["procedures.feeBearing.withFeeDossiers"] += 1 }
-                if paidProcedures.contains(p.procedure) { m["procedures.feeBearing.withOnlinePayments"] += 1 }
+                if feeProcedures.contains(p.procedure) { m["procedures.feeBearing.withFeeDossiers"] += 1 } else {
+                    miss("procedures.feeBearing.withFeeDossiers", .procedure(p.procedure, "no fee-bearing dossier received in the period"))
+                }
+                if paidProcedures.contains(p.procedure) { m["procedures.feeBearing.withOnlinePayments"] += 1 } else {
+                    miss("procedures.feeBearing.withOnlinePayments", .procedure(p.procedure, "no online payment in the period"))
+                }
             }
             if p.citizenSubject {
                 m["procedures.citizen"] += 1
-                if populationProcedures.contains(p.procedure) { m["procedures.citizen.populationData"] += 1 }
+                if populationProcedures.contains(p.procedure) { m["procedures.citizen.populationData"] += 1 } else {
+                    miss("procedures.citizen.populationData", .procedure(p.procedure, "no dossier used population data"))
+                }
             }
         }
 
@@ -172,7 +189,9 @@ public struct Evaluator {
         for p in rootCatalogue where p.onlineLevel != .none {
             for u in liveUnits where catalogue.authority(p, names: u) {
                 pairs += 1
-                if onlinePairs.contains(Pair(procedure: p.procedure, unit: u)) { pairsWithDossiers += 1 }
+                if onlinePairs.contains(Pair(procedure: p.procedure, unit: u)) { pairsWithDossiers += 1 } else {
+                    miss("onlinePairs.withDossiers", Shortfall(kind: .pair, code: p.procedure, unit: u, at: nil, detail: "no online dossier received by \(u)"))
+                }
             }
         }
         m["onlinePairs"] = pairs
@@ -181,14 +200,16 @@ public struct Evaluator {
         // 4.6: communes of the subtree offering e-certified copies at E.
         for u in liveUnits where catalogue.units[u]?.level == .commune {
             m["communes"] += 1
-            if catalogue.units[u]?.eCertifiedCopy == true { m["communes.eCertifiedCopy"] += 1 }
+            if catalogue.units[u]?.eCertifiedCopy == true { m["communes.eCertifiedCopy"] += 1 } else {
+                miss("communes.eCertifiedCopy", Shortfall(kind: .unit, code: u, unit: u, at: nil, detail: "offers no electronic certified copies"))
+            }
         }
 
         // 1.1–1.3 on U's root catalogue (details.md 16).
-        announcementMeasures(root: root, from: from, into: &m)
+        announcementMeasures(root: root, from: from, into: &m, log: log)
         for p in rootCatalogue {
             m["catalogue"] += 1
-            if p.contentComplete { m["catalogue.complete"] += 1 }
+            if p.contentComplete { m["catalogue.complete"] += 1 } else { miss("catalogue.complete", .procedure(p.procedure, "public record incomplete")) }
         }
 
         // 5.1–5.3: petitions handled by the subtree at E (details.md 19).
@@ -197,11 +218,16 @@ public struct Evaluator {
             let onTime = p.onTime(asOf: e)
             if !(p.answeredAt.map { $0 < from } ?? false) {
                 m["petitions"] += 1
-                if onTime { m["petitions.onTime"] += 1 }
+                if onTime { m["petitions.onTime"] += 1 } else {
+                    miss("petitions.onTime", Shortfall(kind: .petition, code: p.code, unit: p.unit, at: p.filedAt, detail: "not handled within 15 working days (limit \(p.limit.rfc3339(in: zone)))"))
+                }
             }
             if p.filedAt >= from {
                 m["petitionsFiled"] += 1
-                if onTime, p.latestSatisfied != false, !p.reraised { m["petitionsFiled.satisfied"] += 1 }
+                if onTime, p.latestSatisfied != false, !p.reraised { m["petitionsFiled.satisfied"] += 1 } else {
+                    miss("petitionsFiled.satisfied", Shortfall(kind: .petition, code: p.code, unit: p.unit, at: p.filedAt,
+                                                               detail: !onTime ? "handled late" : p.reraised ? "raised again" : "rated unsatisfied"))
+                }
                 if p.category == .procedure { m["petitionsFiled.procedure"] += 1 }
                 if p.category == .staff { m["petitionsFiled.staff"] += 1 }
             }
@@ -217,7 +243,7 @@ public struct Evaluator {
     }
 
     /// 1.1 and 1.2 (details.md 16).
-    func announcementMeasures(root: String, from: Instant, into m: inout Measures) {
+    func announcementMeasures(root: String, from: Instant, into m: inout Measures, log: ShortfallLog?) {
         let e = catalogue.asOf
         let ministry = catalogue.units[root]?.level == .ministry
         let announceDays = ministry ? 20 : 5
@@ -237,6 +263,7 @@ public struct Evaluator {
         }
         m["announcements"] += Int64(announced.count)
         m["announcements.onTime"] += Int64(announced.values.filter { $0 }.count)
+        for (p, onTime) in announced where !onTime { log?.add("announcements.onTime", .procedure(p, "announced late")) }
 
         // 1.2: concerned announcements and whether each was published by its deadline.
         var publishedDates: [String: [LocalDate]] = [:]
@@ -262,7 +289,46 @@ public struct Evaluator {
         }
         m["publications"] += Int64(concerned.count)
         m["publications.onTime"] += Int64(concerned.values.filter { $0 }.count)
+        for (p, onTime) in concerned where !onTime { log?.add("publications.onTime", .procedure(p, "not published by its deadline")) }
     }
+}
+
+extension Evaluator {
+    /// Why a dossier is not on time, for people.
+    func lateness(_ d: DossierView) -> String {
+        if let second = d.secondRequestAt { return "asked to supplement a second time on \(second.rfc3339(in: zone))" }
+        guard let due = d.due else { return "late" }
+        let by = d.effectiveEnd.micros - due.micros
+        let hours = Double(by) / Double(Instant.microsPerHour)
+        let state = d.end == nil ? "open, past its due" : "ended late"
+        return "\(state) \(due.rfc3339(in: zone)) by \(roundHalfAwayFromZero(hours, places: 1)) h"
+    }
+}
+
+/// An item that costs a component points: a dossier, petition, procedure, (procedure, unit) pair or unit
+/// counted in the denominator but not in the numerator (interfaces.md `chiso explain`).
+public struct Shortfall: Sendable {
+    public enum Kind: String, Sendable { case dossier, petition, procedure, pair, unit }
+    public var kind: Kind
+    public var code: String
+    public var unit: String?
+    /// The item's date: receipt of a dossier, filing of a petition.
+    public var at: Instant?
+    public var detail: String
+
+    static func dossier(_ d: DossierView, _ detail: String) -> Shortfall {
+        Shortfall(kind: .dossier, code: d.code, unit: d.unit, at: d.receivedAt, detail: detail)
+    }
+    static func procedure(_ code: String, _ detail: String) -> Shortfall {
+        Shortfall(kind: .procedure, code: code, unit: nil, at: nil, detail: detail)
+    }
+}
+
+/// Collects shortfalls per numerator measure during one evaluation.
+public final class ShortfallLog {
+    public private(set) var items: [String: [Shortfall]] = [:]
+    public init() {}
+    func add(_ measure: String, _ item: Shortfall) { items[measure, default: []].append(item) }
 }
 
 /// The per-dossier counts of one evaluation.

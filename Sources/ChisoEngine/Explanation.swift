@@ -1,0 +1,112 @@
+import ChisoCore
+
+/// Why a unit has its points (interfaces.md `chiso explain`, details.md 24): each component's numbers,
+/// and the items that cost points with what fixing each alone would gain.
+public struct Explanation: Sendable {
+    public struct Item: Sendable {
+        public var shortfall: Shortfall
+        /// The component's unrounded points if this item alone were fixed, minus its points now.
+        public var gain: Double
+    }
+    public struct Line: Sendable {
+        public var component: ComponentScore
+        public var items: [Item]
+    }
+    public var snapshot: Snapshot
+    public var lines: [Line]
+}
+
+extension Scorer {
+    /// Explains one unit's snapshot; `component` limits it to one component id.
+    public func explain(unit: String, window: Window, now: Instant, asOf: Instant? = nil, component: String? = nil) throws -> Explanation {
+        if let component, profile.component(component) == nil {
+            let ids = profile.components.map(\.id).joined(separator: ", ")
+            throw EngineError.badRequest("no component \(component) in profile \(profile.id); components: \(ids)")
+        }
+        let e = Evaluator.evaluationInstant(window: window, now: now, asOf: asOf)
+        guard e > window.from else {
+            throw EngineError.badRequest("period \(window.label) has not started at \(e.rfc3339(in: calendar.zone)); choose a period that has begun, or a later --as-of")
+        }
+        let view = catalogue.asOf(e)
+        let (dossiers, petitions) = try records.candidates(units: view.subtree(of: unit), from: window.from)
+        let log = ShortfallLog()
+        let measures = Evaluator(catalogue: view, calendar: calendar)
+            .measures(unit: unit, from: window.from, dossiers: dossiers, petitions: petitions, shortfalls: log)
+        let card = profile.score(measures.inputs(for: profile))
+        let snapshot = Snapshot(unit: unit, node: view.units[unit], window: window, asOf: e, measures: measures, card: card)
+        var lines: [Explanation.Line] = []
+        for group in card.groups {
+            for c in group.components where component == nil || c.id == component {
+                var items: [Explanation.Item] = []
+                // A component at its maximum costs nothing, whatever items fall short of its numerator.
+                if let def = profile.component(c.id), let num = def.numerator, c.points != c.max, let n = c.numerator, let d = c.denominator, d > 0,
+                   let now = def.unroundedPoints(numerator: n, denominator: d),
+                   let fixed = def.unroundedPoints(numerator: min(n + 1, d), denominator: d) {
+                    let gain = fixed - now
+                    items = (log.items[num] ?? []).map { Explanation.Item(shortfall: $0, gain: gain) }
+                    // Most costly first; equal gains by date, then code.
+                    items.sort { a, b in
+                        if a.gain != b.gain { return a.gain > b.gain }
+                        let x = a.shortfall.at ?? .distantPast, y = b.shortfall.at ?? .distantPast
+                        if x != y { return x < y }
+                        return a.shortfall.code.utf8.lexicographicallyPrecedes(b.shortfall.code.utf8)
+                    }
+                }
+                lines.append(Explanation.Line(component: c, items: items))
+            }
+        }
+        return Explanation(snapshot: snapshot, lines: lines)
+    }
+}
+
+extension Explanation {
+    /// A text report for people; at most `limit` items per component.
+    public func text(zone: Zone, limit: Int) -> String {
+        let s = snapshot
+        var out = "\(s.unit)\(s.node?.name.map { " \($0)" } ?? "") — \(s.window.label), as of \(s.asOf.rfc3339(in: zone))\n"
+        out += "total \(s.card.total.jsonNumber) of \(s.card.max.jsonNumber), \(s.card.band.name)\n"
+        for line in lines {
+            let c = line.component
+            let ratio = c.ratio.map { String(roundHalfAwayFromZero($0 * 100, places: 2)) + "%" } ?? "—"
+            let points = c.points?.jsonNumber ?? "—"
+            if let v = c.value {
+                out += "\n\(c.id) \(c.name): \(v) working days (monitoring)\n"
+                continue
+            }
+            out += "\n\(c.id) \(c.name): \(c.numerator ?? 0)/\(c.denominator ?? 0) = \(ratio), \(points) of \(c.max.jsonNumber) points\n"
+            if line.items.isEmpty { continue }
+            let gain = line.items.first.map { String(format4($0.gain)) } ?? "0"
+            out += "  \(line.items.count) item(s) cost points; fixing one gains \(gain)\n"
+            for item in line.items.prefix(limit) {
+                let f = item.shortfall
+                let date = f.at.map { " " + $0.rfc3339(in: zone) } ?? ""
+                let unit = f.unit.map { " @\($0)" } ?? ""
+                out += "  +\(format4(item.gain))  \(f.kind.rawValue) \(f.code)\(unit)\(date): \(f.detail)\n"
+            }
+            if line.items.count > limit { out += "  … \(line.items.count - limit) more (use --limit)\n" }
+        }
+        return out
+    }
+
+    /// The explanation as JSON: the snapshot's numbers and every item with its gain.
+    public func json(zone: Zone, limit: Int) -> String {
+        let comps = lines.map { line -> String in
+            let c = line.component
+            let items = line.items.prefix(limit).map { i -> String in
+                let f = i.shortfall
+                return "{\"kind\": \(jsonQuoted(f.kind.rawValue)), \"code\": \(jsonQuoted(f.code)), \"unit\": \(f.unit.map(jsonQuoted) ?? "null"), \"at\": \(f.at.map { jsonQuoted($0.rfc3339(in: zone)) } ?? "null"), \"detail\": \(jsonQuoted(f.detail)), \"gain\": \(format4(i.gain))}"
+            }
+            let ratio = c.ratio.map { String($0) } ?? "null"
+            return "{\"id\": \(jsonQuoted(c.id)), \"name\": \(jsonQuoted(c.name)), \"max\": \(c.max.jsonNumber), \"points\": \(c.points?.jsonNumber ?? "null"), \"numerator\": \(c.numerator.map(String.init) ?? "null"), \"denominator\": \(c.denominator.map(String.init) ?? "null"), \"ratio\": \(ratio), \"itemCount\": \(line.items.count), \"items\": [\(items.joined(separator: ", "))]}"
+        }
+        return "{\"unit\": \(jsonQuoted(snapshot.unit)), \"period\": \(jsonQuoted(snapshot.window.label)), \"asOf\": \(jsonQuoted(snapshot.asOf.rfc3339(in: zone))), \"total\": \(snapshot.card.total.jsonNumber), \"band\": \(jsonQuoted(snapshot.card.band.name)), \"components\": [\(comps.joined(separator: ",\n "))]}"
+    }
+}
+
+/// A gain shown to 4 decimals (details.md 24).
+func format4(_ x: Double) -> String {
+    let scaled = roundHalfAwayFromZero(x, places: 4)
+    var s = String(scaled)
+    if s.hasSuffix(".0") { s.removeLast(2) }
+    return s
+}

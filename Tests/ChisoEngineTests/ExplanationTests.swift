@@ -1,0 +1,72 @@
+import Testing
+@testable import ChisoCore
+@testable import ChisoEngine
+
+/// details.md 24: an item's gain is the component's points with that item alone fixed, minus its points
+/// now; fixing every listed item brings the component to its maximum.
+@Suite struct ExplanationTests {
+    let now = instant("2027-06-01T00:00:00+07:00")
+
+    func explain(_ e: Engine, _ component: String) throws -> Explanation {
+        try e.scorer(profile: defaultProfile()).explain(unit: "H44", window: Window.parse("2026-08"), now: now, component: component)
+    }
+
+    @Test func fixingEveryLateDossierGivesFullPoints() throws {
+        let e = try openEngine()
+        // D1 on time; D2, D3, D4 open at E and past their due (Mon 10 Aug 09:00): 2.1 = 20 × 1/4 = 5.
+        var lines = smallProvince()
+        for i in 1...4 { lines.append(Line.received("r\(i)", "D\(i)", unit: "H44.101", at: "2026-08-03 09:00")) }
+        lines.append(Line.finished("f1", "D1", at: "2026-08-04 09:00"))
+        try ingest(e, lines)
+        let x = try explain(e, "2.1")
+        let line = try #require(x.lines.first)
+        #expect(line.component.points == Points(hundredths: 500))
+        #expect(line.items.map(\.shortfall.code) == ["D2", "D3", "D4"])
+        // Fixing one: 20 × 2/4 − 20 × 1/4 = 5.
+        #expect(line.items.allSatisfy { abs($0.gain - 5) < 1e-9 })
+        // Fix every listed item: each finishes on time.
+        try ingest(e, line.items.enumerated().map { Line.finished("fix\($0.offset)", $0.element.shortfall.code, at: "2026-08-05 09:00") })
+        let after = try explain(e, "2.1")
+        #expect(after.lines.first?.component.points == Points(hundredths: 2000))
+        #expect(after.lines.first?.items.isEmpty == true)
+    }
+
+    @Test func targetComponentReachesItsMaximum() throws {
+        let e = try openEngine()
+        // 3.3 (target 0.5, max 6): 1 of 4 dossiers online → 6 × 0.25 / 0.5 = 3 points.
+        var lines = smallProvince()
+        for i in 1...4 {
+            lines.append(Line.received("r\(i)", "D\(i)", unit: "H44.101", at: "2026-08-03 09:00", channel: i == 1 ? "online" : "direct"))
+        }
+        try ingest(e, lines)
+        let x = try explain(e, "3.3")
+        let line = try #require(x.lines.first)
+        #expect(line.component.points == Points(hundredths: 300))
+        #expect(line.items.count == 3)
+        // Fixing one: 6 × min(1, 0.5/0.5) − 3 = 3.
+        #expect(line.items.allSatisfy { abs($0.gain - 3) < 1e-9 })
+        // Fix every listed item: retract the direct receipts and receive the dossiers online again.
+        var fixes: [String] = []
+        for (i, item) in line.items.enumerated() {
+            let code = item.shortfall.code
+            fixes.append(Line.retract("x\(i)", target: "r\(code.dropFirst())"))
+            fixes.append(Line.received("again\(i)", code, unit: "H44.101", at: "2026-08-03 09:00", channel: "online"))
+        }
+        try ingest(e, fixes)
+        #expect(try explain(e, "3.3").lines.first?.component.points == Points(hundredths: 600))
+    }
+
+    @Test func unknownComponentIsAClearError() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince())
+        #expect(throws: EngineError.self) { try explain(e, "9.9") }
+    }
+
+    @Test func textNamesTheItems() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00", channel: "direct")])
+        let text = try e.scorer(profile: defaultProfile()).explain(unit: "H44", window: Window.parse("2026-08"), now: now).text(zone: .vietnam, limit: 5)
+        #expect(text.contains("2.1 Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn: 0/1"))
+        #expect(text.contains("dossier D1 @H44.101"))
+    }
+}
