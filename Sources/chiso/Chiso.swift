@@ -16,6 +16,8 @@ struct Chiso: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
+            Demo.self,
+            Due.self,
             Ingest.self, SnapshotCommand.self, Score.self,
             Rank.self, Explain.self,
             Rejects.self, Status.self, Verify.self, Rebuild.self, Generate.self,

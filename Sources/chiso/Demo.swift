@@ -1,0 +1,194 @@
+import ArgumentParser
+import ChisoCore
+import ChisoEngine
+import ChisoWorkload
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `chiso demo`: the main job in one command on a synthetic province (interfaces.md, details.md 29).
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The main job in one command: generate a province, ingest it, rank its units, list the dossiers to chase.",
+        discussion: """
+            Generates a synthetic province (the same stream as `chiso generate`) for the six months before \
+            the current month, ingests it into a database in a new temporary folder, then prints the \
+            province's score and the ranking of its direct children for the last full month, and the \
+            early-warning list (`chiso due`) as of the end of the data. The ranking is also written as a \
+            printable HTML report (inline SVG chart) in the same folder; its path is printed. \
+            The database is removed at the end unless --keep-db is given.
+
+            Example:
+              $ chiso demo
+              $ chiso demo --dossiers 2000 --units 40 --keep-db
+              database kept: /tmp/chiso-demo-AbC123/demo.sqlite
+              $ chiso rank --db /tmp/chiso-demo-AbC123/demo.sqlite --period 2026-08 --parent H44
+            """
+    )
+
+    @Option(help: "Random seed of the synthetic province.")
+    var seed: UInt64 = 7
+
+    @Option(help: "Units in the province (root, departments, communes).")
+    var units: Int = 150
+
+    @Option(help: "Dossiers to generate over the six months.")
+    var dossiers: Int = 20_000
+
+    @Flag(help: "Keep the database (its path is printed) instead of removing it at the end.")
+    var keepDb = false
+
+    @Option(name: .long, help: ArgumentHelp("The index profile: a name in the indicators folder, or a path to a profile file.", valueName: "name"))
+    var profile: String = "dvcqg-2026"
+
+    @Option(name: .long, help: ArgumentHelp("Folder holding profiles and calendar-vn.json.", discussion: "Default: $CHISO_INDICATORS, else the copy built into chiso.", valueName: "dir"))
+    var indicators: String?
+
+    /// The province code the demo generates.
+    static let root = "H44"
+    /// Rows shown per early-warning section.
+    static let warningRows = 15
+
+    func validate() throws {
+        guard units >= 1 else { throw ValidationError("--units must be at least 1") }
+        guard dossiers >= 1 else { throw ValidationError("--dossiers must be at least 1") }
+    }
+
+    func run() throws {
+        let started = monotonicSeconds()
+        var options = try DatabaseOptions.parse([])
+        options.profile = profile
+        options.indicators = indicators
+        let calendar = try options.loadCalendar()
+        let profileLoaded = try options.loadProfile()
+        let zone = calendar.zone
+
+        // Six months up to the start of the current month (details.md 29).
+        let now = systemNow()
+        let today = zone.localDate(of: now)
+        let monthStart = LocalDate(year: today.year, month: today.month, day: 1)
+        let from = monthStart.adding(months: -6)
+        let end = zone.startOfDay(monthStart)
+        let lastMonth = Window.containing(date: monthStart.adding(months: -1), kind: .month, zone: zone)
+
+        let folder = try makeTemporaryFolder()
+        options.db = folder + "/demo.sqlite"
+        let dbPath = options.databasePath
+
+        print("chiso demo: province \(Self.root), \(units) units, \(dossiers) dossiers, seed \(seed), \(from) to \(monthStart) (exclusive)")
+
+        // Generate into memory, then ingest in one pass.
+        let generateStarted = monotonicSeconds()
+        var generator = WorkloadGenerator(options: WorkloadOptions(seed: seed, units: units, dossiers: dossiers, from: from, to: monthStart, rootCode: Self.root))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(generator.estimatedEventCount() * 320)
+        var lines = 0
+        generator.generate { line in
+            bytes.append(contentsOf: line.utf8)
+            bytes.append(0x0A)
+            lines += 1
+        }
+        let generateSeconds = monotonicSeconds() - generateStarted
+
+        // The engine lives only inside `ingestAndReport`, so the database is closed before it is removed.
+        do {
+            try ingestAndReport(bytes: &bytes, lines: lines, generateSeconds: generateSeconds, dbPath: dbPath, folder: folder,
+                                calendar: calendar, profile: profileLoaded, now: now, lastMonth: lastMonth, end: end)
+        } catch {
+            if !keepDb { removeDatabase(dbPath) }
+            throw error
+        }
+        if keepDb {
+            print("database kept: \(dbPath)")
+        } else {
+            removeDatabase(dbPath)
+        }
+        print("done in \(seconds(monotonicSeconds() - started))")
+    }
+
+    /// Ingests the generated lines into a new database, prints the score, the ranking and the early
+    /// warning, and writes the HTML report.
+    private func ingestAndReport(bytes: inout [UInt8], lines: Int, generateSeconds: Double, dbPath: String, folder: String,
+                                 calendar: WorkingCalendar, profile: Profile, now: Instant, lastMonth: Window, end: Instant) throws {
+        let zone = calendar.zone
+        let ingestStarted = monotonicSeconds()
+        var firstRejections: [String] = []
+        let engine = try Engine(path: dbPath, calendar: calendar)
+        let source = LineSource.bytes(bytes, name: "demo-\(Self.root).jsonl")
+        bytes = []
+        let summary = try engine.ingest(source, options: IngestOptions(batchSize: 10_000), clock: systemNow, onRejected: { r in
+            if firstRejections.count < 3 { firstRejections.append(r.message) }
+        })
+        let ingestSeconds = monotonicSeconds() - ingestStarted
+        print("generated \(lines) events in \(seconds(generateSeconds)); ingested in \(seconds(ingestSeconds)): "
+              + "\(summary.accepted) accepted, \(summary.duplicates) duplicates, \(summary.rejected) rejected")
+        for m in firstRejections { print("  rejected: \(m)") }
+
+        // The province's score for the last full month, and its children's ranking.
+        let scorer = engine.scorer(profile: profile)
+        let province = try scorer.snapshot(unit: Self.root, window: lastMonth, now: now)
+        let name = province.node?.name.map { " \($0)" } ?? ""
+        print("")
+        print("\(Self.root)\(name) — \(lastMonth.label): \(province.card.total.jsonNumber) of \(province.card.max.jsonNumber) points, band \(province.card.band.name)")
+        print("")
+        let ranking = try scorer.ranking(window: lastMonth, now: now, parent: Self.root)
+        print(ranking.table(zone: zone))
+
+        // The dossiers to chase as the data ends.
+        let warning = try engine.earlyWarning(unit: Self.root, within: DueHorizon(count: 2, unit: .workingDays), asOf: end)
+        print("")
+        print(warning.table(zone: zone, limit: Self.warningRows), terminator: "")
+        if warning.dueSoon.count > Self.warningRows || warning.late.count > Self.warningRows {
+            print(keepDb
+                  ? "  (the whole list: chiso due --db \(dbPath) --unit \(Self.root) --as-of \(end.rfc3339(in: zone)))"
+                  : "  (for the whole list, run the demo with --keep-db and then chiso due on the database it keeps)")
+        }
+
+        // The printable report.
+        let htmlPath = folder + "/ranking-\(lastMonth.label).html"
+        try writeDemoFile(htmlPath, ranking.html(zone: zone))
+        print("")
+        print("HTML ranking report: \(htmlPath)")
+    }
+
+    private func removeDatabase(_ path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+    }
+
+    /// A new private folder under /tmp.
+    private func makeTemporaryFolder() throws -> String {
+        var template = Array("/tmp/chiso-demo-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
+            guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
+            return String(cString: base)
+        }
+        guard let made else {
+            throw ValidationError("cannot create a temporary folder in /tmp: \(String(cString: strerror(errno))); check that /tmp is writable")
+        }
+        return made
+    }
+
+    /// Writes `text` to `path`, replacing the file.
+    private func writeDemoFile(_ path: String, _ text: String) throws {
+        guard let f = fopen(path, "wb") else {
+            throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        var t = text
+        let written = t.withUTF8 { fwrite($0.baseAddress, 1, $0.count, f) }
+        let closed = fclose(f)
+        guard written == text.utf8.count, closed == 0 else {
+            throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    private func seconds(_ s: Double) -> String {
+        let tenths = Int((s * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) s"
+    }
+}
