@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "ChisoStoreTests", dependencies: ["ChisoStore"]),
         .testTarget(name: "ChisoEngineTests", dependencies: ["ChisoEngine", "ChisoCore", "ChisoStore", "ChisoWorkload"]),
         .testTarget(name: "ChisoWorkloadTests", dependencies: ["ChisoWorkload", "ChisoCore"]),
-        .testTarget(name: "ChisoCLITests", dependencies: ["chiso", "ChisoEngine", "ChisoWorkload"]),
+        .testTarget(name: "ChisoCLITests", dependencies: ["chiso", "ChisoEngine", "ChisoWorkload"], exclude: ["__Snapshots__"]),
     ],
     swiftLanguageModes: [.v6]
 )

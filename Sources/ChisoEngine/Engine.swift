@@ -21,12 +21,22 @@ public final class Engine {
     var voidIDs: Set<String> = []
 
     public init(path: String, calendar: WorkingCalendar, readOnly: Bool = false) throws {
-        store = try EventStore(path: path, readOnly: readOnly)
+        store = try Engine.openStore(path: path, readOnly: readOnly)
         self.calendar = calendar
         decoder = EventDecoder(zone: calendar.zone)
         catalogue = Catalogue()
         catalogue = try loadCatalogue()
         voidIDs = try store.voidIDs()
+    }
+
+    /// Opens the store; a file that cannot be opened gets a message saying what to do.
+    static func openStore(path: String, readOnly: Bool) throws -> EventStore {
+        do {
+            return try EventStore(path: path, readOnly: readOnly)
+        } catch {
+            guard error.resultCode == 14 else { throw error } // SQLITE_CANTOPEN
+            throw EngineError.badRequest("cannot open the database \(path) (\(error.message)); check that its folder exists and is writable, or pass --db")
+        }
     }
 
     func loadCatalogue() throws -> Catalogue {

@@ -101,7 +101,12 @@ extension Engine {
         let line = String(decoding: bytes, as: UTF8.self)
 
         if try !store.appendEvent(id: event.id, type: event.type, at: event.at.micros, body: line, ingestedAt: now.micros) {
-            guard let stored = try store.eventBody(id: event.id), let old = try? JSONParser.parse(stored) else {
+            guard let stored = try store.eventBody(id: event.id) else {
+                throw EngineError.corrupt("event \(event.id) is in the log but cannot be read back")
+            }
+            // The same bytes again (a file ingested twice) is a duplicate without parsing anything.
+            if stored.utf8.elementsEqual(bytes) { return .duplicate }
+            guard let old = try? JSONParser.parse(stored) else {
                 throw EngineError.corrupt("event \(event.id) is in the log but cannot be read back")
             }
             return old.canonicalText.utf8.elementsEqual(value.canonicalText.utf8) ? .duplicate : .rejected(.conflictingID(event.id))

@@ -13,6 +13,11 @@ struct Chiso: ParsableCommand {
 
             Start with `chiso demo`. Feed events with `chiso ingest FILE`, read scores with \
             `chiso snapshot --unit H44 --period 2026-08`.
+
+            Example:
+              $ chiso demo
+              $ chiso generate --dossiers 20000 > h44.jsonl && chiso ingest h44.jsonl
+              $ chiso snapshot --unit H44 --period 2026-08 --format table
             """,
         version: "0.1.0",
         subcommands: [

@@ -15,7 +15,7 @@ struct Generate: ParsableCommand {
             the same stream.
 
             Example:
-              $ chiso generate --seed 7 --units 150 --dossiers 20000 --from 2026-01-01 --to 2026-09-01 > h44.jsonl
+              $ chiso generate --seed 7 --dossiers 20000 --from 2026-01-01 > h44.jsonl
               $ chiso generate --dossiers 1000 | chiso ingest -
             """
     )

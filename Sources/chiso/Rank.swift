@@ -55,7 +55,7 @@ struct Rank: ParsableCommand {
     @Option(help: ArgumentHelp("Rank every unit of this level in the parent's subtree instead of its children: ministry, province, department, commune or agency.", valueName: "level"))
     var level: String?
 
-    @Option(help: ArgumentHelp("table, markdown, csv, json or html.", valueName: "format"))
+    @Option(help: ArgumentHelp("The output format (see Formats above).", valueName: "format"))
     var format: OutputFormat = .table
 
     @Option(help: ArgumentHelp("Evaluate at an earlier instant (RFC 3339, or a date for its local midnight).", valueName: "instant"))

@@ -78,10 +78,10 @@ struct Score: ParsableCommand {
     @Option(help: ArgumentHelp("The counts file.", valueName: "file"))
     var counts: String
 
-    @Option(name: .long, help: ArgumentHelp("The index profile: a name or a path to a profile file.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("The index profile: a name in the indicators folder, or a path to a profile file.", valueName: "name"))
     var profile: String = "dvcqg-2026"
 
-    @Option(name: .long, help: ArgumentHelp("Folder holding profiles (default: $CHISO_INDICATORS, else built in).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("Folder holding profiles and calendar-vn.json.", discussion: "Default: $CHISO_INDICATORS, else the copy built into chiso.", valueName: "dir"))
     var indicators: String?
 
     @Option(help: "json or table.")

@@ -97,7 +97,7 @@ public struct Evaluator {
         var paidProcedures = Set<String>()       // 3.5b
         var populationProcedures = Set<String>() // 4.5a
         var onlinePairs = Set<Pair>()            // 3.2 numerator candidates
-        var endedDays = 0.0, endedCount = 0      // 2.2
+        var endedMicros: Int64 = 0, endedCount = 0 // 2.2, summed exactly so that the order of dossiers cannot matter
 
         // Dossier counts are tallied in plain fields (no dictionary work per dossier), then named.
         var t = DossierTally()
@@ -128,7 +128,7 @@ public struct Evaluator {
                 if let end = d.end {
                     switch end.action {
                     case .finished, .returned:
-                        endedDays += Double(workingTimeExcludingPauses(d, end: end.at)) / Double(Int64(calendar.workingMinutesPerDay) * Instant.microsPerMinute)
+                        endedMicros += workingTimeExcludingPauses(d, end: end.at)
                         endedCount += 1
                     default: break
                     }
@@ -161,7 +161,8 @@ public struct Evaluator {
             }
         }
         for (name, value) in t.named { m.counts[name] = value }
-        m.values["ended.meanWorkingDays"] = endedCount == 0 ? nil : roundHalfAwayFromZero(endedDays / Double(endedCount), places: 2)
+        let workingDay = Double(Int64(calendar.workingMinutesPerDay) * Instant.microsPerMinute)
+        m.values["ended.meanWorkingDays"] = endedCount == 0 ? nil : roundHalfAwayFromZero(Double(endedMicros) / workingDay / Double(endedCount), places: 2)
 
         // Procedures under U's authority: 3.1, 3.5, 3.5b, 4.5a.
         for p in authority {

@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+
+extension ChisoCLI {
+    /// interfaces.md: `--help` on every command, with an example. The help text is part of the
+    /// product, so it is compared with reviewed snapshots in `__Snapshots__/<command>.txt`
+    /// (`chiso.txt` for `chiso --help`). `CHISO_UPDATE_SNAPSHOTS=1` (re)writes them.
+    @Suite struct Help {
+        static let snapshotFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("__Snapshots__")
+        static var updating: Bool { ProcessInfo.processInfo.environment["CHISO_UPDATE_SNAPSHOTS"] == "1" }
+
+        /// The subcommands listed under SUBCOMMANDS in `chiso --help` (ArgumentParser's layout:
+        /// two spaces, the name, then two or more spaces and the abstract, or the end of the line
+        /// when the name is long; wrapped abstracts are indented further).
+        static func subcommands(inRootHelp text: String) -> [String] {
+            var names: [String] = []
+            var inSection = false
+            for line in text.components(separatedBy: "\n") {
+                if line.hasPrefix("SUBCOMMANDS:") { inSection = true; continue }
+                guard inSection else { continue }
+                if let first = line.first, first != " " { break }     // the next section
+                guard line.hasPrefix("  "), !line.hasPrefix("   ") else { continue }
+                let rest = line.dropFirst(2)
+                let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "-" }
+                guard let start = name.first, start.isLowercase else { continue }
+                let after = rest.dropFirst(name.count)
+                if after.isEmpty || after.hasPrefix("  ") || after.hasPrefix(" (default)") { names.append(String(name)) }
+            }
+            return names
+        }
+
+        static func rootHelp() throws -> String {
+            let root = try runChiso(["--help"])
+            try #require(root.status == 0, "chiso --help: \(root.stderr)")
+            return root.stdout
+        }
+
+        @Test func theCommandListIsReadFromTheRootHelp() throws {
+            let commands = Self.subcommands(inRootHelp: try Self.rootHelp())
+            // The commands of today; rank, due, demo and explain join them.
+            for name in ["ingest", "snapshot", "score", "rejects", "status", "verify", "rebuild", "generate"] {
+                #expect(commands.contains(name), "chiso --help does not list \(name): \(commands)")
+            }
+            #expect(!commands.contains("help"))
+            #expect(Set(commands).count == commands.count)
+        }
+
+        @Test func helpTextsMatchTheirSnapshots() throws {
+            let root = try Self.rootHelp()
+            var texts: [(name: String, text: String)] = [("chiso", root)]
+            for command in Self.subcommands(inRootHelp: root) {
+                let help = try runChiso([command, "--help"])
+                #expect(help.status == 0 && help.stderr.isEmpty, "chiso \(command) --help: status \(help.status), \(help.stderr)")
+                // `chiso help <command>` is the same text.
+                let viaHelp = try runChiso(["help", command])
+                #expect(viaHelp.stdout == help.stdout, "chiso help \(command) differs from chiso \(command) --help")
+                texts.append((command, help.stdout))
+            }
+
+            let fm = FileManager.default
+            if Self.updating { try fm.createDirectory(at: Self.snapshotFolder, withIntermediateDirectories: true) }
+            for (name, text) in texts {
+                let file = Self.snapshotFolder.appendingPathComponent("\(name).txt")
+                let shown = name == "chiso" ? "chiso --help" : "chiso \(name) --help"
+                if Self.updating {
+                    try text.write(to: file, atomically: true, encoding: .utf8)
+                    continue
+                }
+                guard let stored = try? String(contentsOf: file, encoding: .utf8) else {
+                    Issue.record("`\(shown)` has no snapshot \(file.path); run with CHISO_UPDATE_SNAPSHOTS=1 to write it, then review it")
+                    continue
+                }
+                if stored != text {
+                    Issue.record("""
+                        `\(shown)` differs from \(file.lastPathComponent) (- snapshot, + now); if the change is intended, \
+                        run with CHISO_UPDATE_SNAPSHOTS=1 and review the files:
+                        \(lineDiff(expected: stored, actual: text))
+                        """)
+                }
+            }
+
+            // A snapshot of a command that no longer exists is stale.
+            let current = Set(texts.map { "\($0.name).txt" })
+            let files = (try? fm.contentsOfDirectory(atPath: Self.snapshotFolder.path)) ?? []
+            for stale in files where stale.hasSuffix(".txt") && !current.contains(stale) {
+                if Self.updating {
+                    try fm.removeItem(at: Self.snapshotFolder.appendingPathComponent(stale))
+                } else {
+                    Issue.record("__Snapshots__/\(stale) belongs to no command of `chiso --help`; run with CHISO_UPDATE_SNAPSHOTS=1 to remove it")
+                }
+            }
+        }
+
+        /// COMMON2.md 6: every command's help has an example that runs that command.
+        @Test func everyCommandsHelpHasAnExample() throws {
+            for command in Self.subcommands(inRootHelp: try Self.rootHelp()) {
+                let lines = try runChiso([command, "--help"]).stdout.components(separatedBy: "\n")
+                guard let heading = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("Example") }) else {
+                    Issue.record("chiso \(command) --help has no Example section")
+                    continue
+                }
+                let usage = lines.firstIndex { $0.hasPrefix("USAGE:") } ?? lines.count
+                let example = lines[heading..<max(heading, usage)]
+                #expect(example.contains { $0.contains("chiso \(command)") },
+                        "the example in chiso \(command) --help does not run chiso \(command)")
+            }
+        }
+    }
+
+    /// interfaces.md: exit status 0 when no line was rejected, non-zero when any was; errors are
+    /// one clear sentence on standard error; a stack trace is a bug.
+    @Suite struct ExitStatusAndMessages {
+        /// Line 3 has a level that does not exist; line 5 is blank (not counted); line 6 repeats line 1.
+        static let fileWithOneBadLine = [
+            EventLine.province[0],
+            EventLine.province[1],
+            EventLine.unit("u9", "H44.09", parent: "H44", level: "galaxy"),
+            EventLine.province[2],
+            "",
+            EventLine.province[0],
+        ].joined(separator: "\n") + "\n"
+
+        @Test func aBadLineIsNamedAndTheGoodLinesStayCommitted() throws {
+            let dir = temporaryFolder()
+            let file = dir.appendingPathComponent("bad.jsonl")
+            try Self.fileWithOneBadLine.write(to: file, atomically: true, encoding: .utf8)
+            let db = dir.appendingPathComponent("t.sqlite").path
+            let run = try runChiso(["ingest", file.path, "--db", db])
+            #expect(!run.killedBySignal && run.status == 1)
+            // u0, u1, u2 accepted; the repeated u0 a duplicate; u9 rejected.
+            #expect(run.stdout == "3 accepted, 1 duplicates, 1 rejected\n")
+            #expect(run.stderr.contains("\(file.path):3: "), "stderr does not name file:line: \(run.stderr)")
+            #expect(run.stderr.contains("galaxy"), "stderr does not give the reason: \(run.stderr)")
+            let log = try LogReader(path: db).log().map(\.id)
+            #expect(log == ["u0", "u1", "u2"])
+        }
+
+        @Test func theJSONSummaryIsExactlyOneObject() throws {
+            let dir = temporaryFolder()
+            let file = dir.appendingPathComponent("bad.jsonl")
+            try Self.fileWithOneBadLine.write(to: file, atomically: true, encoding: .utf8)
+            let db = dir.appendingPathComponent("t.sqlite").path
+            let first = try runChiso(["ingest", file.path, "--db", db, "--format", "json"])
+            #expect(first.status == 1)
+            #expect(first.stdout == #"{"accepted": 3, "duplicates": 1, "rejected": 1}"# + "\n")
+            // Again: the four good lines are duplicates now, the bad one is still rejected.
+            let again = try runChiso(["ingest", file.path, "--db", db, "--format", "json"])
+            #expect(again.status == 1)
+            #expect(again.stdout == #"{"accepted": 0, "duplicates": 4, "rejected": 1}"# + "\n")
+            // A clean file exits 0.
+            let clean = try runChiso(["ingest", "-", "--db", db, "--format", "json"],
+                                     input: EventLine.province[3] + "\n")
+            #expect(clean.status == 0)
+            #expect(clean.stdout == #"{"accepted": 1, "duplicates": 0, "rejected": 0}"# + "\n")
+        }
+
+        /// 2099-01 has not begun (details.md: a future period is an error); 2026-13 is no month.
+        @Test(arguments: ["2099-01", "2026-13"])
+        func aBadPeriodIsOneSentence(period: String) throws {
+            let db = temporaryFolder().appendingPathComponent("t.sqlite").path
+            let setUp = try runChiso(["ingest", "-", "--db", db], input: EventLine.province.joined(separator: "\n") + "\n")
+            try #require(setUp.status == 0, "ingest: \(setUp.stderr)")
+            let run = try runChiso(["snapshot", "--unit", "H44", "--period", period, "--db", db])
+            expectOneSentenceError(run, naming: period)
+        }
+
+        @Test func aMissingInputFileIsOneSentence() throws {
+            let dir = temporaryFolder()
+            let missing = dir.appendingPathComponent("no-such-file.jsonl").path
+            let run = try runChiso(["ingest", missing, "--db", dir.appendingPathComponent("t.sqlite").path])
+            expectOneSentenceError(run, naming: missing)
+        }
+
+        /// Non-zero exit, nothing on standard output, one line on standard error that names what was
+        /// wrong, and no trace of a crash.
+        func expectOneSentenceError(_ run: Child, naming subject: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(!run.killedBySignal && run.status != 0, "\(run.command): status \(run.status)", sourceLocation: sourceLocation)
+            #expect(run.stdout.isEmpty, "\(run.command) printed on stdout: \(run.stdout)", sourceLocation: sourceLocation)
+            let lines = run.stderr.split(separator: "\n", omittingEmptySubsequences: true)
+            #expect(lines.count == 1, "\(run.command): stderr is not one line: \(run.stderr)", sourceLocation: sourceLocation)
+            #expect(run.stderr.contains(subject), "\(run.command): stderr does not name \(subject): \(run.stderr)", sourceLocation: sourceLocation)
+            for crash in ["Fatal error", "Stack dump", "Current stack trace", "backtrace", "Thread 0", "0x0000"] {
+                #expect(!run.stderr.contains(crash), "\(run.command): stderr shows a crash: \(run.stderr)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+}

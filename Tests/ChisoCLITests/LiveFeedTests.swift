@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ChisoCLI {
+    /// interfaces.md: `chiso ingest -` on a live feed makes each line durable and visible to
+    /// readers within a second (Ingest.swift commits the open batch after 200 ms of idle input).
+    @Suite struct LiveFeed {
+        @Test func eachLineOfAFeedIsCommittedWithinOneSecond() throws {
+            let db = temporaryFolder().appendingPathComponent("C.sqlite").path
+            let feed = try Child(["ingest", "-", "--db", db], pipeInput: true)
+            let reader = LogReader(path: db)
+            // chiso creates the schema before it reads; the latency measured below is the line's,
+            // not the start-up of a debug binary.
+            try #require(eventually(every: 0.05, for: 30) { reader.eventCount() != nil },
+                         "chiso ingest - did not create \(db) within 30 s: \(feed.stderr)")
+
+            let lines = Array(EventLine.province.prefix(3))     // u0 H44, u1 H44.01, u2 H44.101
+            for (k, line) in lines.enumerated() {
+                if k > 0 { usleep(1_500_000) }
+                let written = Date()
+                try feed.write(line + "\n")
+                let visible = eventually(every: 0.05, for: 1.0) { reader.contains(id: "u\(k)") }
+                let latency = Date().timeIntervalSince(written)
+                #expect(visible && latency <= 1.0,
+                        "line \(k + 1) (u\(k)) was not visible to another connection within 1 s (\(String(format: "%.2f", latency)) s)")
+                // Exactly the lines written so far: nothing is lost, nothing is ahead.
+                #expect(reader.eventCount() == Int64(k + 1))
+            }
+
+            try feed.closeInput()
+            try feed.wait(timeout: 30)
+            #expect(!feed.killedBySignal && feed.status == 0, "chiso ingest -: status \(feed.status), \(feed.stderr)")
+            #expect(feed.stdout == "3 accepted, 0 duplicates, 0 rejected\n")
+        }
+    }
+}

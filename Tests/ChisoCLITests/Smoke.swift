@@ -1,2 +1,0 @@
-import Testing
-@Test func placeholderChisoCLITests() { #expect(1 + 1 == 2) }
