@@ -24,7 +24,7 @@ struct PendingRecords {
     /// (a stream's events of one dossier come in nearby batches). Dropped on rollback.
     var recentDossiers: [String: CachedDossier] = [:]
     var recentPetitions: [String: CachedPetition] = [:]
-    static let recentLimit = 50_000
+    static let recentLimit = 8_192
 
     mutating func removeAll() { dossiers.removeAll(keepingCapacity: true); petitions.removeAll(keepingCapacity: true) }
     mutating func forgetRecent() { recentDossiers.removeAll(); recentPetitions.removeAll() }
@@ -95,7 +95,7 @@ extension Engine {
                 pending.dossiers[code] = CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: DossierRecord(code: code))
             }
         }
-        change(&pending.dossiers[code]!.record)
+        change(&pending.dossiers[code, default: CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: DossierRecord(code: code))].record)
     }
 
     func withPetition(_ code: String, _ change: (inout PetitionRecord) -> Void) throws {
@@ -110,7 +110,7 @@ extension Engine {
                 pending.petitions[code] = CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: PetitionRecord(code: code))
             }
         }
-        change(&pending.petitions[code]!.record)
+        change(&pending.petitions[code, default: CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: PetitionRecord(code: code))].record)
     }
 
     /// Writes the batch's touched records and their candidate-index rows.
