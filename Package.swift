@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ChisoCore", targets: ["ChisoCore"]),
         .library(name: "ChisoStore", targets: ["ChisoStore"]),
         .library(name: "ChisoEngine", targets: ["ChisoEngine"]),
+        .library(name: "ChisoWorkload", targets: ["ChisoWorkload"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

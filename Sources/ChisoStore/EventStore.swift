@@ -8,8 +8,11 @@ public final class EventStore {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
         db = try Database(path: path, mode: readOnly ? .readOnly : .readWrite)
-        // A 64 MiB page cache and memory-mapped reads: the per-dossier state is read back often.
-        try db.execute("PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY")
+        // The page cache: 32 MiB for a writer (the per-dossier state is read back often, and ingest's
+        // peak memory must stay bounded, issue 5); readers add memory-mapped reads.
+        try db.execute(readOnly
+            ? "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY"
+            : "PRAGMA cache_size = -32768; PRAGMA mmap_size = 0; PRAGMA temp_store = MEMORY")
         if !readOnly {
             try db.configureWriter(autoCheckpointPages: 0)
             for sql in Schema.statements { try db.execute(sql) }
