@@ -46,7 +46,7 @@ struct Due: ParsableCommand {
     }
 
     func run() throws {
-        let engine = try options.openEngine(readOnly: false)
+        let engine = try options.openEngine(forReading: true)
         let zone = engine.calendar.zone
         let horizon = try DueHorizon(parsing: within)
         let e = try asOf.map { try parseInstantArgument($0, zone: zone, option: "--as-of") } ?? systemNow()

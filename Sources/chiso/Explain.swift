@@ -45,7 +45,7 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
-        let engine = try options.openEngine()
+        let engine = try options.openEngine(forReading: true)
         let zone = engine.calendar.zone
         let window = try Window.parse(period, zone: zone)
         let asOfInstant = try asOf.map { try parseInstantArgument($0, zone: zone, option: "--as-of") }

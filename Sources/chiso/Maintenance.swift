@@ -28,7 +28,7 @@ struct Rejects: ParsableCommand {
     }
 
     func run() throws {
-        let engine = try options.openEngine()
+        let engine = try options.openEngine(forReading: true)
         let rejects = try engine.store.rejects()
         if format == "json" {
             let items = rejects.map { r in
@@ -70,7 +70,7 @@ struct Status: ParsableCommand {
     }
 
     func run() throws {
-        let engine = try options.openEngine()
+        let engine = try options.openEngine(forReading: true)
         let c = try engine.store.counts()
         let zone = engine.calendar.zone
         let view = engine.catalogue.asOf(.distantFuture)
@@ -110,7 +110,7 @@ struct Verify: ParsableCommand {
     @OptionGroup var options: DatabaseOptions
 
     func run() throws {
-        let engine = try options.openEngine()
+        let engine = try options.openEngine(forReading: true)
         let report = try engine.verify(profile: try options.loadProfile(), now: systemNow())
         if report.isClean {
             print("verified \(report.compared) snapshots: incremental state equals the recomputation from the log")

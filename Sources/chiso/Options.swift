@@ -33,8 +33,12 @@ struct DatabaseOptions: ParsableArguments {
     func loadProfile() throws -> Profile { try indicatorSet.profile(named: profile) }
     func loadCalendar() throws -> WorkingCalendar { try indicatorSet.calendar() }
 
-    func openEngine(readOnly: Bool = false) throws -> Engine {
-        try Engine(path: databasePath, calendar: loadCalendar(), readOnly: readOnly)
+    /// Opens the database. A command that only reads (`forReading`) opens an existing file read-only,
+    /// so that it never takes the write lock from a running ingest (interfaces.md "Standards");
+    /// a missing file is created, empty, as on first use.
+    func openEngine(forReading: Bool = false) throws -> Engine {
+        let readOnly = forReading && fileSize(databasePath) > 0
+        return try Engine(path: databasePath, calendar: loadCalendar(), readOnly: readOnly)
     }
 }
 

@@ -39,7 +39,7 @@ struct SnapshotCommand: ParsableCommand {
     }
 
     func run() throws {
-        let engine = try options.openEngine(readOnly: false)
+        let engine = try options.openEngine(forReading: true)
         let profile = try options.loadProfile()
         let zone = engine.calendar.zone
         let window = try Window.parse(period, zone: zone)
