@@ -6,22 +6,18 @@ public struct Catalogue: Sendable {
     public private(set) var events: [Event] = []
 
     public init(events: [Event] = []) {
-        self.events = events.filter { $0.body.isCatalogue }.sorted { precedes(($0.at, $0.id), ($1.at, $1.id)) }
+        self.events = events.filter { $0.body.isCatalogue }.inLifecycleOrder()
     }
 
+    /// Adds a catalogue event at its place in the order (other events are ignored).
     public mutating func insert(_ event: Event) {
-        guard event.body.isCatalogue, !events.contains(where: { $0.id == event.id }) else { return }
-        var i = events.count
-        while i > 0, precedes((event.at, event.id), (events[i - 1].at, events[i - 1].id)) { i -= 1 }
-        events.insert(event, at: i)
+        guard event.body.isCatalogue else { return }
+        events.insertInOrder(event)
     }
 
+    /// Removes the event with this id (a retraction); returns whether it was there.
     @discardableResult
-    public mutating func remove(id: String) -> Bool {
-        guard let i = events.firstIndex(where: { $0.id == id }) else { return false }
-        events.remove(at: i)
-        return true
-    }
+    public mutating func remove(id: String) -> Bool { events.removeElement(id: id) }
 
     /// The catalogue as it stands at E.
     public func asOf(_ e: Instant) -> CatalogueView {

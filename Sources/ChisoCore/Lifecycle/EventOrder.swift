@@ -5,3 +5,34 @@ public func precedes(_ a: (at: Instant, id: String), _ b: (at: Instant, id: Stri
     if a.at != b.at { return a.at < b.at }
     return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
 }
+
+/// Something that takes its place in lifecycle order: an event of a dossier, a petition or the catalogue.
+public protocol OrderedByInstant {
+    var id: String { get }
+    var at: Instant { get }
+}
+
+extension Event: OrderedByInstant {}
+extension DossierEntry: OrderedByInstant {}
+extension PetitionEntry: OrderedByInstant {}
+
+extension Array where Element: OrderedByInstant {
+    /// Inserts at its place in the order (details.md 5); an element whose id is already there is not added again.
+    mutating func insertInOrder(_ element: Element) {
+        if contains(where: { $0.id == element.id }) { return }
+        var i = count
+        while i > 0, precedes((element.at, element.id), (self[i - 1].at, self[i - 1].id)) { i -= 1 }
+        insert(element, at: i)
+    }
+
+    /// Removes the element with this id (a retraction); returns whether it was there.
+    @discardableResult
+    mutating func removeElement(id: String) -> Bool {
+        guard let i = firstIndex(where: { $0.id == id }) else { return false }
+        remove(at: i)
+        return true
+    }
+
+    /// The elements sorted into lifecycle order.
+    func inLifecycleOrder() -> [Element] { sorted { precedes(($0.at, $0.id), ($1.at, $1.id)) } }
+}

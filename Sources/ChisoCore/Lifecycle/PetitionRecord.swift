@@ -17,22 +17,15 @@ public struct PetitionRecord: Sendable, Equatable {
 
     public init(code: String, entries: [PetitionEntry] = []) {
         self.code = code
-        self.entries = entries.sorted { precedes(($0.at, $0.id), ($1.at, $1.id)) }
+        self.entries = entries.inLifecycleOrder()
     }
 
-    public mutating func insert(_ entry: PetitionEntry) {
-        if entries.contains(where: { $0.id == entry.id }) { return }
-        var i = entries.count
-        while i > 0, precedes((entry.at, entry.id), (entries[i - 1].at, entries[i - 1].id)) { i -= 1 }
-        entries.insert(entry, at: i)
-    }
+    /// Adds an entry at its place in the order; an entry with the same id is not added twice.
+    public mutating func insert(_ entry: PetitionEntry) { entries.insertInOrder(entry) }
 
+    /// Removes the entry with this id (a retraction); returns whether it was there.
     @discardableResult
-    public mutating func remove(id: String) -> Bool {
-        guard let i = entries.firstIndex(where: { $0.id == id }) else { return false }
-        entries.remove(at: i)
-        return true
-    }
+    public mutating func remove(id: String) -> Bool { entries.removeElement(id: id) }
 
     /// Latest `at` once answered, else `distantFuture` (the candidate index, as for dossiers).
     public var activityKey: Instant {
