@@ -162,7 +162,7 @@ public struct Evaluator {
         }
         for (name, value) in t.named { m.counts[name] = value }
         let workingDay = Double(Int64(calendar.workingMinutesPerDay) * Instant.microsPerMinute)
-        m.values["ended.meanWorkingDays"] = endedCount == 0 ? nil : roundHalfAwayFromZero(Double(endedMicros) / workingDay / Double(endedCount), places: 2)
+        m.values["ended.meanWorkingDays"] = endedCount == 0 || workingDay <= 0 ? nil : roundHalfAwayFromZero(Double(endedMicros) / workingDay / Double(endedCount), places: 2)
 
         // Procedures under U's authority: 3.1, 3.5, 3.5b, 4.5a.
         for p in authority {
