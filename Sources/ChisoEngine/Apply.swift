@@ -71,6 +71,7 @@ extension Engine {
         guard void != voidIDs.contains(target) else { return }
         try store.setVoid(target, void)
         if void { voidIDs.insert(target) } else { voidIDs.remove(target) }
+        counterDeltas[.voidEvents, default: 0] += void ? 1 : -1
         guard let line = try store.eventBody(id: target) else { return } // pending: the target has not arrived
         guard let event = try? decoder.decode(JSONParser.parse(line)) else {
             throw EngineError.corrupt("logged event \(target) no longer decodes")
@@ -118,6 +119,10 @@ extension Engine {
         for (code, c) in pending.dossiers {
             let activity = c.record.activityKey.micros
             let open = !c.record.entries.contains { $0.action.isEnd }
+            // Open ⇔ activity key +∞ (DossierRecord.activityKey); a new row was neither.
+            let wasOpen = c.indexedActivity == Int64.max
+            if c.key == nil { counterDeltas[.dossiers, default: 0] += 1 }
+            if open != wasOpen { counterDeltas[.openDossiers, default: 0] += open ? 1 : -1 }
             let key = try store.saveDossier(key: c.key, code: code, activity: activity, open: open, blob: RecordCodec.encode(c.record))
             let units = c.record.touchedUnits
             if let old = c.indexedActivity {
@@ -133,6 +138,7 @@ extension Engine {
         }
         for (code, c) in pending.petitions {
             let activity = c.record.activityKey.micros
+            if c.key == nil { counterDeltas[.petitions, default: 0] += 1 }
             let key = try store.savePetition(key: c.key, code: code, activity: activity, blob: RecordCodec.encode(c.record))
             let units = c.record.touchedUnits
             if let old = c.indexedActivity {

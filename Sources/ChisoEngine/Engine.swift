@@ -19,6 +19,8 @@ public final class Engine {
     var batchLatest: [String: Int64] = [:]
     /// The void ids, mirrored in memory so that most events need no look-up (reloaded on rollback).
     var voidIDs: Set<String> = []
+    /// How the open batch moves the status counters (written with the batch).
+    var counterDeltas: [EventStore.Counter: Int64] = [:]
 
     public init(path: String, calendar: WorkingCalendar, readOnly: Bool = false) throws {
         store = try Engine.openStore(path: path, readOnly: readOnly)

@@ -57,6 +57,8 @@ extension Engine {
     public func commitBatch(now: Instant, checkpointBytes: Int64 = 32 << 20) throws {
         try flushPending()
         try flushIngestMarks(now: now.micros)
+        for (counter, delta) in counterDeltas { try store.bump(counter, by: delta) }
+        counterDeltas.removeAll(keepingCapacity: true)
         try store.db.commit()
         if store.db.walFileSize() > checkpointBytes {
             // RESTART waits (busy timeout) for readers in short transactions, then the next batch
@@ -68,6 +70,7 @@ extension Engine {
     /// Abandons the open batch and reloads the in-memory catalogue.
     public func rollbackBatch() throws {
         pending.removeAll()
+        counterDeltas.removeAll()
         pending.forgetRecent()
         batchLatest.removeAll()
         try store.db.rollback()
@@ -80,9 +83,12 @@ extension Engine {
     public func ingest(line bytes: UnsafeRawBufferPointer, source: String, lineNumber: Int, endsWithoutNewline: Bool, now: Instant) throws -> LineOutcome {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return .skipped }
         let outcome = try classify(bytes, endsWithoutNewline: endsWithoutNewline, now: now)
+        if outcome == .accepted { counterDeltas[.events, default: 0] += 1 }
         if case .rejected(let why) = outcome {
-            _ = try store.quarantine(source: source, line: lineNumber, code: why.code, reason: why.description, text: bytes,
-                                     digest: fnv1a(bytes), now: now.micros)
+            if try store.quarantine(source: source, line: lineNumber, code: why.code, reason: why.description, text: bytes,
+                                    digest: fnv1a(bytes), now: now.micros) {
+                counterDeltas[.rejected, default: 0] += 1
+            }
         }
         return outcome
     }

@@ -83,6 +83,8 @@ extension Engine {
                 pending.petitions[code] = CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: r)
             }
             try flushPending()
+            counterDeltas.removeAll()
+            try store.recount()
             try store.db.commit()
         } catch {
             try? rollbackBatch()

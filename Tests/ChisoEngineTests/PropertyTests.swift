@@ -144,3 +144,28 @@ import ChisoWorkload
         }
     }
 }
+
+/// `chiso status` reads counters kept by each batch; they must equal counting the tables.
+@Suite struct StatusCounterTests {
+    @Test(arguments: [UInt64(11), 12, 13])
+    func countersEqualTheTables(seed: UInt64) throws {
+        let engine = try openEngine()
+        var lines = PropertyTests().randomStream(seed: seed)
+        lines.insert("not json", at: lines.count / 2)
+        lines.insert(#"{"id":"bad"}"#, at: lines.count / 3)
+        try ingest(engine, lines, batchSize: 7)
+        try ingest(engine, lines, batchSize: 13) // duplicates and the same rejections again
+        func counted() throws -> [Int64] {
+            let db = engine.store.db
+            return try ["events", "dossiers", "dossiers WHERE open = 1", "petitions", "rejects", "void_events"].map {
+                try db.scalarInt64("SELECT count(*) FROM \($0)") ?? -1
+            }
+        }
+        let c = try engine.store.counts()
+        #expect([c.events, c.dossiers, c.openDossiers, c.petitions, c.rejected, c.voidEvents] == (try counted()))
+        #expect(c.rejected == 2)
+        try engine.rebuild()
+        let r = try engine.store.counts()
+        #expect([r.events, r.dossiers, r.openDossiers, r.petitions, r.rejected, r.voidEvents] == (try counted()))
+    }
+}
