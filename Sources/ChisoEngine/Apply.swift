@@ -7,6 +7,8 @@ struct CachedDossier {
     var indexedActivity: Int64?
     var indexedUnits: Set<String>
     var record: DossierRecord
+    /// What the stored record adds to the tallies (`TallyFacts.none` for a new one).
+    var tallied: TallyFacts = .none
 }
 
 struct CachedPetition {
@@ -14,6 +16,7 @@ struct CachedPetition {
     var indexedActivity: Int64?
     var indexedUnits: Set<String>
     var record: PetitionRecord
+    var tallied: TallyFacts = .none
 }
 
 /// Dossiers and petitions touched in the open batch.
@@ -52,6 +55,8 @@ extension Engine {
                 }
             }
         default:
+            try loadRecordsAffected(by: event)
+            defer { tallies.rules = nil }
             if adding {
                 try store.putCatalogue(id: event.id, at: event.at.micros, body: line)
                 catalogue.insert(event)
@@ -91,7 +96,8 @@ extension Engine {
         if pending.dossiers[code] == nil {
             if let stored = try store.dossier(code: code) {
                 let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodeDossier(code: code, buf) }
-                pending.dossiers[code] = CachedDossier(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record)
+                pending.dossiers[code] = CachedDossier(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
+                                                       tallied: tallyFacts(dossier: record))
             } else {
                 pending.dossiers[code] = CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: DossierRecord(code: code))
             }
@@ -106,7 +112,8 @@ extension Engine {
         if pending.petitions[code] == nil {
             if let stored = try store.petition(code: code) {
                 let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodePetition(code: code, buf) }
-                pending.petitions[code] = CachedPetition(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record)
+                pending.petitions[code] = CachedPetition(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
+                                                         tallied: tallyFacts(petition: record))
             } else {
                 pending.petitions[code] = CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: PetitionRecord(code: code))
             }
@@ -133,8 +140,11 @@ extension Engine {
             for u in units where c.indexedActivity != activity || !c.indexedUnits.contains(u) {
                 try store.indexUnit(.dossier, unit: u, activity: activity, key: key)
             }
+            let facts = tallyFacts(dossier: c.record)
+            try retally(from: c.tallied, to: facts, item: key)
+            if let o = facts.procedure, o != c.tallied.procedure || c.key == nil { try store.addDossierProcedure(o, dossier: key) }
             if pending.recentDossiers.count >= PendingRecords.recentLimit { pending.recentDossiers.removeAll(keepingCapacity: true) }
-            pending.recentDossiers[code] = CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record)
+            pending.recentDossiers[code] = CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts)
         }
         for (code, c) in pending.petitions {
             let activity = c.record.activityKey.micros
@@ -149,8 +159,10 @@ extension Engine {
             for u in units where c.indexedActivity != activity || !c.indexedUnits.contains(u) {
                 try store.indexUnit(.petition, unit: u, activity: activity, key: key)
             }
+            let facts = tallyFacts(petition: c.record)
+            try retally(from: c.tallied, to: facts, item: key)
             if pending.recentPetitions.count >= PendingRecords.recentLimit { pending.recentPetitions.removeAll(keepingCapacity: true) }
-            pending.recentPetitions[code] = CachedPetition(key: key, indexedActivity: activity, indexedUnits: units, record: c.record)
+            pending.recentPetitions[code] = CachedPetition(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts)
         }
         pending.removeAll()
     }

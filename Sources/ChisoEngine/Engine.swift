@@ -21,6 +21,8 @@ public final class Engine {
     var voidIDs: Set<String> = []
     /// How the open batch moves the status counters (written with the batch).
     var counterDeltas: [EventStore.Counter: Int64] = [:]
+    /// Procedure ordinals, the tally rules and the open batch's tally changes.
+    var tallies = TallyState()
 
     public init(path: String, calendar: WorkingCalendar, readOnly: Bool = false) throws {
         store = try Engine.openStore(path: path, readOnly: readOnly)
@@ -29,6 +31,7 @@ public final class Engine {
         catalogue = Catalogue()
         catalogue = try loadCatalogue()
         voidIDs = try store.voidIDs()
+        tallies.load(codes: try store.procedureCodes())
     }
 
     /// Opens the store; a file that cannot be opened gets a message saying what to do.

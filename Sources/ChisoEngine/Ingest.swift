@@ -56,6 +56,7 @@ extension Engine {
     /// Commits the open batch with the state it changed, then checkpoints the WAL when it has grown.
     public func commitBatch(now: Instant, checkpointBytes: Int64 = 32 << 20) throws {
         try flushPending()
+        try flushTallies()
         try flushIngestMarks(now: now.micros)
         for (counter, delta) in counterDeltas { try store.bump(counter, by: delta) }
         counterDeltas.removeAll(keepingCapacity: true)
@@ -77,6 +78,8 @@ extension Engine {
         catalogue = try loadCatalogue()
         voidIDs = try store.voidIDs()
         rootOfUnit.removeAll()
+        tallies.discardBatch()
+        tallies.load(codes: try store.procedureCodes())
     }
 
     /// Ingests one line inside the open batch. Rejected lines are quarantined (once per source and bytes).
@@ -142,6 +145,8 @@ extension Engine {
         case .retracted:
             break
         }
+        // A retraction's own `at` plays no part in any evaluation (details.md 7), so it does not hold the tallies back.
+        if case .retracted = event.body {} else { tallies.batchWatermark = max(tallies.batchWatermark, event.at.micros) }
         return .accepted
     }
 

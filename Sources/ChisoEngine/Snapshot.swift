@@ -11,6 +11,8 @@ public struct Snapshot: Sendable {
     public var measures: Measures
     public var card: ScoreCard
     public var children: [Snapshot] = []
+    /// Whether the measures came from the tallies rather than a fold of the records (docs/design.md "Tallies").
+    public var fromTallies = false
 }
 
 /// Where the records that may concern a window come from: the incremental state in the store,
@@ -20,9 +22,13 @@ public protocol RecordSource {
     func candidates(units: [String], from: Instant) throws -> (dossiers: [DossierRecord], petitions: [PetitionRecord])
 }
 
-/// The incremental state: the store's candidate index.
+/// The incremental state: the tallies where they answer (`Engine.talliedMeasures`), else the
+/// store's candidate index.
 struct StoredRecords: RecordSource {
-    let store: EventStore
+    let engine: Engine
+    /// Whether snapshots may use the tallies (tests turn it off to compare the two paths).
+    var useTallies = true
+    var store: EventStore { engine.store }
 
     func candidates(units: [String], from: Instant) throws -> (dossiers: [DossierRecord], petitions: [PetitionRecord]) {
         var seen = Set<Int64>()
@@ -91,11 +97,20 @@ public struct Scorer {
 
     func snapshot(unit: String, window: Window, view: CatalogueView, children: Bool) throws -> Snapshot {
         let subtree = view.subtree(of: unit)
-        let (dossiers, petitions) = try records.candidates(units: subtree, from: window.from)
         let evaluator = Evaluator(catalogue: view, calendar: calendar)
-        let measures = evaluator.measures(unit: unit, from: window.from, dossiers: dossiers, petitions: petitions)
+        var measures: Measures
+        var fromTallies = false
+        if let stored = records as? StoredRecords, stored.useTallies,
+           let m = try stored.engine.talliedMeasures(unit: unit, window: window, evaluator: evaluator) {
+            measures = m
+            fromTallies = true
+        } else {
+            let (dossiers, petitions) = try records.candidates(units: subtree, from: window.from)
+            measures = evaluator.measures(unit: unit, from: window.from, dossiers: dossiers, petitions: petitions)
+        }
         var s = Snapshot(unit: unit, node: view.units[unit], window: window, asOf: view.asOf, measures: measures,
                          card: profile.score(measures.inputs(for: profile)))
+        s.fromTallies = fromTallies
         if children {
             for c in view.children[unit] ?? [] {
                 s.children.append(try snapshot(unit: c, window: window, view: view, children: false))
@@ -107,8 +122,8 @@ public struct Scorer {
 
 extension Engine {
     /// A scorer over the incremental state.
-    public func scorer(profile: Profile) -> Scorer {
-        Scorer(catalogue: catalogue, calendar: calendar, profile: profile, records: StoredRecords(store: store))
+    public func scorer(profile: Profile, useTallies: Bool = true) -> Scorer {
+        Scorer(catalogue: catalogue, calendar: calendar, profile: profile, records: StoredRecords(engine: self, useTallies: useTallies))
     }
 
     /// Folds the whole log from scratch, with no incremental state (verify, rebuild).

@@ -73,6 +73,9 @@ extension Engine {
         do {
             try store.clearDerivedState()
             pending.forgetRecent()
+            // The records are tallied under the log's catalogue.
+            catalogue = fold.catalogue
+            tallies.discardBatch()
             for (target, rs) in fold.retractions { for r in rs { try store.addRetraction(target: target, retraction: r) } }
             for id in fold.void { try store.setVoid(id, true) }
             for (id, c) in catalogueLines { try store.putCatalogue(id: id, at: c.at, body: c.line) }
@@ -83,6 +86,9 @@ extension Engine {
                 pending.petitions[code] = CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: r)
             }
             try flushPending()
+            try flushTallies()
+            try store.setMeta(EventStore.Meta.watermark, try store.db.scalarInt64("SELECT max(at) FROM events WHERE type != 'event.retracted'") ?? .min)
+            try store.setMeta(EventStore.Meta.talliesValid, 1)
             counterDeltas.removeAll()
             try store.recount()
             try store.db.commit()

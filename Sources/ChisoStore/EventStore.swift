@@ -18,6 +18,8 @@ public final class EventStore {
             for sql in Schema.statements { try db.execute(sql) }
             try db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '\(Schema.version)')")
             if try counter(.events) == nil { try recount() }
+            // A new database has (empty) valid tallies; one written before tallies existed needs `chiso rebuild`.
+            if try meta(Meta.talliesValid) == nil, (try counter(.events) ?? 0) == 0 { try setMeta(Meta.talliesValid, 1) }
         }
     }
 
@@ -221,6 +223,7 @@ public final class EventStore {
         try db.execute("""
             DELETE FROM dossier_units; DELETE FROM dossiers; DELETE FROM petition_units; DELETE FROM petitions;
             DELETE FROM catalogue; DELETE FROM void_events; DELETE FROM retractions;
+            DELETE FROM tallies; DELETE FROM clocks; DELETE FROM dossier_procedures;
             """)
     }
 
@@ -352,5 +355,122 @@ public final class EventStore {
         let s = try db.makeStatement("SELECT root, latest_event_at, ingested_at FROM ingests ORDER BY root")
         while try s.step() { c.roots.append((s.text(at: 0) ?? "", s.int64(at: 1), s.int64(at: 2))) }
         return c
+    }
+
+    // MARK: Tallies (docs/design.md "Tallies")
+
+    /// Keys of `meta` for the tallies.
+    public enum Meta {
+        /// 1 when the tallies reflect the whole log (a new database, or after `chiso rebuild`).
+        public static let talliesValid = "tallies.valid"
+        /// The latest `at` of any stored event: tallies answer only for E after it.
+        public static let watermark = "events.watermark"
+    }
+
+    public func meta(_ key: String) throws(SQLiteError) -> Int64? {
+        let s = try db.cachedStatement("SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?")
+        s.bind(key, at: 1)
+        defer { s.reset() }
+        return try s.step() ? s.int64(at: 0) : nil
+    }
+
+    public func setMeta(_ key: String, _ value: Int64) throws(SQLiteError) {
+        let s = try db.cachedStatement("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        s.bind(key, at: 1); s.bind(String(value), at: 2)
+        try s.run()
+    }
+
+    /// Procedure codes by ordinal (index 0 is the petitions' "").
+    public func procedureCodes() throws(SQLiteError) -> [String] {
+        let s = try db.makeStatement("SELECT ordinal, code FROM procedures ORDER BY ordinal")
+        var out: [String] = []
+        while try s.step() {
+            let o = Int(s.int64(at: 0))
+            while out.count < o { out.append("") }
+            out.append(s.text(at: 1) ?? "")
+        }
+        return out
+    }
+
+    public func maxProcedureOrdinal() throws(SQLiteError) -> Int64 {
+        try db.scalarInt64("SELECT max(ordinal) FROM procedures") ?? 0
+    }
+
+    public func addProcedure(ordinal: Int32, code: String) throws(SQLiteError) {
+        let s = try db.cachedStatement("INSERT INTO procedures(ordinal, code) VALUES (?, ?)")
+        s.bind(Int64(ordinal), at: 1); s.bind(code, at: 2)
+        try s.run()
+    }
+
+    public func addDossierProcedure(_ ordinal: Int32, dossier: Int64) throws(SQLiteError) {
+        let s = try db.cachedStatement("INSERT OR IGNORE INTO dossier_procedures(procedure, dossier) VALUES (?, ?)")
+        s.bind(Int64(ordinal), at: 1); s.bind(dossier, at: 2)
+        try s.run()
+    }
+
+    /// Codes of the dossiers received for a procedure (possibly a few more: entries are never removed).
+    public func dossierCodes(procedure ordinal: Int32) throws(SQLiteError) -> [String] {
+        let s = try db.cachedStatement("SELECT d.code FROM dossier_procedures p JOIN dossiers d ON d.key = p.dossier WHERE p.procedure = ?")
+        s.bind(Int64(ordinal), at: 1)
+        defer { s.reset() }
+        var out: [String] = []
+        while try s.step() { out.append(s.text(at: 0) ?? "") }
+        return out
+    }
+
+    /// Codes of the dossiers received or transferred by `unit`.
+    public func dossierCodes(touching unit: String) throws(SQLiteError) -> [String] {
+        let s = try db.cachedStatement("SELECT DISTINCT d.code FROM dossier_units u JOIN dossiers d ON d.key = u.dossier WHERE u.unit = ?")
+        s.bind(unit, at: 1)
+        defer { s.reset() }
+        var out: [String] = []
+        while try s.step() { out.append(s.text(at: 0) ?? "") }
+        return out
+    }
+
+    /// Calls `body` with the encoded cell of (period, unit); false when there is none.
+    @discardableResult
+    public func tallyCell(period: Int64, unit: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        let s = try db.cachedStatement("SELECT cell FROM tallies WHERE period = ? AND unit = ?")
+        s.bind(period, at: 1); s.bind(unit, at: 2)
+        defer { s.reset() }
+        guard try s.step() else { return false }
+        try s.withBlob(at: 0) { try body($0) }
+        return true
+    }
+
+    /// Writes a cell, or removes it when empty.
+    public func saveTallyCell(period: Int64, unit: String, cell: [UInt8]) throws(SQLiteError) {
+        if cell.isEmpty {
+            let s = try db.cachedStatement("DELETE FROM tallies WHERE period = ? AND unit = ?")
+            s.bind(period, at: 1); s.bind(unit, at: 2)
+            try s.run()
+        } else {
+            let s = try db.cachedStatement("INSERT INTO tallies(period, unit, cell) VALUES (?, ?, ?) ON CONFLICT(period, unit) DO UPDATE SET cell = excluded.cell")
+            s.bind(period, at: 1); s.bind(unit, at: 2); s.bind(blob: cell, at: 3)
+            try s.run()
+        }
+    }
+
+    public func addClock(kind: Int64, unit: String, deadline: Int64, item: Int64, since: Int64, satisfied: Bool) throws(SQLiteError) {
+        let s = try db.cachedStatement("INSERT OR REPLACE INTO clocks(kind, unit, deadline, item, since, satisfied) VALUES (?, ?, ?, ?, ?, ?)")
+        s.bind(kind, at: 1); s.bind(unit, at: 2); s.bind(deadline, at: 3); s.bind(item, at: 4); s.bind(since, at: 5); s.bind(satisfied, at: 6)
+        try s.run()
+    }
+
+    public func removeClock(kind: Int64, unit: String, deadline: Int64, item: Int64) throws(SQLiteError) {
+        let s = try db.cachedStatement("DELETE FROM clocks WHERE kind = ? AND unit = ? AND deadline = ? AND item = ?")
+        s.bind(kind, at: 1); s.bind(unit, at: 2); s.bind(deadline, at: 3); s.bind(item, at: 4)
+        try s.run()
+    }
+
+    /// Of the clocks of `unit` still within their deadline at E: how many, and how many are satisfied
+    /// with `since` ≥ `sinceFrom`.
+    public func runningClocks(kind: Int64, unit: String, at e: Int64, sinceFrom: Int64) throws(SQLiteError) -> (count: Int64, satisfied: Int64) {
+        let s = try db.cachedStatement("SELECT count(*), coalesce(sum(satisfied AND since >= ?), 0) FROM clocks WHERE kind = ? AND unit = ? AND deadline >= ?")
+        s.bind(sinceFrom, at: 1); s.bind(kind, at: 2); s.bind(unit, at: 3); s.bind(e, at: 4)
+        defer { s.reset() }
+        guard try s.step() else { return (0, 0) }
+        return (s.int64(at: 0), s.int64(at: 1))
     }
 }

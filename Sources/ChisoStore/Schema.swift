@@ -8,6 +8,11 @@
 ///   by their activity key, so that a window only reads the dossiers that can concern it.
 /// - `rejects`: the quarantine of rejected lines (events.md "Bad input").
 /// - `ingests`: the latest event instant and ingest time per root unit (`chiso status`).
+/// - `procedures`: a small ordinal per procedure code, for the tallies (0 = petitions);
+///   `dossier_procedures` finds a procedure's dossiers when its duration changes.
+/// - `tallies`: per (calendar period, unit) the sums that snapshots of a current period read instead of
+///   folding dossiers (period 0: the open dossiers and petitions); `clocks`: open items whose on-time
+///   state depends on E (docs/design.md "Tallies").
 public enum Schema {
     public static let version = 1
 
@@ -79,6 +84,31 @@ public enum Schema {
             first_seen_at INTEGER NOT NULL)
         """,
         "CREATE INDEX IF NOT EXISTS rejects_by_digest ON rejects(source, digest)",
+        "CREATE TABLE IF NOT EXISTS procedures(ordinal INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE)",
+        "INSERT OR IGNORE INTO procedures(ordinal, code) VALUES (0, '')",
+        """
+        CREATE TABLE IF NOT EXISTS dossier_procedures(
+            procedure INTEGER NOT NULL,
+            dossier INTEGER NOT NULL,
+            PRIMARY KEY(procedure, dossier)) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS tallies(
+            period INTEGER NOT NULL,
+            unit TEXT NOT NULL,
+            cell BLOB NOT NULL,
+            PRIMARY KEY(period, unit)) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS clocks(
+            kind INTEGER NOT NULL,
+            unit TEXT NOT NULL,
+            deadline INTEGER NOT NULL,
+            item INTEGER NOT NULL,
+            since INTEGER NOT NULL,
+            satisfied INTEGER NOT NULL,
+            PRIMARY KEY(kind, unit, deadline, item)) WITHOUT ROWID
+        """,
         """
         CREATE TABLE IF NOT EXISTS ingests(
             root TEXT PRIMARY KEY,

@@ -87,11 +87,7 @@ public struct Evaluator {
         let subtreeList = catalogue.subtree(of: unit)
         let subtree = Set(subtreeList)
         // Units merged before the window are left out of 3.2 pairs and 4.6 communes (details.md 13).
-        let liveUnits = subtreeList.filter { u in catalogue.units[u]?.mergedAt.map { $0 >= from } ?? true }
-        let liveSet = Set(liveUnits)
-        let authority = catalogue.proceduresUnderAuthority(of: unit, subtree: subtreeList)
-        let root = catalogue.root(of: unit)
-        let rootCatalogue = catalogue.rootCatalogue(root: root)
+        let liveSet = Set(liveUnits(subtree: subtreeList, from: from))
 
         var feeProcedures = Set<String>()        // 3.5
         var paidProcedures = Set<String>()       // 3.5b
@@ -164,6 +160,48 @@ public struct Evaluator {
         let workingDay = Double(Int64(calendar.workingMinutesPerDay) * Instant.microsPerMinute)
         m.values["ended.meanWorkingDays"] = endedCount == 0 || workingDay <= 0 ? nil : roundHalfAwayFromZero(Double(endedMicros) / workingDay / Double(endedCount), places: 2)
 
+        catalogueMeasures(unit: unit, from: from, feeProcedures: feeProcedures, paidProcedures: paidProcedures,
+                          populationProcedures: populationProcedures, onlinePairs: onlinePairs, into: &m, log: log)
+
+        // 5.1–5.3: petitions handled by the subtree at E (details.md 19).
+        for record in petitions {
+            guard let p = PetitionView.evaluate(record, asOf: e, calendar: calendar), subtree.contains(p.unit) else { continue }
+            let onTime = p.onTime(asOf: e)
+            if !(p.answeredAt.map { $0 < from } ?? false) {
+                m["petitions"] += 1
+                if onTime { m["petitions.onTime"] += 1 } else {
+                    miss("petitions.onTime", Shortfall(kind: .petition, code: p.code, unit: p.unit, at: p.filedAt, detail: "not handled within 15 working days (limit \(p.limit.rfc3339(in: zone)))"))
+                }
+            }
+            if p.filedAt >= from {
+                m["petitionsFiled"] += 1
+                if onTime, p.latestSatisfied != false, !p.reraised { m["petitionsFiled.satisfied"] += 1 } else {
+                    miss("petitionsFiled.satisfied", Shortfall(kind: .petition, code: p.code, unit: p.unit, at: p.filedAt,
+                                                               detail: !onTime ? "handled late" : p.reraised ? "raised again" : "rated unsatisfied"))
+                }
+                if p.category == .procedure { m["petitionsFiled.procedure"] += 1 }
+                if p.category == .staff { m["petitionsFiled.staff"] += 1 }
+            }
+        }
+        return m
+    }
+
+    /// Units of the subtree not merged before the window (details.md 13: left out of 3.2 pairs and 4.6 communes).
+    public func liveUnits(subtree: [String], from: Instant) -> [String] {
+        subtree.filter { u in catalogue.units[u]?.mergedAt.map { $0 >= from } ?? true }
+    }
+
+    /// The measures that come from the catalogue at E, given the procedures that dossiers of the window
+    /// made count: 3.1, 3.5, 3.5b, 4.5a, the 3.2 pairs, 4.6 communes and 1.1–1.3.
+    public func catalogueMeasures(unit: String, from: Instant, feeProcedures: Set<String>, paidProcedures: Set<String>,
+                                  populationProcedures: Set<String>, onlinePairs: Set<Pair>,
+                                  into m: inout Measures, log: ShortfallLog? = nil) {
+        func miss(_ measure: String, _ item: @autoclosure () -> Shortfall) { log?.add(measure, item()) }
+        let subtreeList = catalogue.subtree(of: unit)
+        let liveUnits = liveUnits(subtree: subtreeList, from: from)
+        let authority = catalogue.proceduresUnderAuthority(of: unit, subtree: subtreeList)
+        let root = catalogue.root(of: unit)
+        let rootCatalogue = catalogue.rootCatalogue(root: root)
         // Procedures under U's authority: 3.1, 3.5, 3.5b, 4.5a.
         for p in authority {
             m["procedures"] += 1
@@ -213,27 +251,6 @@ public struct Evaluator {
             if p.contentComplete { m["catalogue.complete"] += 1 } else { miss("catalogue.complete", .procedure(p.procedure, "public record incomplete")) }
         }
 
-        // 5.1–5.3: petitions handled by the subtree at E (details.md 19).
-        for record in petitions {
-            guard let p = PetitionView.evaluate(record, asOf: e, calendar: calendar), subtree.contains(p.unit) else { continue }
-            let onTime = p.onTime(asOf: e)
-            if !(p.answeredAt.map { $0 < from } ?? false) {
-                m["petitions"] += 1
-                if onTime { m["petitions.onTime"] += 1 } else {
-                    miss("petitions.onTime", Shortfall(kind: .petition, code: p.code, unit: p.unit, at: p.filedAt, detail: "not handled within 15 working days (limit \(p.limit.rfc3339(in: zone)))"))
-                }
-            }
-            if p.filedAt >= from {
-                m["petitionsFiled"] += 1
-                if onTime, p.latestSatisfied != false, !p.reraised { m["petitionsFiled.satisfied"] += 1 } else {
-                    miss("petitionsFiled.satisfied", Shortfall(kind: .petition, code: p.code, unit: p.unit, at: p.filedAt,
-                                                               detail: !onTime ? "handled late" : p.reraised ? "raised again" : "rated unsatisfied"))
-                }
-                if p.category == .procedure { m["petitionsFiled.procedure"] += 1 }
-                if p.category == .staff { m["petitionsFiled.staff"] += 1 }
-            }
-        }
-        return m
     }
 
     /// 2.2's working time of one dossier: receipt to end minus the working time inside its pauses (details.md 11).
@@ -353,9 +370,11 @@ struct DossierTally {
     }
 }
 
-struct Pair: Hashable {
-    var procedure: String
-    var unit: String
+/// A (procedure, unit) pair of 3.2.
+public struct Pair: Hashable, Sendable {
+    public var procedure: String
+    public var unit: String
+    public init(procedure: String, unit: String) { self.procedure = procedure; self.unit = unit }
 }
 
 /// Rounds half away from zero to `places` decimals.

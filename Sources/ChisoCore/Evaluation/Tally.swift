@@ -1,0 +1,404 @@
+/// The counters of the incremental tallies: what one dossier or petition adds to a
+/// (period, unit, procedure) cell. A snapshot of a calendar period evaluated after every stored
+/// event sums these cells over the subtree instead of folding each dossier (docs/design.md
+/// "Tallies"; issue 5). Every field is a plain count except `endedMicros`.
+public enum TallyField: Int, CaseIterable, Sendable {
+    // R(W), the period that holds the receipt (indicators.md "Evaluation").
+    case received, receivedSynced, receivedOnline, receivedFeePositive, receivedFeePositivePaidOnline
+    /// 2.2: dossiers of R(W) that ended `finished` or `returned`, and their working time (details.md 11).
+    case endedCount, endedMicros
+    /// 3.2: online dossiers received in W, filed under the unit that received them (details.md 15).
+    case onlineHere
+    /// 3.5b: dossiers with an online payment in W (details.md 18).
+    case paidInPeriod
+    // P(W): filed under the periods from the receipt to the end; open dossiers under `TallyPeriod.open`.
+    case active, activeOnTime, activeElectronic, activeDigitizedElectronic, activeDigitized
+    case activeReused, activePersonalStore, activePopulationData, activeSatisfied
+    // Petitions (details.md 19), under procedure ordinal 0.
+    case petitions, petitionsOnTime, petitionsFiled, petitionsFiledSatisfied, petitionsFiledProcedure, petitionsFiledStaff
+
+    public static let count = TallyField.allCases.count
+    public var bit: UInt32 { 1 << UInt32(rawValue) }
+}
+
+/// Period keys of the tallies: calendar months, quarters and years, and `open` for the part of open
+/// dossiers and petitions that belongs to every period.
+public enum TallyPeriod {
+    public static let open: Int64 = 0
+    public static let kinds: [PeriodKind] = [.month, .quarter, .year]
+
+    /// The key of a calendar month, quarter or year; nil for other windows (they are folded).
+    public static func key(of window: Window, zone: Zone) -> Int64? {
+        let d = zone.localDate(of: window.from)
+        switch window.kind {
+        case .month: return (1 << 32) | Int64(d.year * 12 + d.month - 1)
+        case .quarter: return (2 << 32) | Int64(d.year * 4 + (d.month - 1) / 3)
+        case .year: return (3 << 32) | Int64(d.year)
+        default: return nil
+        }
+    }
+}
+
+/// One record's share of one tally cell: the fields it counts (one each) and, with `endedMicros`, its working time.
+public struct TallyShare: Sendable, Equatable {
+    public var period: Int64
+    public var unit: String
+    /// The procedure's ordinal in the store (0 for petitions).
+    public var procedure: Int32
+    public var fields: UInt32
+    public var micros: Int64 = 0
+
+    public func value(_ field: TallyField) -> Int64 {
+        guard fields & field.bit != 0 else { return 0 }
+        return field == .endedMicros ? micros : 1
+    }
+}
+
+/// An open dossier's on-time clock or an unanswered petition's limit: whether it counts as on time
+/// depends on E (on time iff E ≤ `deadline`), so it is kept as a row and counted at read time.
+public struct TallyClock: Sendable, Equatable {
+    public enum Kind: Int64, Sendable { case dossier = 0, petition = 1 }
+    public var kind: Kind
+    public var unit: String
+    public var deadline: Int64
+    /// Filing instant of a petition (5.3 counts those filed in W); receipt of a dossier.
+    public var since: Int64
+    /// Satisfied apart from the clock: not rated unsatisfied, no petition (5.4), not reraised (5.3).
+    public var satisfied: Bool
+}
+
+/// What a record contributes to the tallies, as computed from all its stored events.
+public struct TallyFacts: Sendable, Equatable {
+    public var shares: [TallyShare] = []
+    public var clock: TallyClock?
+    /// The procedure ordinal of its receipt, to find it again when the procedure's duration changes.
+    public var procedure: Int32?
+
+    public init() {}
+    public static let none = TallyFacts()
+}
+
+/// Computes records' tally facts from the catalogue after every stored event and the calendar.
+///
+/// The facts are what a record adds to a snapshot of a calendar period W at any E later than all
+/// stored events (`Tallies.applies`): then "before E" means "stored", receipts and ends are fixed,
+/// and only open items depend on E, through their clock.
+public struct TallyRules {
+    public let evaluator: Evaluator
+    let context: CatalogueContext
+
+    /// `catalogue` must be the catalogue after every stored event (`Catalogue.asOf(.distantFuture)`).
+    public init(catalogue: CatalogueView, calendar: WorkingCalendar) {
+        evaluator = Evaluator(catalogue: catalogue, calendar: calendar)
+        context = CatalogueContext(catalogue: catalogue, calendar: calendar)
+    }
+
+    var zone: Zone { evaluator.zone }
+
+    /// The windows of each calendar kind that meet [from, through].
+    func periods(from: Instant, through: Instant, _ body: (Int64) -> Void) {
+        for kind in TallyPeriod.kinds {
+            var w = Window.containing(from, kind: kind, zone: zone)
+            while w.from <= through {
+                if let k = TallyPeriod.key(of: w, zone: zone) { body(k) }
+                w = Window.containing(w.to, kind: kind, zone: zone)
+            }
+        }
+    }
+
+    func periods(containing at: Instant, _ body: (Int64) -> Void) { periods(from: at, through: at, body) }
+
+    /// A dossier's facts (indicators.md "Evaluation", the measures of `Evaluator.measures`).
+    public func facts(dossier record: DossierRecord, ordinal: (String) -> Int32) -> TallyFacts {
+        var out = TallyFacts()
+        guard let receipt = record.firstReceipt, case .received(let r) = receipt.action else { return out }
+        let procedure = ordinal(r.procedure)
+        out.procedure = procedure
+        guard let d = DossierView.evaluate(record, asOf: .distantFuture, context: context) else { return out }
+        var cells: [(period: Int64, unit: String, fields: UInt32, micros: Int64)] = []
+        func add(_ period: Int64, _ unit: String, _ fields: UInt32, _ micros: Int64 = 0) {
+            guard fields != 0 else { return }
+            if let i = cells.firstIndex(where: { $0.period == period && $0.unit == unit }) {
+                cells[i].fields |= fields; cells[i].micros += micros
+            } else {
+                cells.append((period, unit, fields, micros))
+            }
+        }
+
+        // R(W): the periods holding the receipt.
+        var rFields = TallyField.received.bit
+        if d.syncedBeforeE { rFields |= TallyField.receivedSynced.bit }
+        if d.receipt.channel == .online { rFields |= TallyField.receivedOnline.bit }
+        if d.receipt.fee > 0 {
+            rFields |= TallyField.receivedFeePositive.bit
+            if d.paidOnlineBeforeE { rFields |= TallyField.receivedFeePositivePaidOnline.bit }
+        }
+        var micros: Int64 = 0
+        if let end = d.end {
+            switch end.action {
+            case .finished, .returned:
+                rFields |= TallyField.endedCount.bit | TallyField.endedMicros.bit
+                micros = evaluator.workingTimeExcludingPauses(d, end: end.at)
+            default: break
+            }
+        }
+        periods(containing: d.receivedAt) { p in
+            add(p, d.unit, rFields, micros)
+            // 3.2 counts the online dossier for the unit that received it.
+            if d.receipt.channel == .online { add(p, d.receivingUnit, TallyField.onlineHere.bit) }
+        }
+        for t in d.onlinePayments { periods(containing: t) { add($0, d.unit, TallyField.paidInPeriod.bit) } }
+
+        // P(W) and its measures.
+        var pFields = TallyField.active.bit
+        let satisfiedApartFromClock = d.latestRating != .unsatisfied && !d.petitionFiledBeforeE
+        if d.receipt.anyDigitized { pFields |= TallyField.activeDigitized.bit }
+        if d.receipt.anyReused { pFields |= TallyField.activeReused.bit }
+        if d.receipt.anyFromPersonalStore || (d.finished?.pushedToPersonalStore ?? false) { pFields |= TallyField.activePersonalStore.bit }
+        if d.receipt.populationData { pFields |= TallyField.activePopulationData.bit }
+        if let end = d.end {
+            if d.onTime { pFields |= TallyField.activeOnTime.bit }
+            if d.onTime && satisfiedApartFromClock { pFields |= TallyField.activeSatisfied.bit }
+            if d.finished?.electronicResult ?? false {
+                pFields |= TallyField.activeElectronic.bit
+                if d.receipt.anyDigitized { pFields |= TallyField.activeDigitizedElectronic.bit }
+            }
+            // In P(W) for every W with from ≤ end (and a receipt before E, which the fast path ensures).
+            periods(from: d.receivedAt, through: end.at) { add($0, d.unit, pFields) }
+        } else {
+            // Open: in P(W) of every period; on time while E ≤ due + completed pauses (details.md 10).
+            if let fixed = openOnTime(d) {
+                if fixed { pFields |= TallyField.activeOnTime.bit }
+                if fixed && satisfiedApartFromClock { pFields |= TallyField.activeSatisfied.bit }
+            } else if let due = d.due {
+                out.clock = TallyClock(kind: .dossier, unit: d.unit, deadline: due.micros &+ d.pausedMicros,
+                                       since: d.receivedAt.micros, satisfied: satisfiedApartFromClock)
+            }
+            add(TallyPeriod.open, d.unit, pFields)
+        }
+        out.shares = cells.map { TallyShare(period: $0.period, unit: $0.unit, procedure: procedure, fields: $0.fields, micros: $0.micros) }
+        return out
+    }
+
+    /// Whether an open dossier is on time whatever E is (nil when that depends on E): a second request
+    /// makes it late; waiting for a supplement stops its clock; no due means never late.
+    func openOnTime(_ d: DossierView) -> Bool? {
+        if d.secondRequestAt != nil { return false }
+        if d.waitingSince != nil { return d.onTime } // judged at the request, independent of E
+        if d.due == nil { return true }
+        return nil
+    }
+
+    /// A petition's facts (details.md 19).
+    public func facts(petition record: PetitionRecord) -> TallyFacts {
+        var out = TallyFacts()
+        guard let p = PetitionView.evaluate(record, asOf: .distantFuture, calendar: evaluator.calendar) else { return out }
+        let satisfiedApartFromClock = p.latestSatisfied != false && !p.reraised
+        var filed = TallyField.petitionsFiled.bit
+        if p.category == .procedure { filed |= TallyField.petitionsFiledProcedure.bit }
+        if p.category == .staff { filed |= TallyField.petitionsFiledStaff.bit }
+        var shares: [TallyShare] = []
+        func add(_ period: Int64, _ fields: UInt32) {
+            if let i = shares.firstIndex(where: { $0.period == period }) { shares[i].fields |= fields } else {
+                shares.append(TallyShare(period: period, unit: p.unit, procedure: 0, fields: fields))
+            }
+        }
+        if let answered = p.answeredAt {
+            let onTime = answered <= p.limit
+            if onTime && satisfiedApartFromClock { filed |= TallyField.petitionsFiledSatisfied.bit }
+            periods(containing: p.filedAt) { add($0, filed) }
+            let handled = TallyField.petitions.bit | (onTime ? TallyField.petitionsOnTime.bit : 0)
+            periods(from: p.filedAt, through: answered) { add($0, handled) }
+        } else {
+            periods(containing: p.filedAt) { add($0, filed) }
+            add(TallyPeriod.open, TallyField.petitions.bit)
+            out.clock = TallyClock(kind: .petition, unit: p.unit, deadline: p.limit.micros, since: p.filedAt.micros,
+                                   satisfied: satisfiedApartFromClock)
+        }
+        out.shares = shares
+        return out
+    }
+}
+
+/// The sums of one tally cell per procedure ordinal, as kept in the store: a compact blob of
+/// (ordinal delta, field mask, zig-zag varint values), ordered by ordinal.
+public struct TallyCell: Sendable, Equatable {
+    /// Procedure ordinal → values indexed by `TallyField.rawValue`.
+    public private(set) var sums: [Int32: [Int64]] = [:]
+
+    public init() {}
+
+    public var isEmpty: Bool { sums.isEmpty }
+
+    public mutating func add(_ share: TallyShare, sign: Int64) {
+        var v = sums[share.procedure] ?? [Int64](repeating: 0, count: TallyField.count)
+        var bits = share.fields
+        while bits != 0 {
+            let f = bits.trailingZeroBitCount
+            bits &= bits - 1
+            v[f] += sign * (f == TallyField.endedMicros.rawValue ? share.micros : 1)
+        }
+        if v.allSatisfy({ $0 == 0 }) { sums[share.procedure] = nil } else { sums[share.procedure] = v }
+    }
+
+    public mutating func add(_ other: TallyCell) {
+        for (o, values) in other.sums {
+            var v = sums[o] ?? [Int64](repeating: 0, count: TallyField.count)
+            for i in 0..<TallyField.count { v[i] += values[i] }
+            if v.allSatisfy({ $0 == 0 }) { sums[o] = nil } else { sums[o] = v }
+        }
+    }
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        var previous: Int32 = 0
+        for o in sums.keys.sorted() {
+            guard let v = sums[o] else { continue }
+            w.varint(UInt64(o - previous)); previous = o
+            var mask: UInt32 = 0
+            for i in 0..<TallyField.count where v[i] != 0 { mask |= 1 << UInt32(i) }
+            w.varint(UInt64(mask))
+            for i in 0..<TallyField.count where v[i] != 0 { w.signed(v[i]) }
+        }
+        return w.bytes
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(RecordCodecError) {
+        try TallyCell.forEach(bytes) { o, f, value in
+            sums[o, default: [Int64](repeating: 0, count: TallyField.count)][f] = value
+        }
+    }
+
+    /// Calls `body(ordinal, field index, value)` for every non-zero value of an encoded cell, with no allocation.
+    public static func forEach(_ bytes: UnsafeRawBufferPointer, _ body: (Int32, Int, Int64) -> Void) throws(RecordCodecError) {
+        var r = ByteReader(bytes)
+        var ordinal: Int32 = 0
+        while r.offset < bytes.count {
+            let delta = try r.varint()
+            guard delta <= UInt64(Int32.max) else { throw RecordCodecError(message: "bad tally cell") }
+            ordinal += Int32(delta)
+            var mask = UInt32(truncatingIfNeeded: try r.varint())
+            while mask != 0 {
+                let f = mask.trailingZeroBitCount
+                mask &= mask - 1
+                guard f < TallyField.count else { throw RecordCodecError(message: "bad tally field \(f)") }
+                body(ordinal, f, try r.signed())
+            }
+        }
+    }
+}
+
+/// The tallies of one calendar period summed over a subtree (its cells for the period and for
+/// `TallyPeriod.open`), plus the clocks still running at E: what `Evaluator.measures(unit:from:sums:)`
+/// turns into the measures.
+public struct TallySums {
+    /// Procedure code of each ordinal ("" for 0, the petitions).
+    public let codes: [String]
+    /// Summed values, at `ordinal * TallyField.count + field`.
+    public private(set) var values: [Int64]
+    /// 3.2: (procedure, unit) with an online dossier received in W, for live units of the subtree.
+    public var onlinePairs: Set<Pair> = []
+    /// Open dossiers whose clock runs and is still within its deadline at E, and of those the satisfied ones.
+    public var dossierClocksOnTime: Int64 = 0
+    public var dossierClocksSatisfied: Int64 = 0
+    /// Unanswered petitions within their limit at E, and of those the satisfied ones filed in W.
+    public var petitionClocksOnTime: Int64 = 0
+    public var petitionClocksFiledSatisfied: Int64 = 0
+
+    public init(codes: [String]) {
+        self.codes = codes
+        values = [Int64](repeating: 0, count: codes.count * TallyField.count)
+    }
+
+    /// Adds one encoded cell filed under `unit`; `live` = the unit counts for 3.2 (details.md 13).
+    /// Returns false when the cell names an ordinal beyond `codes` (a newer procedure: reload them).
+    public mutating func add(cell bytes: UnsafeRawBufferPointer, unit: String, live: Bool) throws(RecordCodecError) -> Bool {
+        let n = TallyField.count
+        let count = codes.count
+        var unknown = false
+        var pairs: [Int32] = []
+        try values.withUnsafeMutableBufferPointer { v throws(RecordCodecError) in
+            try TallyCell.forEach(bytes) { o, f, value in
+                guard Int(o) < count else { unknown = true; return }
+                v[Int(o) * n + f] += value
+                if f == TallyField.onlineHere.rawValue, value > 0, live { pairs.append(o) }
+            }
+        }
+        for o in pairs { onlinePairs.insert(Pair(procedure: codes[Int(o)], unit: unit)) }
+        return !unknown
+    }
+
+    public func value(_ ordinal: Int, _ field: TallyField) -> Int64 { values[ordinal * TallyField.count + field.rawValue] }
+}
+
+extension Evaluator {
+    /// All measures for unit U over [from, E) from tallies (`TallySums`) rather than records. Gives the
+    /// same counts as `measures(unit:from:dossiers:petitions:)` when E is later than every stored event;
+    /// the property tests hold the two to that.
+    public func measures(unit: String, from: Instant, sums: TallySums) -> Measures {
+        var m = Measures()
+        var t = DossierTally()
+        var feeProcedures = Set<String>(), paidProcedures = Set<String>(), populationProcedures = Set<String>()
+        var endedMicros: Int64 = 0, endedCount: Int64 = 0
+        var petitions = [Int64](repeating: 0, count: 6)
+        let n = TallyField.count
+        sums.values.withUnsafeBufferPointer { v in
+            for o in 0..<sums.codes.count {
+                let base = o * n
+                var any = false
+                for f in 0..<n where v[base + f] != 0 { any = true; break }
+                guard any else { continue }
+                func x(_ f: TallyField) -> Int64 { v[base + f.rawValue] }
+                if o == 0 {
+                    petitions[0] += x(.petitions); petitions[1] += x(.petitionsOnTime); petitions[2] += x(.petitionsFiled)
+                    petitions[3] += x(.petitionsFiledSatisfied); petitions[4] += x(.petitionsFiledProcedure); petitions[5] += x(.petitionsFiledStaff)
+                    continue
+                }
+                let code = sums.codes[o]
+                let p = catalogue.procedure(code)
+                let feeBearing = p?.feeBearing ?? false
+                let writtenResult = p?.writtenResult ?? true
+                t.received += x(.received)
+                t.receivedSynced += x(.receivedSynced)
+                t.receivedOnline += x(.receivedOnline)
+                if feeBearing {
+                    t.receivedFeeBearing += x(.receivedFeePositive)
+                    t.receivedFeeBearingPaidOnline += x(.receivedFeePositivePaidOnline)
+                    if x(.receivedFeePositive) > 0 { feeProcedures.insert(code) }
+                    if x(.paidInPeriod) > 0 { paidProcedures.insert(code) }
+                }
+                endedCount += x(.endedCount)
+                endedMicros += x(.endedMicros)
+                t.active += x(.active)
+                t.activeOnTime += x(.activeOnTime)
+                if writtenResult {
+                    t.activeWrittenResult += x(.active)
+                    t.activeWrittenResultElectronic += x(.activeElectronic)
+                    t.activeDigitized += x(.activeDigitizedElectronic)
+                } else {
+                    t.activeDigitized += x(.activeDigitized)
+                }
+                t.activeReused += x(.activeReused)
+                t.activePersonalStore += x(.activePersonalStore)
+                t.activePopulationData += x(.activePopulationData)
+                if x(.activePopulationData) > 0 { populationProcedures.insert(code) }
+                t.activeSatisfied += x(.activeSatisfied)
+            }
+        }
+        t.activeOnTime += sums.dossierClocksOnTime
+        t.activeSatisfied += sums.dossierClocksSatisfied
+        for (name, value) in t.named { m.counts[name] = value }
+        let workingDay = Double(Int64(calendar.workingMinutesPerDay) * Instant.microsPerMinute)
+        m.values["ended.meanWorkingDays"] = endedCount == 0 || workingDay <= 0 ? nil : roundHalfAwayFromZero(Double(endedMicros) / workingDay / Double(endedCount), places: 2)
+
+        catalogueMeasures(unit: unit, from: from, feeProcedures: feeProcedures, paidProcedures: paidProcedures,
+                          populationProcedures: populationProcedures, onlinePairs: sums.onlinePairs, into: &m)
+
+        // Petitions: the fold sets a petition measure only when it counts something.
+        petitions[1] += sums.petitionClocksOnTime
+        petitions[3] += sums.petitionClocksFiledSatisfied
+        let names = ["petitions", "petitions.onTime", "petitionsFiled", "petitionsFiled.satisfied", "petitionsFiled.procedure", "petitionsFiled.staff"]
+        for (i, name) in names.enumerated() where petitions[i] != 0 { m[name] = petitions[i] }
+        return m
+    }
+}

@@ -1,0 +1,162 @@
+import ChisoCore
+import ChisoStore
+
+/// The tallies kept by ingest (docs/design.md "Tallies"): every dossier and petition adds its
+/// `TallyFacts` to cells of (calendar period, unit); a batch moves the cells by the difference between
+/// what its touched records added before and what they add now, in the batch's transaction.
+///
+/// Invariant: the stored cells are the sum of `TallyRules.facts` of every stored record under the
+/// current catalogue. A catalogue event that changes what a record adds (a merge, a procedure's
+/// duration) first loads the records it affects, so that they are re-tallied with the batch.
+struct TallyState {
+    /// Procedure code → ordinal, and back (index 0 is the petitions' "").
+    var ordinals: [String: Int32] = [:]
+    var codes: [String] = [""]
+    /// Ordinals given in the open batch, written with it.
+    var newProcedures: [(Int32, String)] = []
+    /// The rules under the catalogue after every stored event; nil after a catalogue change.
+    var rules: TallyRules?
+    /// How the open batch moves each (period, unit) cell.
+    var deltas: [CellKey: TallyCell] = [:]
+    /// The latest `at` accepted in the open batch.
+    var batchWatermark: Int64 = .min
+
+    struct CellKey: Hashable {
+        var period: Int64
+        var unit: String
+    }
+
+    mutating func load(codes stored: [String]) {
+        codes = stored.isEmpty ? [""] : stored
+        ordinals = [:]
+        for (i, c) in codes.enumerated() where i > 0 { ordinals[c] = Int32(i) }
+        newProcedures = []
+    }
+
+    mutating func discardBatch() {
+        deltas.removeAll(keepingCapacity: true)
+        newProcedures.removeAll()
+        batchWatermark = .min
+        rules = nil
+    }
+}
+
+extension Engine {
+    /// The tally rules under the current catalogue.
+    func tallyRules() -> TallyRules {
+        if let r = tallies.rules { return r }
+        let r = TallyRules(catalogue: catalogue.asOf(.distantFuture), calendar: calendar)
+        tallies.rules = r
+        return r
+    }
+
+    /// The ordinal of a procedure code, given on first sight.
+    func procedureOrdinal(_ code: String) -> Int32 {
+        if let o = tallies.ordinals[code] { return o }
+        let o = Int32(tallies.codes.count)
+        tallies.codes.append(code)
+        tallies.ordinals[code] = o
+        tallies.newProcedures.append((o, code))
+        return o
+    }
+
+    func tallyFacts(dossier record: DossierRecord) -> TallyFacts {
+        tallyRules().facts(dossier: record) { procedureOrdinal($0) }
+    }
+
+    func tallyFacts(petition record: PetitionRecord) -> TallyFacts {
+        tallyRules().facts(petition: record)
+    }
+
+    /// Moves the open batch's cells from `old` to `new` facts of the record stored under `item`, and its clock row.
+    func retally(from old: TallyFacts, to new: TallyFacts, item: Int64) throws {
+        guard old != new else { return }
+        for s in old.shares { tallies.deltas[TallyState.CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: -1) }
+        for s in new.shares { tallies.deltas[TallyState.CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: 1) }
+        if old.clock != new.clock {
+            if let c = old.clock { try store.removeClock(kind: c.kind.rawValue, unit: c.unit, deadline: c.deadline, item: item) }
+            if let c = new.clock {
+                try store.addClock(kind: c.kind.rawValue, unit: c.unit, deadline: c.deadline, item: item, since: c.since, satisfied: c.satisfied)
+            }
+        }
+    }
+
+    /// Writes the open batch's cell changes, new procedure ordinals and watermark.
+    func flushTallies() throws {
+        for (o, code) in tallies.newProcedures { try store.addProcedure(ordinal: o, code: code) }
+        tallies.newProcedures.removeAll()
+        for (key, delta) in tallies.deltas where !delta.isEmpty {
+            var cell = TallyCell()
+            try store.tallyCell(period: key.period, unit: key.unit) { bytes in cell = try TallyCell(decoding: bytes) }
+            cell.add(delta)
+            try store.saveTallyCell(period: key.period, unit: key.unit, cell: cell.encoded())
+        }
+        tallies.deltas.removeAll(keepingCapacity: true)
+        if tallies.batchWatermark > (try store.meta(EventStore.Meta.watermark) ?? .min) {
+            try store.setMeta(EventStore.Meta.watermark, tallies.batchWatermark)
+        }
+        tallies.batchWatermark = .min
+    }
+
+    /// Before a catalogue event takes effect (or is retracted): loads the dossiers whose facts it can
+    /// change into the batch, with their facts under the catalogue as it still is. Procedure
+    /// attributes are read at snapshot time; only durations (details.md 9) and merges (details.md 13)
+    /// reach the facts.
+    func loadRecordsAffected(by event: Event) throws {
+        var codes: [String] = []
+        switch event.body {
+        case .procedureDeclared(let d):
+            guard let o = tallies.ordinals[d.procedure] else { return } // no dossier names it yet
+            codes = try store.dossierCodes(procedure: o)
+        case .unitMerged(let unit, let into):
+            // A merge moves the dossiers of the merged unit and of every unit merged into it, in chains:
+            // take the dossiers of every unit that has a merge, and of both ends of this one.
+            var units: Set<String> = [unit, into]
+            for (code, node) in tallyRules().evaluator.catalogue.units where node.mergedInto != nil { units.insert(code) }
+            for u in units { codes += try store.dossierCodes(touching: u) }
+        default:
+            return
+        }
+        for code in codes where pending.dossiers[code] == nil { try withDossier(code) { _ in } }
+    }
+}
+
+extension Engine {
+    /// The measures of a calendar period from the tallies, when they answer for it: the tallies are
+    /// valid and E is later than every stored event (then "before E" means "stored"). Nil otherwise:
+    /// the caller folds the records, which is exact for any E.
+    func talliedMeasures(unit: String, window: Window, evaluator: Evaluator) throws -> Measures? {
+        guard let period = TallyPeriod.key(of: window, zone: calendar.zone) else { return nil }
+        let ownTransaction = !store.db.isInTransaction
+        if ownTransaction { try store.db.begin(.deferred) }
+        defer { if ownTransaction { try? store.db.commit() } }
+        guard try store.meta(EventStore.Meta.talliesValid) == 1 else { return nil }
+        let e = evaluator.catalogue.asOf
+        guard e.micros > (try store.meta(EventStore.Meta.watermark) ?? .min) else { return nil }
+        if try store.maxProcedureOrdinal() >= Int64(tallies.codes.count), tallies.newProcedures.isEmpty {
+            tallies.load(codes: try store.procedureCodes())
+        }
+        let subtree = evaluator.catalogue.subtree(of: unit)
+        let live = Set(evaluator.liveUnits(subtree: subtree, from: window.from))
+        var sums = TallySums(codes: tallies.codes)
+        var known = true
+        for u in subtree {
+            let isLive = live.contains(u)
+            for p in [period, TallyPeriod.open] {
+                try store.tallyCell(period: p, unit: u) { bytes in
+                    if try !sums.add(cell: bytes, unit: u, live: isLive) { known = false }
+                }
+            }
+            let d = try store.runningClocks(kind: TallyClock.Kind.dossier.rawValue, unit: u, at: e.micros, sinceFrom: .min)
+            sums.dossierClocksOnTime += d.count
+            sums.dossierClocksSatisfied += d.satisfied
+            let p = try store.runningClocks(kind: TallyClock.Kind.petition.rawValue, unit: u, at: e.micros, sinceFrom: window.from.micros)
+            sums.petitionClocksOnTime += p.count
+            sums.petitionClocksFiledSatisfied += p.satisfied
+        }
+        guard known else {
+            throw EngineError.corrupt("a tally names a procedure ordinal that the procedures table does not hold")
+        }
+        return evaluator.measures(unit: unit, from: window.from, sums: sums)
+    }
+}
