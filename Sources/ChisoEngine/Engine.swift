@@ -23,6 +23,9 @@ public final class Engine {
     var counterDeltas: [EventStore.Counter: Int64] = [:]
     /// Procedure ordinals, the tally rules and the open batch's tally changes.
     var tallies = TallyState()
+    /// The commit serial this engine wrote last; another value at the next batch means another writer
+    /// committed in between, and the caches of committed state are dropped.
+    var lastCommitSerial: Int64?
 
     public init(path: String, calendar: WorkingCalendar, readOnly: Bool = false) throws {
         store = try Engine.openStore(path: path, readOnly: readOnly)
@@ -32,6 +35,7 @@ public final class Engine {
         catalogue = try loadCatalogue()
         voidIDs = try store.voidIDs()
         tallies.load(codes: try store.procedureCodes())
+        lastCommitSerial = try store.meta(EventStore.Meta.commitSerial)
     }
 
     /// Opens the store; a file that cannot be opened gets a message saying what to do.

@@ -51,6 +51,19 @@ extension Engine {
     /// Opens a batch (one write transaction).
     public func beginBatch() throws {
         try store.db.begin(.immediate)
+        let serial = try store.meta(EventStore.Meta.commitSerial)
+        if serial != lastCommitSerial {
+            // Another writer committed since this one last did: what this engine remembers of committed
+            // records and cells may be out of date.
+            pending.forgetRecent()
+            tallies.cells.removeAll()
+            catalogue = try loadCatalogue()
+            voidIDs = try store.voidIDs()
+            tallies.load(codes: try store.procedureCodes())
+            tallies.rules = nil
+            rootOfUnit.removeAll()
+            lastCommitSerial = serial
+        }
     }
 
     /// Commits the open batch with the state it changed, then checkpoints the WAL when it has grown.
@@ -60,7 +73,10 @@ extension Engine {
         try flushIngestMarks(now: now.micros)
         for (counter, delta) in counterDeltas { try store.bump(counter, by: delta) }
         counterDeltas.removeAll(keepingCapacity: true)
+        let serial = (lastCommitSerial ?? 0) &+ 1
+        try store.setMeta(EventStore.Meta.commitSerial, serial)
         try store.db.commit()
+        lastCommitSerial = serial
         if store.db.walFileSize() > checkpointBytes {
             // RESTART waits (busy timeout) for readers in short transactions, then the next batch
             // writes the WAL from its start again: it cannot grow without bound (details.md 28).

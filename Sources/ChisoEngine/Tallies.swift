@@ -20,6 +20,10 @@ struct TallyState {
     var deltas: [CellKey: TallyCell] = [:]
     /// The latest `at` accepted in the open batch.
     var batchWatermark: Int64 = .min
+    /// Cells as this writer last wrote them, so that a batch need not read and decode them again
+    /// (dropped on rollback and when another writer committed in between, `Engine.beginBatch`).
+    var cells: [CellKey: TallyCell] = [:]
+    static let cellLimit = 16_384
 
     struct CellKey: Hashable {
         var period: Int64
@@ -38,6 +42,7 @@ struct TallyState {
         newProcedures.removeAll()
         batchWatermark = .min
         rules = nil
+        cells.removeAll()
     }
 }
 
@@ -85,11 +90,16 @@ extension Engine {
     func flushTallies() throws {
         for (o, code) in tallies.newProcedures { try store.addProcedure(ordinal: o, code: code) }
         tallies.newProcedures.removeAll()
+        if tallies.cells.count > TallyState.cellLimit { tallies.cells.removeAll(keepingCapacity: true) }
         for (key, delta) in tallies.deltas where !delta.isEmpty {
-            var cell = TallyCell()
-            try store.tallyCell(period: key.period, unit: key.unit) { bytes in cell = try TallyCell(decoding: bytes) }
+            var cell: TallyCell
+            if let cached = tallies.cells[key] { cell = cached } else {
+                cell = TallyCell()
+                try store.tallyCell(period: key.period, unit: key.unit) { bytes in cell = try TallyCell(decoding: bytes) }
+            }
             cell.add(delta)
             try store.saveTallyCell(period: key.period, unit: key.unit, cell: cell.encoded())
+            tallies.cells[key] = cell
         }
         tallies.deltas.removeAll(keepingCapacity: true)
         if tallies.batchWatermark > (try store.meta(EventStore.Meta.watermark) ?? .min) {

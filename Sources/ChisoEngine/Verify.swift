@@ -91,7 +91,10 @@ extension Engine {
             try store.setMeta(EventStore.Meta.talliesValid, 1)
             counterDeltas.removeAll()
             try store.recount()
+            let serial = (try store.meta(EventStore.Meta.commitSerial) ?? 0) &+ 1
+            try store.setMeta(EventStore.Meta.commitSerial, serial)
             try store.db.commit()
+            lastCommitSerial = serial
         } catch {
             try? rollbackBatch()
             throw error

@@ -95,15 +95,15 @@ public struct TallyRules {
 
     var zone: Zone { evaluator.zone }
 
-    /// The windows of each calendar kind that meet [from, through].
+    /// The keys of the months, quarters and years that meet [from, through] (for each kind, none when
+    /// through's period is before from's), by calendar arithmetic on local dates (the same keys as `TallyPeriod.key(of:zone:)`).
     func periods(from: Instant, through: Instant, _ body: (Int64) -> Void) {
-        for kind in TallyPeriod.kinds {
-            var w = Window.containing(from, kind: kind, zone: zone)
-            while w.from <= through {
-                if let k = TallyPeriod.key(of: w, zone: zone) { body(k) }
-                w = Window.containing(w.to, kind: kind, zone: zone)
-            }
-        }
+        let a = zone.localDate(of: from), b = zone.localDate(of: through)
+        let m0 = a.year * 12 + a.month - 1, m1 = b.year * 12 + b.month - 1
+        // Each kind on its own: an end in an earlier month of the same quarter is still in that quarter.
+        if m0 <= m1 { for m in m0...m1 { body((1 << 32) | Int64(m)) } }
+        if m0 / 3 <= m1 / 3 { for q in (m0 / 3)...(m1 / 3) { body((2 << 32) | Int64(q)) } }
+        if a.year <= b.year { for y in a.year...b.year { body((3 << 32) | Int64(y)) } }
     }
 
     func periods(containing at: Instant, _ body: (Int64) -> Void) { periods(from: at, through: at, body) }
@@ -221,51 +221,91 @@ public struct TallyRules {
 }
 
 /// The sums of one tally cell per procedure ordinal, as kept in the store: a compact blob of
-/// (ordinal delta, field mask, zig-zag varint values), ordered by ordinal.
+/// (ordinal delta, field mask, zig-zag varint values), ordered by ordinal. In memory: the ordinals in
+/// order and their values side by side in one flat array (no allocation per procedure).
 public struct TallyCell: Sendable, Equatable {
-    /// Procedure ordinal → values indexed by `TallyField.rawValue`.
-    public private(set) var sums: [Int32: [Int64]] = [:]
+    public private(set) var ordinals: [Int32] = []
+    /// `values[i * TallyField.count + field]` belongs to `ordinals[i]`.
+    public private(set) var values: [Int64] = []
 
     public init() {}
 
-    public var isEmpty: Bool { sums.isEmpty }
+    public var isEmpty: Bool { ordinals.isEmpty }
+
+    /// The values of an ordinal, indexed by `TallyField.rawValue` (for tests and diagnostics).
+    public func sums(of ordinal: Int32) -> [Int64]? {
+        guard case let (i, true) = slot(ordinal) else { return nil }
+        return Array(values[(i * TallyField.count)..<((i + 1) * TallyField.count)])
+    }
+
+    /// The index of `ordinal`, or where it would go.
+    func slot(_ ordinal: Int32) -> (Int, Bool) {
+        var lo = 0, hi = ordinals.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ordinals[mid] < ordinal { lo = mid + 1 } else { hi = mid }
+        }
+        return (lo, lo < ordinals.count && ordinals[lo] == ordinal)
+    }
+
+    /// The start of `ordinal`'s values, inserting zeros for a new one.
+    mutating func base(of ordinal: Int32) -> Int {
+        let (i, found) = slot(ordinal)
+        if !found {
+            ordinals.insert(ordinal, at: i)
+            values.insert(contentsOf: repeatElement(0, count: TallyField.count), at: i * TallyField.count)
+        }
+        return i * TallyField.count
+    }
+
+    /// Drops an ordinal whose values are all zero.
+    mutating func compact(_ ordinal: Int32) {
+        let (i, found) = slot(ordinal)
+        guard found else { return }
+        let b = i * TallyField.count
+        for f in 0..<TallyField.count where values[b + f] != 0 { return }
+        ordinals.remove(at: i)
+        values.removeSubrange(b..<(b + TallyField.count))
+    }
 
     public mutating func add(_ share: TallyShare, sign: Int64) {
-        var v = sums[share.procedure] ?? [Int64](repeating: 0, count: TallyField.count)
+        let b = base(of: share.procedure)
         var bits = share.fields
         while bits != 0 {
             let f = bits.trailingZeroBitCount
             bits &= bits - 1
-            v[f] += sign * (f == TallyField.endedMicros.rawValue ? share.micros : 1)
+            values[b + f] += sign * (f == TallyField.endedMicros.rawValue ? share.micros : 1)
         }
-        if v.allSatisfy({ $0 == 0 }) { sums[share.procedure] = nil } else { sums[share.procedure] = v }
+        compact(share.procedure)
     }
 
     public mutating func add(_ other: TallyCell) {
-        for (o, values) in other.sums {
-            var v = sums[o] ?? [Int64](repeating: 0, count: TallyField.count)
-            for i in 0..<TallyField.count { v[i] += values[i] }
-            if v.allSatisfy({ $0 == 0 }) { sums[o] = nil } else { sums[o] = v }
+        for (j, o) in other.ordinals.enumerated() {
+            let b = base(of: o)
+            for f in 0..<TallyField.count { values[b + f] += other.values[j * TallyField.count + f] }
+            compact(o)
         }
     }
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
         var previous: Int32 = 0
-        for o in sums.keys.sorted() {
-            guard let v = sums[o] else { continue }
+        for (i, o) in ordinals.enumerated() {
+            let b = i * TallyField.count
             w.varint(UInt64(o - previous)); previous = o
             var mask: UInt32 = 0
-            for i in 0..<TallyField.count where v[i] != 0 { mask |= 1 << UInt32(i) }
+            for f in 0..<TallyField.count where values[b + f] != 0 { mask |= 1 << UInt32(f) }
             w.varint(UInt64(mask))
-            for i in 0..<TallyField.count where v[i] != 0 { w.signed(v[i]) }
+            for f in 0..<TallyField.count where values[b + f] != 0 { w.signed(values[b + f]) }
         }
         return w.bytes
     }
 
     public init(decoding bytes: UnsafeRawBufferPointer) throws(RecordCodecError) {
+        var last: Int32 = -1
         try TallyCell.forEach(bytes) { o, f, value in
-            sums[o, default: [Int64](repeating: 0, count: TallyField.count)][f] = value
+            if o != last { ordinals.append(o); values.append(contentsOf: repeatElement(0, count: TallyField.count)); last = o }
+            values[values.count - TallyField.count + f] = value
         }
     }
 

@@ -1,0 +1,61 @@
+import Testing
+@testable import ChisoCore
+
+/// The pure parts of the tallies: cell arithmetic and encoding, and period keys.
+@Suite struct TallyTests {
+    func share(_ period: Int64, _ procedure: Int32, _ fields: [TallyField], micros: Int64 = 0) -> TallyShare {
+        TallyShare(period: period, unit: "U", procedure: procedure, fields: fields.reduce(0) { $0 | $1.bit }, micros: micros)
+    }
+
+    @Test func cellSumsRoundTripAndCancel() throws {
+        var cell = TallyCell()
+        let shares = [
+            share(1, 7, [.received, .receivedOnline]), share(1, 3, [.active, .activeOnTime]),
+            share(1, 7, [.received, .endedCount, .endedMicros], micros: 12_345), share(1, 0, [.petitions]),
+            share(1, 300, [.activeSatisfied]),
+        ]
+        for s in shares { cell.add(s, sign: 1) }
+        #expect(cell.ordinals == [0, 3, 7, 300])
+        #expect(cell.sums(of: 7)?[TallyField.received.rawValue] == 2)
+        #expect(cell.sums(of: 7)?[TallyField.endedMicros.rawValue] == 12_345)
+        #expect(cell.sums(of: 3)?[TallyField.activeOnTime.rawValue] == 1)
+        let decoded = try cell.encoded().withUnsafeBytes { try TallyCell(decoding: $0) }
+        #expect(decoded == cell)
+        var delta = TallyCell()
+        for s in shares.reversed() { delta.add(s, sign: -1) }
+        var sum = decoded
+        sum.add(delta)
+        #expect(sum.isEmpty)
+        #expect(sum.encoded().isEmpty)
+    }
+
+    /// The calendar arithmetic of `TallyRules.periods` gives the windows that `Window` walks, for
+    /// random pairs of instants in either order (an end may be dated before its receipt).
+    @Test func periodKeysMatchWindows() throws {
+        let zone = Zone.vietnam
+        let rules = TallyRules(catalogue: Catalogue().asOf(.distantFuture), calendar: WorkingCalendar(zone: zone, holidays: [], extraWorkdays: []))
+        let start = zone.startOfDay(LocalDate(year: 2025, month: 11, day: 1))
+        var x: UInt64 = 1
+        func next() -> Instant {
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return start.adding(micros: Int64((x >> 11) % (400 * 86_400_000_000)))
+        }
+        var multi = 0
+        for _ in 0..<2_000 {
+            let a = next(), b = next()
+            var keys: [Int64] = []
+            rules.periods(from: a, through: b) { keys.append($0) }
+            var expected: [Int64] = []
+            for kind in TallyPeriod.kinds {
+                var w = Window.containing(a, kind: kind, zone: zone)
+                while w.from <= b {
+                    expected.append(try #require(TallyPeriod.key(of: w, zone: zone)))
+                    w = Window.containing(w.to, kind: kind, zone: zone)
+                }
+            }
+            #expect(keys == expected, "\(a.rfc3339(in: zone)) … \(b.rfc3339(in: zone))")
+            if keys.count > 3 { multi += 1 }
+        }
+        #expect(multi > 100)
+    }
+}
