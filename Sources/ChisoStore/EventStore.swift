@@ -383,7 +383,9 @@ public final class EventStore {
     }
 
     /// Procedure codes by ordinal (index 0 is the petitions' "").
+    /// A database written before tallies existed, opened read-only, has no table: then only "".
     public func procedureCodes() throws(SQLiteError) -> [String] {
+        guard try db.scalarInt64("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'procedures'") == 1 else { return [""] }
         let s = try db.makeStatement("SELECT ordinal, code FROM procedures ORDER BY ordinal")
         var out: [String] = []
         while try s.step() {
