@@ -26,6 +26,8 @@ public final class Engine {
     /// The commit serial this engine wrote last; another value at the next batch means another writer
     /// committed in between, and the caches of committed state are dropped.
     var lastCommitSerial: Int64?
+    /// Whether this writer has compared its calendar with the tallies' (`checkTallyCalendar`).
+    var tallyCalendarChecked = false
 
     public init(path: String, calendar: WorkingCalendar, readOnly: Bool = false) throws {
         store = try Engine.openStore(path: path, readOnly: readOnly)

@@ -63,6 +63,23 @@ extension Engine {
             tallies.rules = nil
             rootOfUnit.removeAll()
             lastCommitSerial = serial
+            tallyCalendarChecked = false
+        }
+        if !tallyCalendarChecked {
+            try checkTallyCalendar()
+            tallyCalendarChecked = true
+        }
+    }
+
+    /// Tallies hold dues and working times computed with one calendar. A writer with another calendar
+    /// marks them invalid, so that snapshots fold records (exact under any calendar) until
+    /// `chiso rebuild` recomputes them (details.md 27).
+    func checkTallyCalendar() throws {
+        let mine = calendar.fingerprint
+        switch try store.meta(EventStore.Meta.talliesCalendar) {
+        case nil: try store.setMeta(EventStore.Meta.talliesCalendar, mine)
+        case mine?: break
+        default: try store.setMeta(EventStore.Meta.talliesValid, 0)
         }
     }
 
@@ -96,6 +113,7 @@ extension Engine {
         rootOfUnit.removeAll()
         tallies.discardBatch()
         tallies.load(codes: try store.procedureCodes())
+        tallyCalendarChecked = false
     }
 
     /// Ingests one line inside the open batch. Rejected lines are quarantined (once per source and bytes).

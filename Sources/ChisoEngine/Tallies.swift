@@ -20,10 +20,11 @@ struct TallyState {
     var deltas: [CellKey: TallyCell] = [:]
     /// The latest `at` accepted in the open batch.
     var batchWatermark: Int64 = .min
-    /// Cells as this writer last wrote them, so that a batch need not read and decode them again
-    /// (dropped on rollback and when another writer committed in between, `Engine.beginBatch`).
+    /// The cells the last batch wrote, as it wrote them, so that the next batch (which mostly touches
+    /// the same current periods) need not read and decode them again. Only the last batch's cells are
+    /// kept, so the memory follows the current periods, not history. Dropped on rollback and when
+    /// another writer committed in between (`Engine.beginBatch`).
     var cells: [CellKey: TallyCell] = [:]
-    static let cellLimit = 16_384
 
     struct CellKey: Hashable {
         var period: Int64
@@ -90,7 +91,8 @@ extension Engine {
     func flushTallies() throws {
         for (o, code) in tallies.newProcedures { try store.addProcedure(ordinal: o, code: code) }
         tallies.newProcedures.removeAll()
-        if tallies.cells.count > TallyState.cellLimit { tallies.cells.removeAll(keepingCapacity: true) }
+        var written: [TallyState.CellKey: TallyCell] = [:]
+        written.reserveCapacity(tallies.deltas.count)
         for (key, delta) in tallies.deltas where !delta.isEmpty {
             var cell: TallyCell
             if let cached = tallies.cells[key] { cell = cached } else {
@@ -99,8 +101,9 @@ extension Engine {
             }
             cell.add(delta)
             try store.saveTallyCell(period: key.period, unit: key.unit, cell: cell.encoded())
-            tallies.cells[key] = cell
+            written[key] = cell
         }
+        tallies.cells = written
         tallies.deltas.removeAll(keepingCapacity: true)
         if tallies.batchWatermark > (try store.meta(EventStore.Meta.watermark) ?? .min) {
             try store.setMeta(EventStore.Meta.watermark, tallies.batchWatermark)
@@ -140,7 +143,8 @@ extension Engine {
         let ownTransaction = !store.db.isInTransaction
         if ownTransaction { try store.db.begin(.deferred) }
         defer { if ownTransaction { try? store.db.commit() } }
-        guard try store.meta(EventStore.Meta.talliesValid) == 1 else { return nil }
+        guard try store.meta(EventStore.Meta.talliesValid) == 1,
+              try store.meta(EventStore.Meta.talliesCalendar) == calendar.fingerprint else { return nil }
         let e = evaluator.catalogue.asOf
         guard e.micros > (try store.meta(EventStore.Meta.watermark) ?? .min) else { return nil }
         if try store.maxProcedureOrdinal() >= Int64(tallies.codes.count), tallies.newProcedures.isEmpty {

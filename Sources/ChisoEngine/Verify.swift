@@ -89,6 +89,7 @@ extension Engine {
             try flushTallies()
             try store.setMeta(EventStore.Meta.watermark, try store.db.scalarInt64("SELECT max(at) FROM events WHERE type != 'event.retracted'") ?? .min)
             try store.setMeta(EventStore.Meta.talliesValid, 1)
+            try store.setMeta(EventStore.Meta.talliesCalendar, calendar.fingerprint)
             counterDeltas.removeAll()
             try store.recount()
             let serial = (try store.meta(EventStore.Meta.commitSerial) ?? 0) &+ 1

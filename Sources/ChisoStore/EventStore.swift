@@ -365,6 +365,8 @@ public final class EventStore {
         public static let talliesValid = "tallies.valid"
         /// The latest `at` of any stored event: tallies answer only for E after it.
         public static let watermark = "events.watermark"
+        /// `WorkingCalendar.fingerprint` of the calendar the tallies were computed with.
+        public static let talliesCalendar = "tallies.calendar"
         /// Moved by every ingest commit, so that a writer can tell another one committed in between.
         public static let commitSerial = "commit.serial"
     }

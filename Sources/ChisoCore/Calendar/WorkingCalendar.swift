@@ -293,3 +293,18 @@ private struct DayIndex: Sendable {
         return day
     }
 }
+
+extension WorkingCalendar {
+    /// A digest of everything that decides working time (zone, holidays, make-up days, hours): the
+    /// tallies record the calendar they were computed with (details.md 27: a calendar edit applies
+    /// after `chiso rebuild`).
+    public var fingerprint: Int64 {
+        var text = "\(zone.offsetSeconds)|"
+        text += holidays.map(\.description).sorted().joined(separator: ",") + "|"
+        text += extraWorkdays.map(\.description).sorted().joined(separator: ",") + "|"
+        text += workingHours.map { "\($0.start)-\($0.end)" }.joined(separator: ",")
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return Int64(bitPattern: h)
+    }
+}
