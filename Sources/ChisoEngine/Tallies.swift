@@ -156,17 +156,14 @@ extension Engine {
         var known = true
         for u in subtree {
             let isLive = live.contains(u)
-            for p in [period, TallyPeriod.open] {
-                try store.tallyCell(period: p, unit: u) { bytes in
-                    if try !sums.add(cell: bytes, unit: u, live: isLive) { known = false }
-                }
+            try store.tallyCells(unit: u, period: period) { _, bytes in
+                if try !sums.add(cell: bytes, unit: u, live: isLive) { known = false }
             }
-            let d = try store.runningClocks(kind: TallyClock.Kind.dossier.rawValue, unit: u, at: e.micros, sinceFrom: .min)
-            sums.dossierClocksOnTime += d.count
-            sums.dossierClocksSatisfied += d.satisfied
-            let p = try store.runningClocks(kind: TallyClock.Kind.petition.rawValue, unit: u, at: e.micros, sinceFrom: window.from.micros)
-            sums.petitionClocksOnTime += p.count
-            sums.petitionClocksFiledSatisfied += p.satisfied
+            let (d, p) = try store.runningClocks(unit: u, at: e.micros, filedFrom: window.from.micros)
+            sums.dossierClocksOnTime += d.0
+            sums.dossierClocksSatisfied += d.1
+            sums.petitionClocksOnTime += p.0
+            sums.petitionClocksFiledSatisfied += p.1
         }
         guard known else {
             throw EngineError.corrupt("a tally names a procedure ordinal that the procedures table does not hold")

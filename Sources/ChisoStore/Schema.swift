@@ -12,7 +12,8 @@
 ///   `dossier_procedures` finds a procedure's dossiers when its duration changes.
 /// - `tallies`: per (calendar period, unit) the sums that snapshots of a current period read instead of
 ///   folding dossiers (period 0: the open dossiers and petitions); `clocks`: open items whose on-time
-///   state depends on E (docs/design.md "Tallies").
+///   state depends on E, and `clock_days` their counts per unit and day of deadline (so that counting
+///   the clocks still running at E reads a row per day, not one per open dossier) (docs/design.md "Tallies").
 public enum Schema {
     public static let version = 1
 
@@ -108,6 +109,14 @@ public enum Schema {
             since INTEGER NOT NULL,
             satisfied INTEGER NOT NULL,
             PRIMARY KEY(kind, unit, deadline, item)) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS clock_days(
+            unit TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            satisfied INTEGER NOT NULL,
+            PRIMARY KEY(unit, day)) WITHOUT ROWID
         """,
         """
         CREATE TABLE IF NOT EXISTS ingests(

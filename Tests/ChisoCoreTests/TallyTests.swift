@@ -12,13 +12,17 @@ import Testing
         let shares = [
             share(1, 7, [.received, .receivedOnline]), share(1, 3, [.active, .activeOnTime]),
             share(1, 7, [.received, .endedCount, .endedMicros], micros: 12_345), share(1, 0, [.petitions]),
-            share(1, 300, [.activeSatisfied]),
+            share(1, 300, [.activeSatisfied]), share(1, 7, [.receivedFeePositive, .onlineHere]),
         ]
         for s in shares { cell.add(s, sign: 1) }
-        #expect(cell.ordinals == [0, 3, 7, 300])
-        #expect(cell.sums(of: 7)?[TallyField.received.rawValue] == 2)
-        #expect(cell.sums(of: 7)?[TallyField.endedMicros.rawValue] == 12_345)
-        #expect(cell.sums(of: 3)?[TallyField.activeOnTime.rawValue] == 1)
+        // Per-procedure fields under their ordinal, the others once under 0 (`TallyField.perProcedure`).
+        #expect(cell.ordinals == [0, 3, 7])
+        #expect(cell.sums(of: 7)?[TallyField.receivedFeePositive.rawValue] == 1)
+        #expect(cell.sums(of: 0)?[TallyField.received.rawValue] == 2)
+        #expect(cell.sums(of: 7)?[TallyField.received.rawValue] == 0)
+        #expect(cell.sums(of: 0)?[TallyField.endedMicros.rawValue] == 12_345)
+        #expect(cell.sums(of: 0)?[TallyField.activeOnTime.rawValue] == 1)
+        #expect(cell.sums(of: 3)?[TallyField.active.rawValue] == 1)
         let decoded = try cell.encoded().withUnsafeBytes { try TallyCell(decoding: $0) }
         #expect(decoded == cell)
         var delta = TallyCell()

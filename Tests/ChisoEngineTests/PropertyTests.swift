@@ -181,7 +181,7 @@ import ChisoStore
         var clocks: Int64 = 0
         for now in [watermark.adding(micros: 1), watermark.adding(micros: 30 * hour), watermark.adding(micros: 24 * 8 * hour),
                     instant("2026-12-31T00:00:00+07:00"), watermark] {
-            for u in units { clocks += try engine.store.runningClocks(kind: 0, unit: u, at: now.micros, sinceFrom: .min).count }
+            for u in units { clocks += try engine.store.runningClocks(unit: u, at: now.micros, filedFrom: .min).dossiers.0 }
             for period in ["2026-07", "2026-08", "2026-09", "2026-Q3", "2026-Q4", "2026"] {
                 let w = try Window.parse(period)
                 guard min(w.to, now) > w.from else { continue }
@@ -210,6 +210,8 @@ import ChisoStore
             // Clock rows without their item: a rebuild gives records new keys.
             let c = try engine.store.db.makeStatement("SELECT kind, unit, deadline, since, satisfied FROM clocks ORDER BY 1, 2, 3, 4, 5")
             while try c.step() { out.append("\(c.int64(at: 0)) \(c.text(at: 1) ?? "") \(c.int64(at: 2)) \(c.int64(at: 3)) \(c.int64(at: 4))") }
+            let d = try engine.store.db.makeStatement("SELECT unit, day, n, satisfied FROM clock_days ORDER BY 1, 2")
+            while try d.step() { out.append("day \(d.text(at: 0) ?? "") \(d.int64(at: 1)) \(d.int64(at: 2)) \(d.int64(at: 3))") }
             return out
         }
         let incremental = try cells()

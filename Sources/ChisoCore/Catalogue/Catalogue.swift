@@ -48,6 +48,10 @@ public struct CatalogueView: Sendable {
     public private(set) var declarations: [String: [(at: Instant, declaration: ProcedureDeclaration)]] = [:]
     public private(set) var announcements: [(at: Instant, procedure: String, unit: String, decidedAt: LocalDate, effectiveAt: LocalDate)] = []
     public private(set) var publications: [(at: Instant, procedure: String, unit: String)] = []
+    /// The latest declaration of each procedure, in code order (computed once per view).
+    public private(set) var latestDeclarations: [ProcedureDeclaration] = []
+    /// The root of every declared unit (computed once per view; `root(of:)` walks for other codes).
+    private var rootByUnit: [String: String] = [:]
 
     init(events: [Event], asOf e: Instant) {
         asOf = e
@@ -80,6 +84,9 @@ public struct CatalogueView: Sendable {
             if let parent = node.parent, parent != code { children[parent, default: []].append(code) }
         }
         for key in children.keys { children[key]?.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        for code in units.keys { rootByUnit[code] = walkToRoot(code) }
+        latestDeclarations = declarations.values.compactMap { $0.last?.declaration }
+            .sorted { $0.procedure.utf8.lexicographicallyPrecedes($1.procedure.utf8) }
     }
 
     /// U and every unit under it at E (details.md 12). A code never declared is its own subtree.
@@ -98,6 +105,10 @@ public struct CatalogueView: Sendable {
 
     /// The root of U's tree at E; parent cycles are cut at the repeated unit (details.md 12).
     public func root(of unit: String) -> String {
+        rootByUnit[unit] ?? walkToRoot(unit)
+    }
+
+    private func walkToRoot(_ unit: String) -> String {
         var current = unit
         var seen: Set<String> = [unit]
         while let parent = units[current]?.parent, !seen.contains(parent) {
@@ -140,17 +151,14 @@ public struct CatalogueView: Sendable {
         let root = self.root(of: unit)
         var names = Set(subtree)
         for u in subtree { if let l = units[u]?.level { names.insert(l.rawValue) } }
-        var out: [ProcedureDeclaration] = []
-        for (_, list) in declarations {
-            guard let d = list.last?.declaration, inRootCatalogue(d, root: root) else { continue }
-            if d.authority.contains(where: { names.contains($0) }) { out.append(d) }
+        return latestDeclarations.filter { d in
+            inRootCatalogue(d, root: root) && d.authority.contains(where: { names.contains($0) })
         }
-        return out.sorted { $0.procedure.utf8.lexicographicallyPrecedes($1.procedure.utf8) }
     }
 
     /// The procedures of a root's catalogue at E (not abolished), for 1.3.
     public func rootCatalogue(root: String) -> [ProcedureDeclaration] {
-        declarations.values.compactMap { $0.last?.declaration }.filter { inRootCatalogue($0, root: root) }
+        latestDeclarations.filter { inRootCatalogue($0, root: root) }
     }
 
     /// Whether `authority` of a procedure names this unit's code or level (3.2 pairs, details.md 15).

@@ -160,8 +160,10 @@ public struct Evaluator {
         let workingDay = Double(Int64(calendar.workingMinutesPerDay) * Instant.microsPerMinute)
         m.values["ended.meanWorkingDays"] = endedCount == 0 || workingDay <= 0 ? nil : roundHalfAwayFromZero(Double(endedMicros) / workingDay / Double(endedCount), places: 2)
 
+        var receipts = OnlineReceipts()
+        for pair in onlinePairs { receipts.byCode[pair.unit, default: []].append(pair.procedure) }
         catalogueMeasures(unit: unit, from: from, feeProcedures: feeProcedures, paidProcedures: paidProcedures,
-                          populationProcedures: populationProcedures, onlinePairs: onlinePairs, into: &m, log: log)
+                          populationProcedures: populationProcedures, onlineReceipts: receipts, into: &m, log: log)
 
         // 5.1–5.3: petitions handled by the subtree at E (details.md 19).
         for record in petitions {
@@ -194,7 +196,7 @@ public struct Evaluator {
     /// The measures that come from the catalogue at E, given the procedures that dossiers of the window
     /// made count: 3.1, 3.5, 3.5b, 4.5a, the 3.2 pairs, 4.6 communes and 1.1–1.3.
     public func catalogueMeasures(unit: String, from: Instant, feeProcedures: Set<String>, paidProcedures: Set<String>,
-                                  populationProcedures: Set<String>, onlinePairs: Set<Pair>,
+                                  populationProcedures: Set<String>, onlineReceipts: OnlineReceipts,
                                   into m: inout Measures, log: ShortfallLog? = nil) {
         func miss(_ measure: String, _ item: @autoclosure () -> Shortfall) { log?.add(measure, item()) }
         let subtreeList = catalogue.subtree(of: unit)
@@ -202,34 +204,73 @@ public struct Evaluator {
         let authority = catalogue.proceduresUnderAuthority(of: unit, subtree: subtreeList)
         let root = catalogue.root(of: unit)
         let rootCatalogue = catalogue.rootCatalogue(root: root)
-        // Procedures under U's authority: 3.1, 3.5, 3.5b, 4.5a.
+        // Procedures under U's authority: 3.1, 3.5, 3.5b, 4.5a (counted locally, named once: a measure
+        // that counts nothing is left out, as the dossier loop does).
+        var c = [Int64](repeating: 0, count: 7)
         for p in authority {
-            m["procedures"] += 1
-            if p.onlineLevel != .none { m["procedures.online"] += 1 } else { miss("procedures.online", .procedure(p.procedure, "not offered online")) }
+            c[0] += 1
+            if p.onlineLevel != .none { c[1] += 1 } else { miss("procedures.online", .procedure(p.procedure, "not offered online")) }
             if p.feeBearing {
-                m["procedures.feeBearing"] += 1
-                if feeProcedures.contains(p.procedure) { m["procedures.feeBearing.withFeeDossiers"] += 1 } else {
+                c[2] += 1
+                if feeProcedures.contains(p.procedure) { c[3] += 1 } else {
                     miss("procedures.feeBearing.withFeeDossiers", .procedure(p.procedure, "no fee-bearing dossier received in the period"))
                 }
-                if paidProcedures.contains(p.procedure) { m["procedures.feeBearing.withOnlinePayments"] += 1 } else {
+                if paidProcedures.contains(p.procedure) { c[4] += 1 } else {
                     miss("procedures.feeBearing.withOnlinePayments", .procedure(p.procedure, "no online payment in the period"))
                 }
             }
             if p.citizenSubject {
-                m["procedures.citizen"] += 1
-                if populationProcedures.contains(p.procedure) { m["procedures.citizen.populationData"] += 1 } else {
+                c[5] += 1
+                if populationProcedures.contains(p.procedure) { c[6] += 1 } else {
                     miss("procedures.citizen.populationData", .procedure(p.procedure, "no dossier used population data"))
                 }
             }
         }
+        let names = ["procedures", "procedures.online", "procedures.feeBearing", "procedures.feeBearing.withFeeDossiers",
+                     "procedures.feeBearing.withOnlinePayments", "procedures.citizen", "procedures.citizen.populationData"]
+        for (i, name) in names.enumerated() where c[i] != 0 { m[name] = c[i] }
 
         // 3.2: pairs (online procedure of the root catalogue, live unit of the subtree it names).
+        // Online procedures by authority entry, so that each unit finds the procedures naming its code
+        // or its level without testing every procedure (details.md 15).
+        let online = rootCatalogue.filter { $0.onlineLevel != .none }
+        var byEntry: [String: [Int]] = [:]
+        for (i, p) in online.enumerated() { for a in Set(p.authority) { byEntry[a, default: []].append(i) } }
+        var onlineIndex: [String: Int] = [:]
+        for (i, p) in online.enumerated() { onlineIndex[p.procedure] = i }
+        // Observed receipts by ordinal (tallies) map to `online` through one array, not a hash per pair.
+        let ordinalToOnline = onlineReceipts.byOrdinal.isEmpty ? [] : onlineReceipts.codes.map { onlineIndex[$0] ?? -1 }
+        func observed(_ u: String, _ body: (Int) -> Void) {
+            for code in onlineReceipts.byCode[u] ?? [] { if let i = onlineIndex[code] { body(i) } }
+            for o in onlineReceipts.byOrdinal[u] ?? [] where Int(o) < ordinalToOnline.count && ordinalToOnline[Int(o)] >= 0 {
+                body(ordinalToOnline[Int(o)])
+            }
+        }
+        var marked = [Bool](repeating: false, count: online.count)
         var pairs: Int64 = 0, pairsWithDossiers: Int64 = 0
-        for p in rootCatalogue where p.onlineLevel != .none {
-            for u in liveUnits where catalogue.authority(p, names: u) {
-                pairs += 1
-                if onlinePairs.contains(Pair(procedure: p.procedure, unit: u)) { pairsWithDossiers += 1 } else {
-                    miss("onlinePairs.withDossiers", Shortfall(kind: .pair, code: p.procedure, unit: u, at: nil, detail: "no online dossier received by \(u)"))
+        for u in liveUnits {
+            let level = catalogue.units[u]?.level?.rawValue
+            let byCode = byEntry[u] ?? []
+            let byLevel = level.flatMap { byEntry[$0] } ?? []
+            // Procedures naming u's code or level, each once.
+            for i in byCode { marked[i] = true }
+            var naming = byCode
+            for i in byLevel where !marked[i] { naming.append(i) }
+            for i in byCode { marked[i] = false }
+            pairs += Int64(naming.count)
+            if log == nil {
+                // Only observed pairs can count: check those, not every procedure naming u.
+                observed(u) { i in
+                    let a = online[i].authority
+                    if a.contains(u) || (level.map { a.contains($0) } ?? false) { pairsWithDossiers += 1 }
+                }
+            } else {
+                var seen = Set<Int>()
+                observed(u) { seen.insert($0) }
+                for i in naming.sorted() {
+                    if seen.contains(i) { pairsWithDossiers += 1 } else {
+                        miss("onlinePairs.withDossiers", Shortfall(kind: .pair, code: online[i].procedure, unit: u, at: nil, detail: "no online dossier received by \(u)"))
+                    }
                 }
             }
         }
@@ -246,10 +287,12 @@ public struct Evaluator {
 
         // 1.1–1.3 on U's root catalogue (details.md 16).
         announcementMeasures(root: root, from: from, into: &m, log: log)
+        var complete: Int64 = 0
         for p in rootCatalogue {
-            m["catalogue"] += 1
-            if p.contentComplete { m["catalogue.complete"] += 1 } else { miss("catalogue.complete", .procedure(p.procedure, "public record incomplete")) }
+            if p.contentComplete { complete += 1 } else { miss("catalogue.complete", .procedure(p.procedure, "public record incomplete")) }
         }
+        if !rootCatalogue.isEmpty { m["catalogue"] = Int64(rootCatalogue.count) }
+        if complete != 0 { m["catalogue.complete"] = complete }
 
     }
 
@@ -368,6 +411,15 @@ struct DossierTally {
     var named: [(String, Int64)] {
         [("received", received), ("received.synced", receivedSynced), ("received.online", receivedOnline), ("received.feeBearing", receivedFeeBearing), ("received.feeBearing.paidOnline", receivedFeeBearingPaidOnline), ("active", active), ("active.onTime", activeOnTime), ("active.writtenResult", activeWrittenResult), ("active.writtenResult.electronic", activeWrittenResultElectronic), ("active.digitized", activeDigitized), ("active.reused", activeReused), ("active.personalStore", activePersonalStore), ("active.populationData", activePopulationData), ("active.satisfied", activeSatisfied)]
     }
+}
+
+/// 3.2's observed pairs: for each unit, the distinct procedures of which it received an online dossier
+/// in W, by code (a fold) or by procedure ordinal (the tallies, with `codes` to name them).
+public struct OnlineReceipts: Sendable {
+    public var byCode: [String: [String]] = [:]
+    public var byOrdinal: [String: [Int32]] = [:]
+    public var codes: [String] = []
+    public init() {}
 }
 
 /// A (procedure, unit) pair of 3.2.

@@ -19,6 +19,14 @@ public enum TallyField: Int, CaseIterable, Sendable {
 
     public static let count = TallyField.allCases.count
     public var bit: UInt32 { 1 << UInt32(rawValue) }
+
+    /// The fields a snapshot needs per procedure: those whose meaning depends on the procedure's
+    /// attributes at E (fee-bearing, written result) or that feed a set of procedures (3.2, 3.5, 3.5b,
+    /// 4.5a). A cell keeps the others once, under ordinal 0, which keeps cells small.
+    public static let perProcedure: UInt32 = [
+        TallyField.receivedFeePositive, .receivedFeePositivePaidOnline, .paidInPeriod, .onlineHere, .active,
+        .activeElectronic, .activeDigitizedElectronic, .activeDigitized, .activePopulationData,
+    ].reduce(0) { $0 | $1.bit }
 }
 
 /// Period keys of the tallies: calendar months, quarters and years, and `open` for the part of open
@@ -268,15 +276,19 @@ public struct TallyCell: Sendable, Equatable {
         values.removeSubrange(b..<(b + TallyField.count))
     }
 
+    /// Adds (sign 1) or removes (sign -1) a share: its per-procedure fields under its ordinal, the
+    /// others under ordinal 0 (`TallyField.perProcedure`).
     public mutating func add(_ share: TallyShare, sign: Int64) {
-        let b = base(of: share.procedure)
-        var bits = share.fields
-        while bits != 0 {
-            let f = bits.trailingZeroBitCount
-            bits &= bits - 1
-            values[b + f] += sign * (f == TallyField.endedMicros.rawValue ? share.micros : 1)
+        for (ordinal, fields) in [(share.procedure, share.fields & TallyField.perProcedure), (0, share.fields & ~TallyField.perProcedure)] where fields != 0 {
+            let b = base(of: ordinal)
+            var bits = fields
+            while bits != 0 {
+                let f = bits.trailingZeroBitCount
+                bits &= bits - 1
+                values[b + f] += sign * (f == TallyField.endedMicros.rawValue ? share.micros : 1)
+            }
+            compact(ordinal)
         }
-        compact(share.procedure)
     }
 
     public mutating func add(_ other: TallyCell) {
@@ -336,8 +348,9 @@ public struct TallySums {
     public let codes: [String]
     /// Summed values, at `ordinal * TallyField.count + field`.
     public private(set) var values: [Int64]
-    /// 3.2: (procedure, unit) with an online dossier received in W, for live units of the subtree.
-    public var onlinePairs: Set<Pair> = []
+    /// 3.2: for each live unit of the subtree, the procedure ordinals of which it received an online
+    /// dossier in W (distinct: a cell holds an ordinal once, and only period cells hold `onlineHere`).
+    public var onlineReceipts = OnlineReceipts()
     /// Open dossiers whose clock runs and is still within its deadline at E, and of those the satisfied ones.
     public var dossierClocksOnTime: Int64 = 0
     public var dossierClocksSatisfied: Int64 = 0
@@ -348,6 +361,7 @@ public struct TallySums {
     public init(codes: [String]) {
         self.codes = codes
         values = [Int64](repeating: 0, count: codes.count * TallyField.count)
+        onlineReceipts.codes = codes
     }
 
     /// Adds one encoded cell filed under `unit`; `live` = the unit counts for 3.2 (details.md 13).
@@ -364,7 +378,7 @@ public struct TallySums {
                 if f == TallyField.onlineHere.rawValue, value > 0, live { pairs.append(o) }
             }
         }
-        for o in pairs { onlinePairs.insert(Pair(procedure: codes[Int(o)], unit: unit)) }
+        if !pairs.isEmpty { onlineReceipts.byOrdinal[unit, default: []].append(contentsOf: pairs) }
         return !unknown
     }
 
@@ -389,28 +403,31 @@ extension Evaluator {
                 for f in 0..<n where v[base + f] != 0 { any = true; break }
                 guard any else { continue }
                 func x(_ f: TallyField) -> Int64 { v[base + f.rawValue] }
-                if o == 0 {
-                    petitions[0] += x(.petitions); petitions[1] += x(.petitionsOnTime); petitions[2] += x(.petitionsFiled)
-                    petitions[3] += x(.petitionsFiledSatisfied); petitions[4] += x(.petitionsFiledProcedure); petitions[5] += x(.petitionsFiledStaff)
-                    continue
-                }
+                // Fields kept once per cell (ordinal 0, `TallyField.perProcedure`) are plain sums.
+                petitions[0] += x(.petitions); petitions[1] += x(.petitionsOnTime); petitions[2] += x(.petitionsFiled)
+                petitions[3] += x(.petitionsFiledSatisfied); petitions[4] += x(.petitionsFiledProcedure); petitions[5] += x(.petitionsFiledStaff)
+                t.received += x(.received)
+                t.receivedSynced += x(.receivedSynced)
+                t.receivedOnline += x(.receivedOnline)
+                endedCount += x(.endedCount)
+                endedMicros += x(.endedMicros)
+                t.activeOnTime += x(.activeOnTime)
+                t.activeReused += x(.activeReused)
+                t.activePersonalStore += x(.activePersonalStore)
+                t.activeSatisfied += x(.activeSatisfied)
+                guard o > 0 else { continue }
+                // Per procedure: what its attributes at E make of the counts.
                 let code = sums.codes[o]
                 let p = catalogue.procedure(code)
                 let feeBearing = p?.feeBearing ?? false
                 let writtenResult = p?.writtenResult ?? true
-                t.received += x(.received)
-                t.receivedSynced += x(.receivedSynced)
-                t.receivedOnline += x(.receivedOnline)
                 if feeBearing {
                     t.receivedFeeBearing += x(.receivedFeePositive)
                     t.receivedFeeBearingPaidOnline += x(.receivedFeePositivePaidOnline)
                     if x(.receivedFeePositive) > 0 { feeProcedures.insert(code) }
                     if x(.paidInPeriod) > 0 { paidProcedures.insert(code) }
                 }
-                endedCount += x(.endedCount)
-                endedMicros += x(.endedMicros)
                 t.active += x(.active)
-                t.activeOnTime += x(.activeOnTime)
                 if writtenResult {
                     t.activeWrittenResult += x(.active)
                     t.activeWrittenResultElectronic += x(.activeElectronic)
@@ -418,11 +435,8 @@ extension Evaluator {
                 } else {
                     t.activeDigitized += x(.activeDigitized)
                 }
-                t.activeReused += x(.activeReused)
-                t.activePersonalStore += x(.activePersonalStore)
                 t.activePopulationData += x(.activePopulationData)
                 if x(.activePopulationData) > 0 { populationProcedures.insert(code) }
-                t.activeSatisfied += x(.activeSatisfied)
             }
         }
         t.activeOnTime += sums.dossierClocksOnTime
@@ -432,7 +446,7 @@ extension Evaluator {
         m.values["ended.meanWorkingDays"] = endedCount == 0 || workingDay <= 0 ? nil : roundHalfAwayFromZero(Double(endedMicros) / workingDay / Double(endedCount), places: 2)
 
         catalogueMeasures(unit: unit, from: from, feeProcedures: feeProcedures, paidProcedures: paidProcedures,
-                          populationProcedures: populationProcedures, onlinePairs: sums.onlinePairs, into: &m)
+                          populationProcedures: populationProcedures, onlineReceipts: sums.onlineReceipts, into: &m)
 
         // Petitions: the fold sets a petition measure only when it counts something.
         petitions[1] += sums.petitionClocksOnTime
