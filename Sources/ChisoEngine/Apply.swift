@@ -141,7 +141,7 @@ extension Engine {
                 try store.indexUnit(.dossier, unit: u, activity: activity, key: key)
             }
             let facts = tallyFacts(dossier: c.record)
-            try retally(from: c.tallied, to: facts, item: key)
+            retally(from: c.tallied, to: facts)
             if let o = facts.procedure, o != c.tallied.procedure || c.key == nil { try store.addDossierProcedure(o, dossier: key) }
             if pending.recentDossiers.count >= PendingRecords.recentLimit { pending.recentDossiers.removeAll(keepingCapacity: true) }
             pending.recentDossiers[code] = CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts)
@@ -160,7 +160,7 @@ extension Engine {
                 try store.indexUnit(.petition, unit: u, activity: activity, key: key)
             }
             let facts = tallyFacts(petition: c.record)
-            try retally(from: c.tallied, to: facts, item: key)
+            retally(from: c.tallied, to: facts)
             if pending.recentPetitions.count >= PendingRecords.recentLimit { pending.recentPetitions.removeAll(keepingCapacity: true) }
             pending.recentPetitions[code] = CachedPetition(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts)
         }

@@ -74,16 +74,14 @@ extension Engine {
         tallyRules().facts(petition: record)
     }
 
-    /// Moves the open batch's cells from `old` to `new` facts of the record stored under `item`, and its clock row.
-    func retally(from old: TallyFacts, to new: TallyFacts, item: Int64) throws {
+    /// Moves the open batch's cells from `old` to `new` facts of a record (and its clock, kept in its unit's open cell).
+    func retally(from old: TallyFacts, to new: TallyFacts) {
         guard old != new else { return }
         for s in old.shares { tallies.deltas[TallyState.CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: -1) }
         for s in new.shares { tallies.deltas[TallyState.CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: 1) }
         if old.clock != new.clock {
-            if let c = old.clock { try store.removeClock(kind: c.kind.rawValue, unit: c.unit, deadline: c.deadline, item: item) }
-            if let c = new.clock {
-                try store.addClock(kind: c.kind.rawValue, unit: c.unit, deadline: c.deadline, item: item, since: c.since, satisfied: c.satisfied)
-            }
+            if let c = old.clock { tallies.deltas[TallyState.CellKey(period: TallyPeriod.open, unit: c.unit), default: TallyCell()].change(clock: c.entry, by: -1) }
+            if let c = new.clock { tallies.deltas[TallyState.CellKey(period: TallyPeriod.open, unit: c.unit), default: TallyCell()].change(clock: c.entry, by: 1) }
         }
     }
 
@@ -91,6 +89,7 @@ extension Engine {
     func flushTallies() throws {
         for (o, code) in tallies.newProcedures { try store.addProcedure(ordinal: o, code: code) }
         tallies.newProcedures.removeAll()
+        let watermark = max(tallies.batchWatermark, try store.meta(EventStore.Meta.watermark) ?? .min)
         var written: [TallyState.CellKey: TallyCell] = [:]
         written.reserveCapacity(tallies.deltas.count)
         for (key, delta) in tallies.deltas where !delta.isEmpty {
@@ -100,13 +99,14 @@ extension Engine {
                 try store.tallyCell(period: key.period, unit: key.unit) { bytes in cell = try TallyCell(decoding: bytes) }
             }
             cell.add(delta)
+            cell.prune(below: watermark)
             try store.saveTallyCell(period: key.period, unit: key.unit, cell: cell.encoded())
             written[key] = cell
         }
         tallies.cells = written
         tallies.deltas.removeAll(keepingCapacity: true)
         if tallies.batchWatermark > (try store.meta(EventStore.Meta.watermark) ?? .min) {
-            try store.setMeta(EventStore.Meta.watermark, tallies.batchWatermark)
+            try store.setMeta(EventStore.Meta.watermark, watermark)
         }
         tallies.batchWatermark = .min
     }
@@ -152,18 +152,13 @@ extension Engine {
         }
         let subtree = evaluator.catalogue.subtree(of: unit)
         let live = Set(evaluator.liveUnits(subtree: subtree, from: window.from))
-        var sums = TallySums(codes: tallies.codes)
+        var sums = TallySums(codes: tallies.codes, asOf: e, from: window.from)
         var known = true
         for u in subtree {
             let isLive = live.contains(u)
             try store.tallyCells(unit: u, period: period) { _, bytes in
                 if try !sums.add(cell: bytes, unit: u, live: isLive) { known = false }
             }
-            let (d, p) = try store.runningClocks(unit: u, at: e.micros, filedFrom: window.from.micros)
-            sums.dossierClocksOnTime += d.0
-            sums.dossierClocksSatisfied += d.1
-            sums.petitionClocksOnTime += p.0
-            sums.petitionClocksFiledSatisfied += p.1
         }
         guard known else {
             throw EngineError.corrupt("a tally names a procedure ordinal that the procedures table does not hold")

@@ -223,7 +223,7 @@ public final class EventStore {
         try db.execute("""
             DELETE FROM dossier_units; DELETE FROM dossiers; DELETE FROM petition_units; DELETE FROM petitions;
             DELETE FROM catalogue; DELETE FROM void_events; DELETE FROM retractions;
-            DELETE FROM tallies; DELETE FROM clocks; DELETE FROM clock_days; DELETE FROM dossier_procedures;
+            DELETE FROM tallies; DELETE FROM dossier_procedures;
             """)
     }
 
@@ -456,28 +456,6 @@ public final class EventStore {
         }
     }
 
-    /// Of the open items of `unit` still within their deadline at E, per kind: how many, and how many
-    /// are satisfied (petitions: and filed at or after `filedFrom`). Dossiers are many: whole days after
-    /// E's come from `clock_days`, only E's own day row by row; petitions are few and read row by row.
-    public func runningClocks(unit: String, at e: Int64, filedFrom: Int64) throws(SQLiteError) -> (dossiers: (Int64, Int64), petitions: (Int64, Int64)) {
-        let day = Self.day(of: e)
-        let b = try db.cachedStatement("SELECT coalesce(sum(n), 0), coalesce(sum(satisfied), 0) FROM clock_days WHERE unit = ? AND day > ?")
-        b.bind(unit, at: 1); b.bind(day, at: 2)
-        var d: (Int64, Int64) = (0, 0)
-        if try b.step() { d = (b.int64(at: 0), b.int64(at: 1)) }
-        b.reset()
-        let r = try db.cachedStatement("SELECT count(*), coalesce(sum(satisfied), 0) FROM clocks WHERE kind = 0 AND unit = ? AND deadline >= ? AND deadline < ?")
-        r.bind(unit, at: 1); r.bind(e, at: 2); r.bind((day + 1) * Self.microsPerDay, at: 3)
-        if try r.step() { d.0 += r.int64(at: 0); d.1 += r.int64(at: 1) }
-        r.reset()
-        let s = try db.cachedStatement("SELECT count(*), coalesce(sum(satisfied AND since >= ?), 0) FROM clocks WHERE kind = 1 AND unit = ? AND deadline >= ?")
-        s.bind(filedFrom, at: 1); s.bind(unit, at: 2); s.bind(e, at: 3)
-        defer { s.reset() }
-        var p: (Int64, Int64) = (0, 0)
-        if try s.step() { p = (s.int64(at: 0), s.int64(at: 1)) }
-        return (d, p)
-    }
-
     /// Writes a cell, or removes it when empty.
     public func saveTallyCell(period: Int64, unit: String, cell: [UInt8]) throws(SQLiteError) {
         if cell.isEmpty {
@@ -490,49 +468,4 @@ public final class EventStore {
             try s.run()
         }
     }
-
-    public func addClock(kind: Int64, unit: String, deadline: Int64, item: Int64, since: Int64, satisfied: Bool) throws(SQLiteError) {
-        let s = try db.cachedStatement("INSERT OR REPLACE INTO clocks(kind, unit, deadline, item, since, satisfied) VALUES (?, ?, ?, ?, ?, ?)")
-        s.bind(kind, at: 1); s.bind(unit, at: 2); s.bind(deadline, at: 3); s.bind(item, at: 4); s.bind(since, at: 5); s.bind(satisfied, at: 6)
-        try s.run()
-        if kind == 0 { try bumpClockDay(unit: unit, deadline: deadline, by: 1, satisfied: satisfied ? 1 : 0) }
-    }
-
-    static let microsPerDay: Int64 = 86_400_000_000
-
-    static func day(of micros: Int64) -> Int64 {
-        micros >= 0 ? micros / microsPerDay : (micros + 1) / microsPerDay - 1
-    }
-
-    /// Moves the count of dossier clocks of `unit` whose deadline falls on the (UTC) day of `deadline`.
-    func bumpClockDay(unit: String, deadline: Int64, by n: Int64, satisfied: Int64) throws(SQLiteError) {
-        let day = Self.day(of: deadline)
-        let s = try db.cachedStatement("""
-            INSERT INTO clock_days(unit, day, n, satisfied) VALUES (?, ?, ?, ?)
-            ON CONFLICT(unit, day) DO UPDATE SET n = n + excluded.n, satisfied = satisfied + excluded.satisfied
-            """)
-        s.bind(unit, at: 1); s.bind(day, at: 2); s.bind(n, at: 3); s.bind(satisfied, at: 4)
-        try s.run()
-        if n < 0 {
-            let d = try db.cachedStatement("DELETE FROM clock_days WHERE unit = ? AND day = ? AND n = 0")
-            d.bind(unit, at: 1); d.bind(day, at: 2)
-            try d.run()
-        }
-    }
-
-    public func removeClock(kind: Int64, unit: String, deadline: Int64, item: Int64) throws(SQLiteError) {
-        if kind == 0 {
-            // The day's bucket moves by what the row held.
-            let q = try db.cachedStatement("SELECT satisfied FROM clocks WHERE kind = ? AND unit = ? AND deadline = ? AND item = ?")
-            q.bind(kind, at: 1); q.bind(unit, at: 2); q.bind(deadline, at: 3); q.bind(item, at: 4)
-            let satisfied: Int64? = try q.step() ? q.int64(at: 0) : nil
-            q.reset()
-            guard let satisfied else { return }
-            try bumpClockDay(unit: unit, deadline: deadline, by: -1, satisfied: -satisfied)
-        }
-        let s = try db.cachedStatement("DELETE FROM clocks WHERE kind = ? AND unit = ? AND deadline = ? AND item = ?")
-        s.bind(kind, at: 1); s.bind(unit, at: 2); s.bind(deadline, at: 3); s.bind(item, at: 4)
-        try s.run()
-    }
-
 }

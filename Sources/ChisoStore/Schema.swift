@@ -11,9 +11,8 @@
 /// - `procedures`: a small ordinal per procedure code, for the tallies (0 = petitions);
 ///   `dossier_procedures` finds a procedure's dossiers when its duration changes.
 /// - `tallies`: per (calendar period, unit) the sums that snapshots of a current period read instead of
-///   folding dossiers (period 0: the open dossiers and petitions); `clocks`: open items whose on-time
-///   state depends on E, and `clock_days` their counts per unit and day of deadline (so that counting
-///   the clocks still running at E reads a row per day, not one per open dossier) (docs/design.md "Tallies").
+///   folding dossiers; period 0 holds the open dossiers and petitions, with the deadlines of those
+///   whose on-time state still depends on E (docs/design.md "Tallies").
 public enum Schema {
     public static let version = 1
 
@@ -99,24 +98,6 @@ public enum Schema {
             unit TEXT NOT NULL,
             cell BLOB NOT NULL,
             PRIMARY KEY(period, unit)) WITHOUT ROWID
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS clocks(
-            kind INTEGER NOT NULL,
-            unit TEXT NOT NULL,
-            deadline INTEGER NOT NULL,
-            item INTEGER NOT NULL,
-            since INTEGER NOT NULL,
-            satisfied INTEGER NOT NULL,
-            PRIMARY KEY(kind, unit, deadline, item)) WITHOUT ROWID
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS clock_days(
-            unit TEXT NOT NULL,
-            day INTEGER NOT NULL,
-            n INTEGER NOT NULL,
-            satisfied INTEGER NOT NULL,
-            PRIMARY KEY(unit, day)) WITHOUT ROWID
         """,
         """
         CREATE TABLE IF NOT EXISTS ingests(

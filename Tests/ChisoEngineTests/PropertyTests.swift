@@ -181,7 +181,11 @@ import ChisoStore
         var clocks: Int64 = 0
         for now in [watermark.adding(micros: 1), watermark.adding(micros: 30 * hour), watermark.adding(micros: 24 * 8 * hour),
                     instant("2026-12-31T00:00:00+07:00"), watermark] {
-            for u in units { clocks += try engine.store.runningClocks(unit: u, at: now.micros, filedFrom: .min).dossiers.0 }
+            for u in units {
+                try engine.store.tallyCell(period: TallyPeriod.open, unit: u) { bytes in
+                    clocks += Int64(try TallyCell(decoding: bytes).clocks.filter { $0.deadline >= now.micros && $0.kind == .dossier }.count)
+                }
+            }
             for period in ["2026-07", "2026-08", "2026-09", "2026-Q3", "2026-Q4", "2026"] {
                 let w = try Window.parse(period)
                 guard min(w.to, now) > w.from else { continue }
@@ -203,15 +207,17 @@ import ChisoStore
         #expect(clocks > 0, "no open dossier's clock was running at any E")
         #expect(fromTallies >= 20, "only \(fromTallies) of \(compared) snapshots came from the tallies")
         // A rebuild recomputes the tallies to the same cells.
+        // Cells as sets of rows, decoded; clocks before the final watermark are pruned on both sides
+        // (incrementally they were pruned as the watermark rose, a rebuild prunes them at once).
         func cells() throws -> [String] {
-            let s = try engine.store.db.makeStatement("SELECT period, unit, hex(cell) FROM tallies ORDER BY period, unit")
+            let final = try #require(try engine.store.meta(EventStore.Meta.watermark))
+            let s = try engine.store.db.makeStatement("SELECT period, unit, cell FROM tallies ORDER BY period, unit")
             var out: [String] = []
-            while try s.step() { out.append("\(s.int64(at: 0)) \(s.text(at: 1) ?? "") \(s.text(at: 2) ?? "")") }
-            // Clock rows without their item: a rebuild gives records new keys.
-            let c = try engine.store.db.makeStatement("SELECT kind, unit, deadline, since, satisfied FROM clocks ORDER BY 1, 2, 3, 4, 5")
-            while try c.step() { out.append("\(c.int64(at: 0)) \(c.text(at: 1) ?? "") \(c.int64(at: 2)) \(c.int64(at: 3)) \(c.int64(at: 4))") }
-            let d = try engine.store.db.makeStatement("SELECT unit, day, n, satisfied FROM clock_days ORDER BY 1, 2")
-            while try d.step() { out.append("day \(d.text(at: 0) ?? "") \(d.int64(at: 1)) \(d.int64(at: 2)) \(d.int64(at: 3))") }
+            while try s.step() {
+                var cell = try s.withBlob(at: 2) { try TallyCell(decoding: $0) }
+                cell.prune(below: final)
+                out.append("\(s.int64(at: 0)) \(s.text(at: 1) ?? "") \(cell.encoded())")
+            }
             return out
         }
         let incremental = try cells()

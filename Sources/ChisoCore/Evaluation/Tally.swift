@@ -66,6 +66,9 @@ public struct TallyShare: Sendable, Equatable {
 /// depends on E (on time iff E ≤ `deadline`), so it is kept as a row and counted at read time.
 public struct TallyClock: Sendable, Equatable {
     public enum Kind: Int64, Sendable { case dossier = 0, petition = 1 }
+
+    /// The clock as its unit's open cell keeps it.
+    public var entry: ClockEntry { ClockEntry(deadline: deadline, kind: kind, since: kind == .petition ? since : 0, satisfied: satisfied) }
     public var kind: Kind
     public var unit: String
     public var deadline: Int64
@@ -235,10 +238,27 @@ public struct TallyCell: Sendable, Equatable {
     public private(set) var ordinals: [Int32] = []
     /// `values[i * TallyField.count + field]` belongs to `ordinals[i]`.
     public private(set) var values: [Int64] = []
+    /// The running clocks of the unit's open items, in order (open cells only): a snapshot counts those
+    /// with deadline ≥ E without another query.
+    public private(set) var clocks: [ClockEntry] = []
+    /// In a batch's change of a cell: how many of each clock to add (negative: to remove).
+    public private(set) var clockChanges: [ClockEntry: Int] = [:]
 
     public init() {}
 
-    public var isEmpty: Bool { ordinals.isEmpty }
+    public var isEmpty: Bool { ordinals.isEmpty && clocks.isEmpty && clockChanges.isEmpty }
+
+    /// Records a clock to add (1) or remove (-1) in a change of this cell.
+    public mutating func change(clock: ClockEntry, by n: Int) {
+        let v = (clockChanges[clock] ?? 0) + n
+        clockChanges[clock] = v == 0 ? nil : v
+    }
+
+    /// Drops clocks whose deadline is before `watermark`: tallies answer only for E after it, when
+    /// those are late whatever E is, so they no longer count (and a later removal finds nothing).
+    public mutating func prune(below watermark: Int64) {
+        if let first = clocks.first, first.deadline < watermark { clocks.removeAll { $0.deadline < watermark } }
+    }
 
     /// The values of an ordinal, indexed by `TallyField.rawValue` (for tests and diagnostics).
     public func sums(of ordinal: Int32) -> [Int64]? {
@@ -297,10 +317,21 @@ public struct TallyCell: Sendable, Equatable {
             for f in 0..<TallyField.count { values[b + f] += other.values[j * TallyField.count + f] }
             compact(o)
         }
+        for (entry, n) in other.clockChanges {
+            for _ in 0..<abs(n) {
+                var lo = 0, hi = clocks.count
+                while lo < hi { let mid = (lo + hi) / 2; if clocks[mid] < entry { lo = mid + 1 } else { hi = mid } }
+                if n > 0 { clocks.insert(entry, at: lo) } else if lo < clocks.count, clocks[lo] == entry { clocks.remove(at: lo) }
+            }
+        }
     }
 
+    /// Layout: entry count, entries (ordinal delta, field mask, values), clock count, clocks (deadline
+    /// delta, kind | satisfied << 1, and a petition's filing instant).
     public func encoded() -> [UInt8] {
+        guard !ordinals.isEmpty || !clocks.isEmpty else { return [] }
         var w = ByteWriter()
+        w.varint(UInt64(ordinals.count))
         var previous: Int32 = 0
         for (i, o) in ordinals.enumerated() {
             let b = i * TallyField.count
@@ -310,22 +341,34 @@ public struct TallyCell: Sendable, Equatable {
             w.varint(UInt64(mask))
             for f in 0..<TallyField.count where values[b + f] != 0 { w.signed(values[b + f]) }
         }
+        w.varint(UInt64(clocks.count))
+        var last: Int64 = 0
+        for c in clocks {
+            w.signed(c.deadline &- last); last = c.deadline
+            w.byte(UInt8(c.kind.rawValue) | (c.satisfied ? 2 : 0))
+            if c.kind == .petition { w.signed(c.since) }
+        }
         return w.bytes
     }
 
     public init(decoding bytes: UnsafeRawBufferPointer) throws(RecordCodecError) {
         var last: Int32 = -1
-        try TallyCell.forEach(bytes) { o, f, value in
+        var clocks: [ClockEntry] = []
+        try TallyCell.forEach(bytes, { o, f, value in
             if o != last { ordinals.append(o); values.append(contentsOf: repeatElement(0, count: TallyField.count)); last = o }
             values[values.count - TallyField.count + f] = value
-        }
+        }, clock: { clocks.append($0) })
+        self.clocks = clocks
     }
 
-    /// Calls `body(ordinal, field index, value)` for every non-zero value of an encoded cell, with no allocation.
-    public static func forEach(_ bytes: UnsafeRawBufferPointer, _ body: (Int32, Int, Int64) -> Void) throws(RecordCodecError) {
+    /// Calls `body(ordinal, field index, value)` for every non-zero value of an encoded cell and `clock`
+    /// for each of its clocks in order, with no allocation.
+    public static func forEach(_ bytes: UnsafeRawBufferPointer, _ body: (Int32, Int, Int64) -> Void,
+                               clock: (ClockEntry) -> Void) throws(RecordCodecError) {
+        guard bytes.count > 0 else { return }
         var r = ByteReader(bytes)
         var ordinal: Int32 = 0
-        while r.offset < bytes.count {
+        for _ in 0..<(try r.varint()) {
             let delta = try r.varint()
             guard delta <= UInt64(Int32.max) else { throw RecordCodecError(message: "bad tally cell") }
             ordinal += Int32(delta)
@@ -337,6 +380,27 @@ public struct TallyCell: Sendable, Equatable {
                 body(ordinal, f, try r.signed())
             }
         }
+        var deadline: Int64 = 0
+        for _ in 0..<(try r.varint()) {
+            deadline &+= try r.signed()
+            let flags = try r.byte()
+            let kind: TallyClock.Kind = flags & 1 == 0 ? .dossier : .petition
+            let since = kind == .petition ? try r.signed() : 0
+            clock(ClockEntry(deadline: deadline, kind: kind, since: since, satisfied: flags & 2 != 0))
+        }
+    }
+}
+
+/// A running clock in a cell: an open dossier's deadline (due + completed pauses) or an unanswered
+/// petition's limit, whether it is satisfied apart from the clock, and a petition's filing instant.
+public struct ClockEntry: Hashable, Comparable, Sendable {
+    public var deadline: Int64
+    public var kind: TallyClock.Kind
+    public var since: Int64
+    public var satisfied: Bool
+
+    public static func < (a: ClockEntry, b: ClockEntry) -> Bool {
+        (a.deadline, a.kind.rawValue, a.since, a.satisfied ? 1 : 0) < (b.deadline, b.kind.rawValue, b.since, b.satisfied ? 1 : 0)
     }
 }
 
@@ -358,8 +422,14 @@ public struct TallySums {
     public var petitionClocksOnTime: Int64 = 0
     public var petitionClocksFiledSatisfied: Int64 = 0
 
-    public init(codes: [String]) {
+    /// E and the window's start, for the clocks.
+    public let asOf: Int64
+    public let from: Int64
+
+    public init(codes: [String], asOf: Instant, from: Instant) {
         self.codes = codes
+        self.asOf = asOf.micros
+        self.from = from.micros
         values = [Int64](repeating: 0, count: codes.count * TallyField.count)
         onlineReceipts.codes = codes
     }
@@ -371,13 +441,29 @@ public struct TallySums {
         let count = codes.count
         var unknown = false
         var pairs: [Int32] = []
+        var clocks = (dossiers: Int64(0), dossiersSatisfied: Int64(0), petitions: Int64(0), petitionsSatisfied: Int64(0))
+        let e = asOf, from = from
         try values.withUnsafeMutableBufferPointer { v throws(RecordCodecError) in
-            try TallyCell.forEach(bytes) { o, f, value in
+            try TallyCell.forEach(bytes, { o, f, value in
                 guard Int(o) < count else { unknown = true; return }
                 v[Int(o) * n + f] += value
                 if f == TallyField.onlineHere.rawValue, value > 0, live { pairs.append(o) }
-            }
+            }, clock: { c in
+                // On time while E ≤ deadline (details.md 10, 19).
+                guard c.deadline >= e else { return }
+                if c.kind == .dossier {
+                    clocks.dossiers += 1
+                    if c.satisfied { clocks.dossiersSatisfied += 1 }
+                } else {
+                    clocks.petitions += 1
+                    if c.satisfied, c.since >= from { clocks.petitionsSatisfied += 1 }
+                }
+            })
         }
+        dossierClocksOnTime += clocks.dossiers
+        dossierClocksSatisfied += clocks.dossiersSatisfied
+        petitionClocksOnTime += clocks.petitions
+        petitionClocksFiledSatisfied += clocks.petitionsSatisfied
         if !pairs.isEmpty { onlineReceipts.byOrdinal[unit, default: []].append(contentsOf: pairs) }
         return !unknown
     }
