@@ -26,6 +26,9 @@ public final class Engine {
     /// The commit serial this engine wrote last; another value at the next batch means another writer
     /// committed in between, and the caches of committed state are dropped.
     var lastCommitSerial: Int64?
+    /// From how many units a tallied snapshot of the only tree reads the period's cells in one range
+    /// rather than unit by unit (tests set it to compare both).
+    var tallyScanMinimumUnits = 16
     /// Whether this writer has compared its calendar with the tallies' (`checkTallyCalendar`).
     var tallyCalendarChecked = false
 

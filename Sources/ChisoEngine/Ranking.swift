@@ -68,7 +68,7 @@ extension Scorer {
         guard e > window.from else {
             throw EngineError.badRequest("period \(window.label) has not started at \(e.rfc3339(in: zone)); choose a period that has begun, or a later --as-of")
         }
-        let view = catalogue.asOf(e)
+        let view = self.view(at: e)
         if let parent, view.units[parent] == nil {
             throw EngineError.badRequest("unit \(parent) is not declared as of \(e.rfc3339(in: zone)); check the code (chiso status lists what the database holds)")
         }
@@ -78,7 +78,7 @@ extension Scorer {
         let previousE = Evaluator.evaluationInstant(window: previous, now: now, asOf: asOf)
         var before: [String: (rank: Int, total: Points)] = [:]
         if previousE > previous.from {
-            for r in try rankedRows(window: previous, view: catalogue.asOf(previousE), parent: parent, level: level) {
+            for r in try rankedRows(window: previous, view: self.view(at: previousE), parent: parent, level: level) {
                 before[r.unit] = (r.rank, r.total)
             }
         }

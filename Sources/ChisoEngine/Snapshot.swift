@@ -73,6 +73,13 @@ public struct FoldedRecords: RecordSource {
     }
 }
 
+/// The catalogue folded after its last event, computed on first use.
+final class SettledView {
+    let catalogue: Catalogue
+    lazy var view: CatalogueView = catalogue.asOf(.distantFuture)
+    init(_ catalogue: Catalogue) { self.catalogue = catalogue }
+}
+
 /// Computes snapshots from a catalogue and a record source.
 public struct Scorer {
     public let catalogue: Catalogue
@@ -80,8 +87,17 @@ public struct Scorer {
     public let profile: Profile
     public let records: any RecordSource
 
+    /// The catalogue after its last event, folded once for every snapshot evaluated later than that.
+    let settledView: SettledView
+
     public init(catalogue: Catalogue, calendar: WorkingCalendar, profile: Profile, records: any RecordSource) {
         self.catalogue = catalogue; self.calendar = calendar; self.profile = profile; self.records = records
+        settledView = SettledView(catalogue)
+    }
+
+    /// The catalogue at E: folded, or the settled view re-dated when E is after every catalogue event.
+    func view(at e: Instant) -> CatalogueView {
+        e > catalogue.settledAfter ? settledView.view.at(e) : catalogue.asOf(e)
     }
 
     /// The snapshot of `unit` for `window`, evaluated at E = min(to, now, asOf) (indicators.md "Evaluation").
@@ -91,8 +107,7 @@ public struct Scorer {
         guard e > window.from else {
             throw EngineError.badRequest("period \(window.label) has not started at \(e.rfc3339(in: calendar.zone)); choose a period that has begun, or a later --as-of")
         }
-        let view = catalogue.asOf(e)
-        return try snapshot(unit: unit, window: window, view: view, children: children)
+        return try snapshot(unit: unit, window: window, view: view(at: e), children: children)
     }
 
     func snapshot(unit: String, window: Window, view: CatalogueView, children: Bool) throws -> Snapshot {

@@ -154,10 +154,22 @@ extension Engine {
         let live = Set(evaluator.liveUnits(subtree: subtree, from: window.from))
         var sums = TallySums(codes: tallies.codes, asOf: e, from: window.from)
         var known = true
-        for u in subtree {
-            let isLive = live.contains(u)
-            try store.tallyCells(unit: u, period: period) { _, bytes in
-                if try !sums.add(cell: bytes, unit: u, live: isLive) { known = false }
+        if subtree.count >= tallyScanMinimumUnits, evaluator.catalogue.roots.count <= 1 {
+            // A large subtree of the only tree in the database: reading the period's cells in one range
+            // costs less than a look-up per unit (a national database keeps the look-ups).
+            let members = Set(subtree)
+            for p in [period, TallyPeriod.open] {
+                try store.tallyCells(period: p) { u, bytes in
+                    guard members.contains(u) else { return }
+                    if try !sums.add(cell: bytes, unit: u, live: live.contains(u)) { known = false }
+                }
+            }
+        } else {
+            for u in subtree {
+                let isLive = live.contains(u)
+                try store.tallyCells(unit: u, period: period) { _, bytes in
+                    if try !sums.add(cell: bytes, unit: u, live: isLive) { known = false }
+                }
             }
         }
         guard known else {

@@ -456,6 +456,17 @@ public final class EventStore {
         }
     }
 
+    /// Calls `body(unit, cell)` for every cell of `period`, in unit order (one range read).
+    public func tallyCells(period: Int64, _ body: (String, UnsafeRawBufferPointer) throws -> Void) throws {
+        let s = try db.cachedStatement("SELECT unit, cell FROM tallies WHERE period = ?")
+        s.bind(period, at: 1)
+        defer { s.reset() }
+        while try s.step() {
+            let unit = s.text(at: 0) ?? ""
+            try s.withBlob(at: 1) { try body(unit, $0) }
+        }
+    }
+
     /// Writes a cell, or removes it when empty.
     public func saveTallyCell(period: Int64, unit: String, cell: [UInt8]) throws(SQLiteError) {
         if cell.isEmpty {

@@ -190,7 +190,11 @@ import ChisoStore
                 let w = try Window.parse(period)
                 guard min(w.to, now) > w.from else { continue }
                 for unit in units {
+                    engine.tallyScanMinimumUnits = Int.max // unit by unit
                     let x = try tallied.snapshot(unit: unit, window: w, now: now, children: unit == "H44")
+                    engine.tallyScanMinimumUnits = 1 // one range per period
+                    let x2 = try tallied.snapshot(unit: unit, window: w, now: now, children: unit == "H44")
+                    #expect(x2.measures == x.measures && x2.fromTallies == x.fromTallies)
                     let y = try folded.snapshot(unit: unit, window: w, now: now, children: unit == "H44")
                     let z = try fresh.snapshot(unit: unit, window: w, now: now, children: unit == "H44")
                     #expect(!y.fromTallies && !z.fromTallies)

@@ -23,6 +23,10 @@ public struct Catalogue: Sendable {
     public func asOf(_ e: Instant) -> CatalogueView {
         CatalogueView(events: events, asOf: e)
     }
+
+    /// The instant after which the catalogue no longer changes: every view at a later E is the same
+    /// but for E (`CatalogueView.at(_:)`).
+    public var settledAfter: Instant { events.last?.at ?? .distantPast }
 }
 
 /// One unit in the tree at E.
@@ -87,6 +91,16 @@ public struct CatalogueView: Sendable {
         for code in units.keys { rootByUnit[code] = walkToRoot(code) }
         latestDeclarations = declarations.values.compactMap { $0.last?.declaration }
             .sorted { $0.procedure.utf8.lexicographicallyPrecedes($1.procedure.utf8) }
+    }
+
+    /// The same view at another E. Only valid when no catalogue event falls between the two instants
+    /// (`Catalogue.settledAfter`); it saves folding the catalogue again for every snapshot.
+    public func at(_ e: Instant) -> CatalogueView {
+        var copy = CatalogueView(events: [], asOf: e)
+        copy.units = units; copy.children = children; copy.declarations = declarations
+        copy.announcements = announcements; copy.publications = publications
+        copy.latestDeclarations = latestDeclarations; copy.rootByUnit = rootByUnit
+        return copy
     }
 
     /// U and every unit under it at E (details.md 12). A code never declared is its own subtree.
