@@ -77,8 +77,15 @@ extension Engine {
     /// Moves the open batch's cells from `old` to `new` facts of a record (and its clock, kept in its unit's open cell).
     func retally(from old: TallyFacts, to new: TallyFacts) {
         guard old != new else { return }
-        for s in old.shares { tallies.deltas[TallyState.CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: -1) }
-        for s in new.shares { tallies.deltas[TallyState.CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: 1) }
+        // Shares that did not change cancel out; only the others move a cell.
+        var unchanged = [Bool](repeating: false, count: new.shares.count)
+        for s in old.shares {
+            if let i = new.shares.indices.first(where: { !unchanged[$0] && new.shares[$0] == s }) { unchanged[i] = true; continue }
+            tallies.deltas[TallyState.CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: -1)
+        }
+        for (i, s) in new.shares.enumerated() where !unchanged[i] {
+            tallies.deltas[TallyState.CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: 1)
+        }
         if old.clock != new.clock {
             if let c = old.clock { tallies.deltas[TallyState.CellKey(period: TallyPeriod.open, unit: c.unit), default: TallyCell()].change(clock: c.entry, by: -1) }
             if let c = new.clock { tallies.deltas[TallyState.CellKey(period: TallyPeriod.open, unit: c.unit), default: TallyCell()].change(clock: c.entry, by: 1) }

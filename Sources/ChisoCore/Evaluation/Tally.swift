@@ -331,15 +331,30 @@ public struct TallyCell: Sendable, Equatable {
     public func encoded() -> [UInt8] {
         guard !ordinals.isEmpty || !clocks.isEmpty else { return [] }
         var w = ByteWriter()
+        w.bytes.reserveCapacity(ordinals.count * 12 + clocks.count * 4 + 8)
         w.varint(UInt64(ordinals.count))
         var previous: Int32 = 0
-        for (i, o) in ordinals.enumerated() {
-            let b = i * TallyField.count
-            w.varint(UInt64(o - previous)); previous = o
-            var mask: UInt32 = 0
-            for f in 0..<TallyField.count where values[b + f] != 0 { mask |= 1 << UInt32(f) }
-            w.varint(UInt64(mask))
-            for f in 0..<TallyField.count where values[b + f] != 0 { w.signed(values[b + f]) }
+        values.withUnsafeBufferPointer { v in
+            for (i, o) in ordinals.enumerated() {
+                let b = i * TallyField.count
+                w.varint(UInt64(o - previous)); previous = o
+                // Ordinal 0 holds the procedure-independent fields, the others only per-procedure ones.
+                let candidates = o == 0 ? ~TallyField.perProcedure : TallyField.perProcedure
+                var mask: UInt32 = 0
+                var bits = candidates & ((1 << UInt32(TallyField.count)) - 1)
+                while bits != 0 {
+                    let f = bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    if v[b + f] != 0 { mask |= 1 << UInt32(f) }
+                }
+                w.varint(UInt64(mask))
+                bits = mask
+                while bits != 0 {
+                    let f = bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    w.signed(v[b + f])
+                }
+            }
         }
         w.varint(UInt64(clocks.count))
         var last: Int64 = 0
