@@ -120,7 +120,7 @@ if "SnapshotCurrentMonth" in runs:
     target("current-month province snapshot p50 < 5 ms", t < 5, f"{t:.2f} ms")
 if "SnapshotCurrentMonth" in runs and "SnapshotRecompute" in runs:
     r = p("SnapshotRecompute") / p("SnapshotCurrentMonth")
-    target("snapshot >= 1000 x faster than recompute", r >= 1000, f"{r:,.0f} x")
+    target("snapshot >= 1000 x faster than recompute (the target is at 1M events)", r >= 1000, f"{r:,.0f} x")
 if "Ingest" in runs:
     m = peak("Ingest")
     target("ingest peak RSS < 150 MiB", m < 150, f"{m:.0f} MiB (VmHWM of the process; of it, at most {peak('Ingest', 'anonymousResidentBytes'):.0f} MiB anonymous and {peak('Ingest', 'fileResidentBytes'):.0f} MiB file-backed, mostly SQLite's mmap)")

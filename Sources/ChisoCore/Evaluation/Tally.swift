@@ -94,7 +94,7 @@ public struct TallyFacts: Sendable, Equatable {
 /// The facts are what a record adds to a snapshot of a calendar period W at any E later than all
 /// stored events (`Tallies.applies`): then "before E" means "stored", receipts and ends are fixed,
 /// and only open items depend on E, through their clock.
-public struct TallyRules {
+public final class TallyRules {
     public let evaluator: Evaluator
     let context: CatalogueContext
 
