@@ -185,3 +185,22 @@ extension Engine {
         return evaluator.measures(unit: unit, from: window.from, sums: sums)
     }
 }
+
+/// Whether current-period snapshots can come from the tallies (`chiso status`).
+public enum TallyStatus: String, Sendable {
+    case current
+    /// A database written before tallies existed, or after a writer with another calendar.
+    case rebuildNeeded = "run chiso rebuild"
+    /// Computed with another calendar than this reader's: snapshots fold until a rebuild.
+    case otherCalendar = "computed with another calendar; run chiso rebuild"
+}
+
+extension Engine {
+    public func tallyStatus() throws -> TallyStatus {
+        guard try store.meta(EventStore.Meta.talliesValid) == 1 else { return .rebuildNeeded }
+        switch try store.meta(EventStore.Meta.talliesCalendar) {
+        case nil, calendar.fingerprint?: return .current
+        default: return .otherCalendar
+        }
+    }
+}

@@ -76,10 +76,11 @@ struct Status: ParsableCommand {
         let view = engine.catalogue.asOf(.distantFuture)
         let procedures = view.declarations.values.filter { !($0.last?.declaration.abolished ?? true) }.count
         let size = fileSize(options.databasePath) + engine.store.db.walFileSize()
+        let tallies = try engine.tallyStatus()
         func when(_ micros: Int64?) -> String { micros.map { Instant(micros: $0).rfc3339(in: zone) } ?? "—" }
         if format == "json" {
             let roots = c.roots.map { "{\"root\": \(jsonQuoted($0.root)), \"latestEventAt\": \(jsonQuoted(when($0.latestEventAt))), \"ingestedAt\": \(jsonQuoted(when($0.ingestedAt)))}" }
-            print("{\"events\": \(c.events), \"dossiers\": \(c.dossiers), \"openDossiers\": \(c.openDossiers), \"endedDossiers\": \(c.dossiers - c.openDossiers), \"petitions\": \(c.petitions), \"units\": \(view.units.count), \"procedures\": \(procedures), \"rejected\": \(c.rejected), \"voidEvents\": \(c.voidEvents), \"latestEventAt\": \(c.latestEventAt.map { jsonQuoted(when($0)) } ?? "null"), \"roots\": [\(roots.joined(separator: ", "))], \"fileBytes\": \(size)}")
+            print("{\"events\": \(c.events), \"dossiers\": \(c.dossiers), \"openDossiers\": \(c.openDossiers), \"endedDossiers\": \(c.dossiers - c.openDossiers), \"petitions\": \(c.petitions), \"units\": \(view.units.count), \"procedures\": \(procedures), \"rejected\": \(c.rejected), \"voidEvents\": \(c.voidEvents), \"latestEventAt\": \(c.latestEventAt.map { jsonQuoted(when($0)) } ?? "null"), \"roots\": [\(roots.joined(separator: ", "))], \"fileBytes\": \(size), \"tallies\": \(jsonQuoted(tallies.rawValue))}")
             return
         }
         print("database        \(options.databasePath) (\(size) bytes)")
@@ -90,6 +91,7 @@ struct Status: ParsableCommand {
         print("procedures      \(procedures)")
         print("rejected lines  \(c.rejected)")
         print("latest event    \(when(c.latestEventAt))")
+        print("tallies         \(tallies.rawValue)")
         for r in c.roots { print("  root \(r.root): latest event \(when(r.latestEventAt)), ingested \(when(r.ingestedAt))") }
     }
 }

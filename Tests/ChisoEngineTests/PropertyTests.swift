@@ -232,6 +232,39 @@ import ChisoStore
     }
 }
 
+/// Tallies hold dues computed with one calendar (details.md 27): another calendar folds until a rebuild.
+@Suite struct TallyCalendarTests {
+    @Test func anotherCalendarFoldsUntilRebuild() throws {
+        let path = temporaryDatabase()
+        let engine = try openEngine(path)
+        try ingest(engine, PropertyTests().randomStream(seed: 31, span: 40, dossiers: 60, dueShift: 20))
+        let profile = try defaultProfile()
+        let now = instant("2026-12-01T00:00:00+07:00")
+        let w = try Window.parse("2026-Q3")
+        #expect(try engine.scorer(profile: profile).snapshot(unit: "H44", window: w, now: now).fromTallies)
+        #expect(try engine.tallyStatus() == .current)
+
+        var other = engine.calendar
+        other.holidays.insert(LocalDate(year: 2026, month: 8, day: 14))
+        #expect(other.fingerprint != engine.calendar.fingerprint)
+        let reader = try Engine(path: path, calendar: other, readOnly: true)
+        #expect(try reader.tallyStatus() == .otherCalendar)
+        #expect(!(try reader.scorer(profile: profile).snapshot(unit: "H44", window: w, now: now).fromTallies))
+
+        // A writer with the other calendar marks the tallies invalid; a rebuild recomputes them under it.
+        let writer = try Engine(path: path, calendar: other)
+        try ingest(writer, [Line.unit("u9", "H44.09", parent: "H44", level: "commune")])
+        #expect(try writer.tallyStatus() == .rebuildNeeded)
+        #expect(!(try writer.scorer(profile: profile).snapshot(unit: "H44", window: w, now: now).fromTallies))
+        try writer.rebuild()
+        #expect(try writer.tallyStatus() == .current)
+        let tallied = try writer.scorer(profile: profile).snapshot(unit: "H44", window: w, now: now)
+        let folded = try writer.scorer(profile: profile, useTallies: false).snapshot(unit: "H44", window: w, now: now)
+        #expect(tallied.fromTallies && !folded.fromTallies)
+        #expect(tallied.measures == folded.measures)
+    }
+}
+
 /// `chiso status` reads counters kept by each batch; they must equal counting the tables.
 @Suite struct StatusCounterTests {
     @Test(arguments: [UInt64(11), 12, 13])
