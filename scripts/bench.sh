@@ -6,8 +6,9 @@
 #                               Benchmarks/Thresholds, print a summary. Exit 0 when within the
 #                               thresholds (or better than them: it says so), 1 on a regression
 #                               or a failure.
-#   scripts/bench.sh --update   CI size: run and rewrite Benchmarks/Thresholds from this run
-#                               (after an intended change; commit the files).
+#   scripts/bench.sh --update   CI size: run and rewrite Benchmarks/Thresholds and
+#                               Benchmarks/Ratios.json from this run (after an intended change;
+#                               commit the files).
 #   CHISO_BENCH_EVENTS=1000000 scripts/bench.sh --run
 #                               any size: run and summary only, no threshold check.
 #
@@ -88,8 +89,8 @@ case "$mode" in
 esac
 
 # 4. The summary: exact numbers from this run (CHISO_BENCH_RESULTS), ratios and issue 5's targets.
-python3 - "$CHISO_BENCH_RESULTS" <<'PY'
-import sys, statistics
+python3 - "$CHISO_BENCH_RESULTS" "$mode" "$package/Ratios.json" <<'PY'
+import sys, statistics, json
 from collections import defaultdict
 runs = defaultdict(lambda: defaultdict(list))
 try:
@@ -124,7 +125,40 @@ if "SnapshotCurrentMonth" in runs and "SnapshotRecompute" in runs:
 if "Ingest" in runs:
     m = peak("Ingest")
     target("ingest peak RSS < 150 MiB", m < 150, f"{m:.0f} MiB (VmHWM of the process; of it, at most {peak('Ingest', 'anonymousResidentBytes'):.0f} MiB anonymous and {peak('Ingest', 'fileResidentBytes'):.0f} MiB file-backed, mostly SQLite's mmap)")
+
+# Ratios against the baselines measured in the same run: stable across machines of different
+# speed, so they are gated too (Benchmarks/Ratios.json, written by --update). Wall-clock ratios on a
+# shared 2-core machine move by up to ~30 %, hence the wide floors.
+mode, ratios_path = sys.argv[2], sys.argv[3]
+ratios = {}
+if "Ingest" in runs and "RawAppendBaseline" in runs:
+    ratios["ingestOverRawAppend"] = round(p("RawAppendBaseline") / p("Ingest"), 4)
+if "SnapshotCurrentMonth" in runs and "SnapshotRecompute" in runs:
+    ratios["recomputeOverSnapshot"] = round(p("SnapshotRecompute") / p("SnapshotCurrentMonth"), 1)
+floors = {"ingestOverRawAppend": 0.7, "recomputeOverSnapshot": 0.5}
+if mode == "update" and ratios:
+    json.dump(ratios, open(ratios_path, "w"), indent=2, sort_keys=True)
+    print(f"== ratios recorded in {ratios_path}: {ratios}")
+elif mode == "check":
+    try:
+        recorded = json.load(open(ratios_path))
+    except FileNotFoundError:
+        recorded = {}
+    failed = False
+    print("== ratios against the in-run baselines (gated: at least the recorded value x the floor)")
+    for key, value in ratios.items():
+        if key not in recorded: continue
+        floor = recorded[key] * floors[key]
+        ok = value >= floor
+        failed |= not ok
+        print(f"  [{'ok  ' if ok else 'FAIL'}] {key}: {value} (recorded {recorded[key]}, floor {floor:.4g})")
+    if failed:
+        sys.exit(3)
 PY
+ratio_status=$?
+if [ "$mode" = check ] && [ "$ratio_status" -ne 0 ]; then
+  verdict="FAIL: a ratio against its in-run baseline fell below its floor (see the ratios above)"; status=1
+fi
 
 finished=$(date +%s)
 echo "== time: $((ran - started)) s build and run, $((finished - started)) s in all"
