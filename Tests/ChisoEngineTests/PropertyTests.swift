@@ -232,6 +232,37 @@ import ChisoStore
     }
 }
 
+/// Two writers taking turns on one database: each must notice the other's commits (`commit.serial`)
+/// and drop what it remembers of records and cells, or its next batch builds on stale state.
+@Suite struct TwoWriterTests {
+    @Test(arguments: [UInt64(41), 42])
+    func writersTakingTurnsStayExact(seed: UInt64) throws {
+        let path = temporaryDatabase("twoWriters\(seed)")
+        let a = try openEngine(path), b = try openEngine(path)
+        let lines = PropertyTests().randomStream(seed: seed, span: 40, dossiers: 70, dueShift: 20)
+        var offset = 0, turn = 0
+        while offset < lines.count {
+            let chunk = Array(lines[offset..<min(offset + 37, lines.count)])
+            try ingest(turn % 2 == 0 ? a : b, chunk, batchSize: 11)
+            offset += chunk.count; turn += 1
+        }
+        let profile = try defaultProfile()
+        let fold = try a.foldLog()
+        let fresh = Scorer(catalogue: fold.catalogue, calendar: a.calendar, profile: profile, records: FoldedRecords(fold: fold))
+        let reader = try Engine(path: path, calendar: a.calendar, readOnly: true)
+        let now = instant("2026-12-31T00:00:00+07:00")
+        for period in ["2026-08", "2026-09", "2026-Q3", "2026"] {
+            let w = try Window.parse(period)
+            for unit in ["H44", "H44.01", "H44.101", "H44.102"] {
+                let x = try reader.scorer(profile: profile).snapshot(unit: unit, window: w, now: now)
+                let y = try fresh.snapshot(unit: unit, window: w, now: now)
+                #expect(x.fromTallies)
+                #expect(x.measures == y.measures, "\(unit) \(period)")
+            }
+        }
+    }
+}
+
 /// Tallies hold dues computed with one calendar (details.md 27): another calendar folds until a rebuild.
 @Suite struct TallyCalendarTests {
     @Test func anotherCalendarFoldsUntilRebuild() throws {
