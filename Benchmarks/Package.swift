@@ -28,15 +28,6 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
         ),
-        // Times the same snapshot on a database made by `chiso ingest` (scripts/scale-run.sh).
-        .executableTarget(
-            name: "scale-probe",
-            dependencies: [
-                .product(name: "ChisoCore", package: "chiso"),
-                .product(name: "ChisoEngine", package: "chiso"),
-            ],
-            path: "ScaleProbe"
-        ),
     ],
     swiftLanguageModes: [.v6]
 )

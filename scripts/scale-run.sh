@@ -2,7 +2,7 @@
 # The large sizes of docs/performance.md, by hand: for each size, generate the benchmark's workload
 # shape (seed 5, 150 units, ~200k events a month, ending 2026-07-01), ingest it with the release
 # build under /usr/bin/time, and time the current-month province snapshot in-process
-# (Benchmarks/ScaleProbe). Appends a line per size to $CHISO_SCALE_DIR/results.txt.
+# (Benchmarks/ScaleProbe, a package of its own). Appends a line per size to $CHISO_SCALE_DIR/results.txt.
 #
 #   scripts/scale-run.sh                      1M 2M 5M 10M (about 40 min and 8 GB of disk here)
 #   scripts/scale-run.sh 1000000 2000000      chosen sizes
@@ -14,9 +14,9 @@ dir=${CHISO_SCALE_DIR:-/tmp/chiso-scale}
 mkdir -p "$dir"
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000000 2000000 5000000 10000000)
 (cd "$root" && swift build -c release --product chiso >/dev/null)
-(cd "$root/Benchmarks" && swift build -c release --product scale-probe >/dev/null)
+(cd "$root/Benchmarks/ScaleProbe" && swift build -c release >/dev/null)
 chiso="$root/.build/release/chiso"
-probe="$root/Benchmarks/.build/release/scale-probe"
+probe="$root/Benchmarks/ScaleProbe/.build/release/scale-probe"
 for n in "${sizes[@]}"; do
   months=$(( (n + 199999) / 200000 )); [ $months -ge 2 ] || months=2
   from=$(python3 -c "y, m = 2026, 7 - $months
