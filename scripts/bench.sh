@@ -13,7 +13,7 @@
 #                               any size: run and summary only, no threshold check.
 #
 # Environment for --run (see Benchmarks/Benchmarks/ChisoBenchmarks/Fixture.swift):
-# CHISO_BENCH_EVENTS, CHISO_BENCH_EVENTS_PER_MONTH, CHISO_BENCH_SECONDS. CHISO_BENCH_FILTER is a
+# CHISO_BENCH_EVENTS, CHISO_BENCH_EVENTS_PER_MONTH, CHISO_BENCH_SECONDS, CHISO_BENCH_BATCH. CHISO_BENCH_FILTER is a
 # regular expression of benchmark names (e.g. 'Ingest|RawAppendBaseline').
 set -uo pipefail
 
@@ -29,7 +29,7 @@ case "${1:-}" in
 esac
 if [ "$mode" != run ]; then
   # Thresholds hold for the CI size only.
-  unset CHISO_BENCH_EVENTS CHISO_BENCH_EVENTS_PER_MONTH CHISO_BENCH_SECONDS CHISO_BENCH_FILTER
+  unset CHISO_BENCH_EVENTS CHISO_BENCH_EVENTS_PER_MONTH CHISO_BENCH_SECONDS CHISO_BENCH_FILTER CHISO_BENCH_BATCH
 fi
 
 work=$(mktemp -d /tmp/chiso-bench.XXXXXX)

@@ -16,6 +16,8 @@ import Darwin
 ///   The stream spans max(2, ⌈events ÷ this⌉) whole months ending 2026-07-01, so a larger N
 ///   means a longer history at the same activity, and the current month holds about as many
 ///   events at 1M as at 10M.
+/// - `CHISO_BENCH_BATCH`: events per transaction of both ingest benchmarks (default 2000, as
+///   `chiso ingest`); the raw append uses the same size.
 /// - `CHISO_BENCH_SECONDS`: how long each benchmark may repeat its measured run (default: each
 ///   benchmark's own; at least one run is always made).
 /// - `CHISO_BENCH_CACHE`: a folder in which the generated stream and the pre-filled database are
@@ -26,6 +28,7 @@ struct BenchSettings: Sendable {
     var eventsPerMonth: Int
     var months: Int
     var seconds: Int?
+    var batchSize: Int
     var seed: UInt64 = 5
     var units = 150
     var root = "H44"
@@ -39,6 +42,7 @@ struct BenchSettings: Sendable {
         eventsPerMonth = max(1_000, environmentInt("CHISO_BENCH_EVENTS_PER_MONTH") ?? 200_000)
         months = max(2, (events + eventsPerMonth - 1) / eventsPerMonth)
         seconds = environmentInt("CHISO_BENCH_SECONDS")
+        batchSize = max(1, environmentInt("CHISO_BENCH_BATCH") ?? 2_000)
     }
 
     var from: LocalDate { to.adding(months: -months) }
@@ -155,7 +159,7 @@ enum Fixture {
     static func ingest(file: String, into path: String, calendar: WorkingCalendar) throws -> IngestSummary {
         let engine = try Engine(path: path, calendar: calendar)
         let source = try LineSource.open(path: file)
-        return try engine.ingest(source, options: IngestOptions(batchSize: 2_000), clock: { wallClockNow() },
+        return try engine.ingest(source, options: IngestOptions(batchSize: BenchSettings.current.batchSize), clock: { wallClockNow() },
                                  progress: { _ in ResultLog.sampleResident() })
     }
 
@@ -168,7 +172,7 @@ enum Fixture {
         removeDatabase(temporary)
         do {
             let engine = try Engine(path: temporary, calendar: calendar)
-            let summary = try engine.ingest(try LineSource.open(path: file), options: IngestOptions(batchSize: 2_000),
+            let summary = try engine.ingest(try LineSource.open(path: file), options: IngestOptions(batchSize: BenchSettings.current.batchSize),
                                             clock: { wallClockNow() })
             guard summary.rejected == 0 else {
                 throw BenchError("the generated workload had \(summary.rejected) rejected lines; run `chiso rejects --db \(temporary)`")

@@ -33,7 +33,7 @@ struct RawAppendInput {
 }
 
 enum RawAppend {
-    static let batchSize = 2_000
+    static var batchSize: Int { BenchSettings.current.batchSize }
     static let checkpointBytes: Int64 = 32 << 20
 
     /// Appends every line of `input.file` to a new database at `path`; returns the rows written.
