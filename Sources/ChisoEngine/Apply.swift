@@ -1,23 +1,19 @@
 import ChisoCore
 import ChisoStore
 
-/// A record loaded into the open batch: its stored key, and what the candidate index holds for it.
-struct CachedDossier {
+/// A record loaded into the open batch: its stored key, what the candidate index holds for it, and
+/// what it adds to the tallies.
+struct CachedRecord<Record> {
     var key: Int64?
     var indexedActivity: Int64?
     var indexedUnits: Set<String>
-    var record: DossierRecord
+    var record: Record
     /// What the stored record adds to the tallies (`TallyFacts.none` for a new one).
     var tallied: TallyFacts = .none
 }
 
-struct CachedPetition {
-    var key: Int64?
-    var indexedActivity: Int64?
-    var indexedUnits: Set<String>
-    var record: PetitionRecord
-    var tallied: TallyFacts = .none
-}
+typealias CachedDossier = CachedRecord<DossierRecord>
+typealias CachedPetition = CachedRecord<PetitionRecord>
 
 /// Dossiers and petitions touched in the open batch.
 struct PendingRecords {
@@ -31,6 +27,20 @@ struct PendingRecords {
 
     mutating func removeAll() { dossiers.removeAll(keepingCapacity: true); petitions.removeAll(keepingCapacity: true) }
     mutating func forgetRecent() { recentDossiers.removeAll(); recentPetitions.removeAll() }
+
+    /// Changes the record `code` of one kind in the open batch: taken from the recent ones, else
+    /// loaded from the store (`load`), else new (`empty`).
+    mutating func change<R>(_ code: String, in open: WritableKeyPath<PendingRecords, [String: CachedRecord<R>]>,
+                            recent: WritableKeyPath<PendingRecords, [String: CachedRecord<R>]>,
+                            load: (String) throws -> CachedRecord<R>?, empty: () -> R, _ change: (inout R) -> Void) rethrows {
+        if self[keyPath: open][code] == nil, let cached = self[keyPath: recent].removeValue(forKey: code) {
+            self[keyPath: open][code] = cached
+        }
+        if self[keyPath: open][code] == nil {
+            self[keyPath: open][code] = try load(code) ?? CachedRecord(key: nil, indexedActivity: nil, indexedUnits: [], record: empty())
+        }
+        change(&self[keyPath: open][code, default: CachedRecord(key: nil, indexedActivity: nil, indexedUnits: [], record: empty())].record)
+    }
 }
 
 extension Engine {
@@ -90,35 +100,21 @@ extension Engine {
     }
 
     func withDossier(_ code: String, _ change: (inout DossierRecord) -> Void) throws {
-        if pending.dossiers[code] == nil, let recent = pending.recentDossiers.removeValue(forKey: code) {
-            pending.dossiers[code] = recent
-        }
-        if pending.dossiers[code] == nil {
-            if let stored = try store.dossier(code: code) {
-                let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodeDossier(code: code, buf) }
-                pending.dossiers[code] = CachedDossier(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
-                                                       tallied: tallyFacts(dossier: record))
-            } else {
-                pending.dossiers[code] = CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: DossierRecord(code: code))
-            }
-        }
-        change(&pending.dossiers[code, default: CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: DossierRecord(code: code))].record)
+        try pending.change(code, in: \.dossiers, recent: \.recentDossiers, load: { code in
+            guard let stored = try store.dossier(code: code) else { return nil }
+            let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodeDossier(code: code, buf) }
+            return CachedDossier(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
+                                 tallied: tallyFacts(dossier: record))
+        }, empty: { DossierRecord(code: code) }, change)
     }
 
     func withPetition(_ code: String, _ change: (inout PetitionRecord) -> Void) throws {
-        if pending.petitions[code] == nil, let recent = pending.recentPetitions.removeValue(forKey: code) {
-            pending.petitions[code] = recent
-        }
-        if pending.petitions[code] == nil {
-            if let stored = try store.petition(code: code) {
-                let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodePetition(code: code, buf) }
-                pending.petitions[code] = CachedPetition(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
-                                                         tallied: tallyFacts(petition: record))
-            } else {
-                pending.petitions[code] = CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: PetitionRecord(code: code))
-            }
-        }
-        change(&pending.petitions[code, default: CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: PetitionRecord(code: code))].record)
+        try pending.change(code, in: \.petitions, recent: \.recentPetitions, load: { code in
+            guard let stored = try store.petition(code: code) else { return nil }
+            let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodePetition(code: code, buf) }
+            return CachedPetition(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
+                                  tallied: tallyFacts(petition: record))
+        }, empty: { PetitionRecord(code: code) }, change)
     }
 
     /// Writes the batch's touched records and their candidate-index rows.

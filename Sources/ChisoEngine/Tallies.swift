@@ -96,7 +96,8 @@ extension Engine {
     func flushTallies() throws {
         for (o, code) in tallies.newProcedures { try store.addProcedure(ordinal: o, code: code) }
         tallies.newProcedures.removeAll()
-        let watermark = max(tallies.batchWatermark, try store.meta(EventStore.Meta.watermark) ?? .min)
+        let stored = try store.meta(EventStore.Meta.watermark) ?? .min
+        let watermark = max(tallies.batchWatermark, stored)
         var written: [TallyState.CellKey: TallyCell] = [:]
         written.reserveCapacity(tallies.deltas.count)
         for (key, delta) in tallies.deltas where !delta.isEmpty {
@@ -112,9 +113,7 @@ extension Engine {
         }
         tallies.cells = written
         tallies.deltas.removeAll(keepingCapacity: true)
-        if tallies.batchWatermark > (try store.meta(EventStore.Meta.watermark) ?? .min) {
-            try store.setMeta(EventStore.Meta.watermark, watermark)
-        }
+        if watermark > stored { try store.setMeta(EventStore.Meta.watermark, watermark) }
         tallies.batchWatermark = .min
     }
 

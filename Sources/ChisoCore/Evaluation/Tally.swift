@@ -55,27 +55,13 @@ public struct TallyShare: Sendable, Equatable {
     public var procedure: Int32
     public var fields: UInt32
     public var micros: Int64 = 0
-
-    public func value(_ field: TallyField) -> Int64 {
-        guard fields & field.bit != 0 else { return 0 }
-        return field == .endedMicros ? micros : 1
-    }
 }
 
-/// An open dossier's on-time clock or an unanswered petition's limit: whether it counts as on time
-/// depends on E (on time iff E ≤ `deadline`), so it is kept as a row and counted at read time.
+/// An open dossier's on-time clock or an unanswered petition's limit, filed in the open cell of
+/// `unit`: whether the item counts as on time depends on E, so it is counted at read time.
 public struct TallyClock: Sendable, Equatable {
-    public enum Kind: Int64, Sendable { case dossier = 0, petition = 1 }
-
-    /// The clock as its unit's open cell keeps it.
-    public var entry: ClockEntry { ClockEntry(deadline: deadline, kind: kind, since: kind == .petition ? since : 0, satisfied: satisfied) }
-    public var kind: Kind
     public var unit: String
-    public var deadline: Int64
-    /// Filing instant of a petition (5.3 counts those filed in W); receipt of a dossier.
-    public var since: Int64
-    /// Satisfied apart from the clock: not rated unsatisfied, no petition (5.4), not reraised (5.3).
-    public var satisfied: Bool
+    public var entry: ClockEntry
 }
 
 /// What a record contributes to the tallies, as computed from all its stored events.
@@ -92,7 +78,7 @@ public struct TallyFacts: Sendable, Equatable {
 /// Computes records' tally facts from the catalogue after every stored event and the calendar.
 ///
 /// The facts are what a record adds to a snapshot of a calendar period W at any E later than all
-/// stored events (`Tallies.applies`): then "before E" means "stored", receipts and ends are fixed,
+/// stored events (`Engine.talliedMeasures`): then "before E" means "stored", receipts and ends are fixed,
 /// and only open items depend on E, through their clock.
 public final class TallyRules {
     public let evaluator: Evaluator
@@ -182,8 +168,8 @@ public final class TallyRules {
                 if fixed { pFields |= TallyField.activeOnTime.bit }
                 if fixed && satisfiedApartFromClock { pFields |= TallyField.activeSatisfied.bit }
             } else if let due = d.due {
-                out.clock = TallyClock(kind: .dossier, unit: d.unit, deadline: due.micros &+ d.pausedMicros,
-                                       since: d.receivedAt.micros, satisfied: satisfiedApartFromClock)
+                out.clock = TallyClock(unit: d.unit, entry: ClockEntry(deadline: due.micros &+ d.pausedMicros, kind: .dossier, since: 0,
+                                                                     satisfied: satisfiedApartFromClock))
             }
             add(TallyPeriod.open, d.unit, pFields)
         }
@@ -223,8 +209,8 @@ public final class TallyRules {
         } else {
             periods(containing: p.filedAt) { add($0, filed) }
             add(TallyPeriod.open, TallyField.petitions.bit)
-            out.clock = TallyClock(kind: .petition, unit: p.unit, deadline: p.limit.micros, since: p.filedAt.micros,
-                                   satisfied: satisfiedApartFromClock)
+            out.clock = TallyClock(unit: p.unit, entry: ClockEntry(deadline: p.limit.micros, kind: .petition, since: p.filedAt.micros,
+                                                                 satisfied: satisfiedApartFromClock))
         }
         out.shares = shares
         return out
@@ -399,7 +385,7 @@ public struct TallyCell: Sendable, Equatable {
         for _ in 0..<(try r.varint()) {
             deadline &+= try r.signed()
             let flags = try r.byte()
-            let kind: TallyClock.Kind = flags & 1 == 0 ? .dossier : .petition
+            let kind: ClockEntry.Kind = flags & 1 == 0 ? .dossier : .petition
             let since = kind == .petition ? try r.signed() : 0
             clock(ClockEntry(deadline: deadline, kind: kind, since: since, satisfied: flags & 2 != 0))
         }
@@ -409,8 +395,10 @@ public struct TallyCell: Sendable, Equatable {
 /// A running clock in a cell: an open dossier's deadline (due + completed pauses) or an unanswered
 /// petition's limit, whether it is satisfied apart from the clock, and a petition's filing instant.
 public struct ClockEntry: Hashable, Comparable, Sendable {
+    public enum Kind: Int64, Sendable { case dossier = 0, petition = 1 }
     public var deadline: Int64
-    public var kind: TallyClock.Kind
+    public var kind: Kind
+    /// A petition's filing instant (5.3 counts those filed in W); 0 for a dossier.
     public var since: Int64
     public var satisfied: Bool
 
