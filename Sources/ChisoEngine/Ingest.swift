@@ -94,10 +94,11 @@ extension Engine {
         try store.setMeta(EventStore.Meta.commitSerial, serial)
         try store.db.commit()
         lastCommitSerial = serial
-        if store.db.walFileSize() > checkpointBytes {
+        if store.db.walContentBytes > checkpointBytes {
             // RESTART waits (busy timeout) for readers in short transactions, then the next batch
             // writes the WAL from its start again: it cannot grow without bound (details.md 28).
             try store.db.checkpoint(.restart)
+            checkpointsRun += 1
         }
     }
 

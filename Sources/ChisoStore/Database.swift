@@ -28,6 +28,11 @@ public final class Database {
     /// Prepared statements by SQL, finalized before the connection closes.
     private var statementCache: [String: Statement] = [:]
     private var busyTimeout: Int32
+    /// What the WAL hook keeps: [0] the frames in the WAL after this connection's last commit, as
+    /// SQLite reports them; [1] the automatic checkpoint's threshold in frames (≤ 0: none).
+    private let walHookState: UnsafeMutablePointer<Int32>
+    /// The database's page size: the size of a WAL frame's page.
+    private var pageSize: Int64 = 4096
 
     /// The busy timeout every connection starts with.
     public static let defaultBusyTimeoutMilliseconds: Int32 = 5_000
@@ -61,6 +66,12 @@ public final class Database {
         self.path = path
         self.connection = connection
         self.busyTimeout = Database.defaultBusyTimeoutMilliseconds
+        walHookState = .allocate(capacity: 2)
+        walHookState.initialize(repeating: 0, count: 2)
+        installWALHook(autoCheckpointPages: 1_000)  // SQLite's default until `configureWriter`
+        if let size = try? Database.firstText(of: "PRAGMA page_size", on: connection), let bytes = Int64(size) {
+            pageSize = bytes
+        }
     }
 
     private static func configure(_ connection: OpaquePointer, mode: OpenMode) throws(SQLiteError) {
@@ -85,18 +96,20 @@ public final class Database {
         // close_v2: statements made by makeStatement that are still alive keep the connection
         // open (a "zombie") until they are finalized, instead of failing with SQLITE_BUSY.
         sqlite3_close_v2(connection)
+        walHookState.deallocate()
     }
 
-    /// Sets the writer's checkpoint policy: `wal_autocheckpoint` (pages; 0 or less turns SQLite's
-    /// automatic checkpoints off so the caller checkpoints between batches, details.md 28) and
+    /// Sets the writer's checkpoint policy: the automatic checkpoint's threshold (pages, as
+    /// `wal_autocheckpoint`; 0 or less turns automatic checkpoints off so the caller checkpoints
+    /// between batches, details.md 28, from `walContentBytes`) and
     /// `journal_size_limit` (the size, in bytes, the WAL file is truncated back to after a
     /// checkpoint lets it restart; default 64 MiB).
     public func configureWriter(
         autoCheckpointPages: Int, journalSizeLimitBytes: Int64 = 64 * 1024 * 1024
     ) throws(SQLiteError) {
-        try execute(
-            "PRAGMA wal_autocheckpoint=\(max(0, autoCheckpointPages)); "
-                + "PRAGMA journal_size_limit=\(max(-1, journalSizeLimitBytes))")
+        try execute("PRAGMA journal_size_limit=\(max(-1, journalSizeLimitBytes))")
+        // Not `PRAGMA wal_autocheckpoint`: it would replace the hook that counts frames.
+        installWALHook(autoCheckpointPages: Int32(clamping: max(0, autoCheckpointPages)))
     }
 
     // MARK: Statements
@@ -279,7 +292,34 @@ public final class Database {
             throw SQLiteError(
                 code: code, connection: connection, sql: "checkpoint(.\(mode)) of main")
         }
+        if mode == .restart || mode == .truncate, code == SQLITE_OK {
+            // The WAL restarts from its first frame at the next commit.
+            walHookState[0] = 0
+        }
         return (Int(walFrames), Int(checkpointedFrames))
+    }
+
+    /// The bytes of WAL content after this connection's last commit (frames × page size): what a
+    /// checkpoint would copy. 0 after a RESTART or TRUNCATE checkpoint that completed, and for a
+    /// database that is not in WAL mode.
+    ///
+    /// A writer decides when to checkpoint from this, not from `walFileSize()`: after a RESTART
+    /// checkpoint SQLite rewrites the WAL file from its start but keeps the file (up to
+    /// `journal_size_limit`), so the file's size stays at its largest and would ask for a
+    /// checkpoint after every batch.
+    public var walContentBytes: Int64 { Int64(walHookState[0]) * pageSize }
+
+    /// Installs the WAL hook that counts the WAL's frames (`walContentBytes`). It replaces SQLite's
+    /// own hook (`wal_autocheckpoint` sets that one), so it also runs the automatic passive
+    /// checkpoint as SQLite's does, when `autoCheckpointPages` > 0.
+    private func installWALHook(autoCheckpointPages: Int32) {
+        walHookState[1] = autoCheckpointPages
+        sqlite3_wal_hook(connection, { context, connection, name, frames in
+            guard let state = context?.assumingMemoryBound(to: Int32.self) else { return SQLITE_OK }
+            state[0] = frames
+            if state[1] > 0, frames >= state[1] { sqlite3_wal_checkpoint(connection, name) }
+            return SQLITE_OK
+        }, UnsafeMutableRawPointer(walHookState))
     }
 
     /// The size in bytes of the database's WAL file, 0 when there is none (or the database

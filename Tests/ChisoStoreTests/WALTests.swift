@@ -121,10 +121,37 @@ import Testing
         #expect(try reader.scalarInt64("SELECT count(*) FROM events") == 40)
     }
 
+    /// The WAL's content, not its file, says when to checkpoint: after a RESTART checkpoint the file
+    /// keeps its size (SQLite rewrites it from the start) while the content starts again from nothing.
+    @Test func walContentFollowsCommitsAndRestartsWithTheWAL() throws {
+        let file = TemporaryDatabaseFile()
+        defer { file.remove() }
+        let writer = try makeWriter(at: file)
+        #expect(writer.walContentBytes < 4 * 4096)  // the schema's frames only
+        try insertBatch(50, into: writer)
+        let afterFirst = writer.walContentBytes
+        #expect(afterFirst > 12 * 4096)
+        #expect(afterFirst == writer.walFileSize() - 32 - 24 * (afterFirst / 4096))  // header, frame headers
+        try insertBatch(50, into: writer)
+        #expect(writer.walContentBytes > afterFirst + 12 * 4096)
+
+        let restart = try writer.checkpoint(.restart)
+        #expect(restart.checkpointedFrames == restart.walFrames)
+        #expect(writer.walContentBytes == 0)
+        let fileAfterRestart = writer.walFileSize()
+        #expect(fileAfterRestart > 24 * 4096)  // the file stays...
+
+        try insertBatch(1, into: writer)
+        // ...and the next commit writes it from its start again.
+        #expect(writer.walContentBytes > 0 && writer.walContentBytes < 4 * 4096)
+        #expect(writer.walFileSize() == fileAfterRestart)
+    }
+
     @Test func checkpointOfAnInMemoryDatabaseReportsNoWAL() throws {
         let db = try Database(path: ":memory:")
         let result = try db.checkpoint(.passive)
         #expect(result.walFrames == -1 && result.checkpointedFrames == -1)
         #expect(db.walFileSize() == 0)
+        #expect(db.walContentBytes == 0)
     }
 }

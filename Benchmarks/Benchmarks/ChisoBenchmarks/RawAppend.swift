@@ -67,6 +67,6 @@ enum RawAppend {
 
     private static func commit(_ db: Database) throws {
         try db.commit()
-        if db.walFileSize() > checkpointBytes { try db.checkpoint(.restart) }
+        if db.walContentBytes > checkpointBytes { try db.checkpoint(.restart) }
     }
 }
