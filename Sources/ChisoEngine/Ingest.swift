@@ -1,19 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ChisoCore
 import ChisoStore
 
 /// How `chiso ingest` batches its work (interfaces.md, events.md "Bad input").
 public struct IngestOptions: Sendable {
-    /// Events per transaction.
-    public var batchSize: Int = 2_000
+    /// Events per transaction at most. Larger batches write each touched dossier, index row and
+    /// tally cell once for more events (docs/performance.md "Batch size").
+    public var batchSize: Int = IngestOptions.defaultBatchSize
+    /// The default `batchSize`.
+    public static let defaultBatchSize = 2_000
     /// Stop at the first rejected line (everything before it stays committed).
     public var strict: Bool = false
     /// Commit the open batch when the input has been idle this long, so a live feed is durable
     /// and visible within a second of each line.
     public var idleCommitMilliseconds: Int32 = 200
+    /// Commit the open batch once its first line is this old, so that a steady feed that never
+    /// pauses for `idleCommitMilliseconds` is still visible within about a second.
+    public var maxBatchMilliseconds: Int64 = 1_000
     /// Checkpoint the WAL between batches once it is larger than this (details.md 28).
     public var checkpointBytes: Int64 = 32 << 20
 
-    public init(batchSize: Int = 2_000, strict: Bool = false) {
+    public init(batchSize: Int = IngestOptions.defaultBatchSize, strict: Bool = false) {
         self.batchSize = max(1, batchSize); self.strict = strict
     }
 }
@@ -194,6 +205,7 @@ extension Engine {
         var summary = IngestSummary()
         var inBatch = 0
         var now = clock()
+        var batchOpenedAt: Int64 = 0  // monotonic milliseconds
         func commitIfOpen() throws {
             if inBatch > 0 || store.db.isInTransaction {
                 if store.db.isInTransaction { try commitBatch(now: now, checkpointBytes: options.checkpointBytes) }
@@ -210,7 +222,7 @@ extension Engine {
                 case .end:
                     break loop
                 case .line(let buffer, let number, let noNewline):
-                    if !store.db.isInTransaction { now = clock(); try beginBatch() }
+                    if !store.db.isInTransaction { now = clock(); batchOpenedAt = monotonicMilliseconds(); try beginBatch() }
                     let outcome = try ingest(line: buffer, source: input.name, lineNumber: number, endsWithoutNewline: noNewline, now: now)
                     switch outcome {
                     case .skipped: continue loop
@@ -228,7 +240,9 @@ extension Engine {
                     }
                     summary.lines += 1
                     inBatch += 1
-                    if inBatch >= options.batchSize { try commitIfOpen() }
+                    if inBatch >= options.batchSize || monotonicMilliseconds() - batchOpenedAt >= options.maxBatchMilliseconds {
+                        try commitIfOpen()
+                    }
                 }
             }
             try commitIfOpen()
@@ -238,6 +252,13 @@ extension Engine {
         }
         return summary
     }
+}
+
+/// Milliseconds of the monotonic clock (unaffected by changes of the wall clock).
+func monotonicMilliseconds() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Int64(time.tv_sec) * 1_000 + Int64(time.tv_nsec) / 1_000_000
 }
 
 /// FNV-1a 64-bit digest of a line, to find a quarantined line again cheaply.

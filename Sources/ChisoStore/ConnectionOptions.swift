@@ -17,7 +17,7 @@ public enum TransactionKind: Sendable {
     /// Like `immediate` (in WAL mode the two are the same).
     case exclusive
 
-    var beginSQL: String {
+    var beginSQL: StaticString {
         switch self {
         case .deferred: "BEGIN DEFERRED TRANSACTION"
         case .immediate: "BEGIN IMMEDIATE TRANSACTION"

@@ -27,6 +27,9 @@ public final class Database {
     private let connection: OpaquePointer
     /// Prepared statements by SQL, finalized before the connection closes.
     private var statementCache: [String: Statement] = [:]
+    /// Prepared statements by the address of their SQL literal: the hot path's look-up hashes a
+    /// pointer instead of the SQL text.
+    private var literalStatementCache: [UnsafeRawPointer: Statement] = [:]
     private var busyTimeout: Int32
     /// What the WAL hook keeps: [0] the frames in the WAL after this connection's last commit, as
     /// SQLite reports them; [1] the automatic checkpoint's threshold in frames (≤ 0: none).
@@ -93,6 +96,7 @@ public final class Database {
 
     deinit {
         for statement in statementCache.values { statement.finalize() }
+        for statement in literalStatementCache.values { statement.finalize() }
         // close_v2: statements made by makeStatement that are still alive keep the connection
         // open (a "zombie") until they are finalized, instead of failing with SQLITE_BUSY.
         sqlite3_close_v2(connection)
@@ -130,6 +134,20 @@ public final class Database {
         }
         let statement = try prepare(sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
         statementCache[sql] = statement
+        return statement
+    }
+
+    /// `cachedStatement(_:)` for SQL written as a literal in the source, looked up by the literal's
+    /// address (ingest prepares nothing and hashes no SQL per event).
+    public func cachedStatement(literal sql: StaticString) throws(SQLiteError) -> Statement {
+        guard sql.hasPointerRepresentation else { return try cachedStatement(sql.description) }
+        let key = UnsafeRawPointer(sql.utf8Start)
+        if let statement = literalStatementCache[key] {
+            statement.reset()
+            return statement
+        }
+        let statement = try prepare(sql.description, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
+        literalStatementCache[key] = statement
         return statement
     }
 
@@ -212,19 +230,19 @@ public final class Database {
 
     /// Opens a transaction (`BEGIN DEFERRED|IMMEDIATE|EXCLUSIVE`).
     public func begin(_ kind: TransactionKind = .deferred) throws(SQLiteError) {
-        try cachedStatement(kind.beginSQL).run()
+        try cachedStatement(literal: kind.beginSQL).run()
     }
 
     /// Commits the open transaction.
     public func commit() throws(SQLiteError) {
-        try cachedStatement("COMMIT TRANSACTION").run()
+        try cachedStatement(literal: "COMMIT TRANSACTION").run()
     }
 
     /// Rolls back the open transaction; does nothing when none is open (SQLite may already
     /// have rolled back after an I/O, disk-full or busy error).
     public func rollback() throws(SQLiteError) {
         guard isInTransaction else { return }
-        try cachedStatement("ROLLBACK TRANSACTION").run()
+        try cachedStatement(literal: "ROLLBACK TRANSACTION").run()
     }
 
     /// True between `begin` and `commit`/`rollback` (the connection is not in autocommit mode).

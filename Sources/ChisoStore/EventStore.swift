@@ -27,7 +27,7 @@ public final class EventStore {
 
     /// Appends an event; false when its id is already in the log (the caller compares bodies).
     public func appendEvent(id: String, type: String, at: Int64, body: String, ingestedAt: Int64) throws(SQLiteError) -> Bool {
-        let s = try db.cachedStatement("INSERT INTO events(id, type, at, body, ingested_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
+        let s = try db.cachedStatement(literal: "INSERT INTO events(id, type, at, body, ingested_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
         s.bind(id, at: 1); s.bind(type, at: 2); s.bind(at, at: 3); s.bind(body, at: 4); s.bind(ingestedAt, at: 5)
         try s.run()
         return db.changes > 0
@@ -35,14 +35,14 @@ public final class EventStore {
 
     /// Removes an event appended in the open batch (a receipt found to conflict, details.md 6).
     public func deleteEvent(id: String) throws(SQLiteError) {
-        let s = try db.cachedStatement("DELETE FROM events WHERE id = ?")
+        let s = try db.cachedStatement(literal: "DELETE FROM events WHERE id = ?")
         s.bind(id, at: 1)
         try s.run()
     }
 
     /// The stored line of an event id.
     public func eventBody(id: String) throws(SQLiteError) -> String? {
-        let s = try db.cachedStatement("SELECT body FROM events WHERE id = ?")
+        let s = try db.cachedStatement(literal: "SELECT body FROM events WHERE id = ?")
         s.bind(id, at: 1)
         defer { s.reset() }
         return try s.step() ? s.text(at: 0) : nil
@@ -59,14 +59,14 @@ public final class EventStore {
     // MARK: Retractions
 
     public func addRetraction(target: String, retraction: String) throws(SQLiteError) {
-        let s = try db.cachedStatement("INSERT OR IGNORE INTO retractions(target, retraction) VALUES (?, ?)")
+        let s = try db.cachedStatement(literal: "INSERT OR IGNORE INTO retractions(target, retraction) VALUES (?, ?)")
         s.bind(target, at: 1); s.bind(retraction, at: 2)
         try s.run()
     }
 
     /// The ids of the retractions that target `target`.
     public func retractions(of target: String) throws(SQLiteError) -> [String] {
-        let s = try db.cachedStatement("SELECT retraction FROM retractions WHERE target = ?")
+        let s = try db.cachedStatement(literal: "SELECT retraction FROM retractions WHERE target = ?")
         s.bind(target, at: 1)
         defer { s.reset() }
         var out: [String] = []
@@ -83,14 +83,14 @@ public final class EventStore {
     }
 
     public func isVoid(_ id: String) throws(SQLiteError) -> Bool {
-        let s = try db.cachedStatement("SELECT 1 FROM void_events WHERE id = ?")
+        let s = try db.cachedStatement(literal: "SELECT 1 FROM void_events WHERE id = ?")
         s.bind(id, at: 1)
         defer { s.reset() }
         return try s.step()
     }
 
     public func setVoid(_ id: String, _ void: Bool) throws(SQLiteError) {
-        let s = try db.cachedStatement(void ? "INSERT OR IGNORE INTO void_events(id) VALUES (?)" : "DELETE FROM void_events WHERE id = ?")
+        let s = try db.cachedStatement(literal: void ? "INSERT OR IGNORE INTO void_events(id) VALUES (?)" : "DELETE FROM void_events WHERE id = ?")
         s.bind(id, at: 1)
         try s.run()
     }
@@ -98,20 +98,20 @@ public final class EventStore {
     // MARK: Catalogue
 
     public func putCatalogue(id: String, at: Int64, body: String) throws(SQLiteError) {
-        let s = try db.cachedStatement("INSERT OR REPLACE INTO catalogue(id, at, body) VALUES (?, ?, ?)")
+        let s = try db.cachedStatement(literal: "INSERT OR REPLACE INTO catalogue(id, at, body) VALUES (?, ?, ?)")
         s.bind(id, at: 1); s.bind(at, at: 2); s.bind(body, at: 3)
         try s.run()
     }
 
     public func deleteCatalogue(id: String) throws(SQLiteError) {
-        let s = try db.cachedStatement("DELETE FROM catalogue WHERE id = ?")
+        let s = try db.cachedStatement(literal: "DELETE FROM catalogue WHERE id = ?")
         s.bind(id, at: 1)
         try s.run()
     }
 
     /// Every catalogue line, in (at, id) order.
     public func catalogueLines() throws(SQLiteError) -> [String] {
-        let s = try db.cachedStatement("SELECT body FROM catalogue ORDER BY at, id")
+        let s = try db.cachedStatement(literal: "SELECT body FROM catalogue ORDER BY at, id")
         defer { s.reset() }
         var out: [String] = []
         while try s.step() { out.append(s.text(at: 0) ?? "") }
@@ -128,15 +128,15 @@ public final class EventStore {
     }
 
     public func dossier(code: String) throws(SQLiteError) -> StoredRecord? {
-        try record(table: "dossiers", code: code)
+        try record(code: code, sql: "SELECT key, activity, record FROM dossiers WHERE code = ?")
     }
 
     public func petition(code: String) throws(SQLiteError) -> StoredRecord? {
-        try record(table: "petitions", code: code)
+        try record(code: code, sql: "SELECT key, activity, record FROM petitions WHERE code = ?")
     }
 
-    private func record(table: String, code: String) throws(SQLiteError) -> StoredRecord? {
-        let s = try db.cachedStatement("SELECT key, activity, record FROM \(table) WHERE code = ?")
+    private func record(code: String, sql: StaticString) throws(SQLiteError) -> StoredRecord? {
+        let s = try db.cachedStatement(literal: sql)
         s.bind(code, at: 1)
         defer { s.reset() }
         guard try s.step() else { return nil }
@@ -146,12 +146,12 @@ public final class EventStore {
     /// Inserts or updates a dossier's state; returns its row key.
     public func saveDossier(key: Int64?, code: String, activity: Int64, open: Bool, blob: [UInt8]) throws(SQLiteError) -> Int64 {
         if let key {
-            let s = try db.cachedStatement("UPDATE dossiers SET activity = ?, open = ?, record = ? WHERE key = ?")
+            let s = try db.cachedStatement(literal: "UPDATE dossiers SET activity = ?, open = ?, record = ? WHERE key = ?")
             s.bind(activity, at: 1); s.bind(open, at: 2); s.bind(blob: blob, at: 3); s.bind(key, at: 4)
             try s.run()
             return key
         }
-        let s = try db.cachedStatement("INSERT INTO dossiers(code, activity, open, record) VALUES (?, ?, ?, ?)")
+        let s = try db.cachedStatement(literal: "INSERT INTO dossiers(code, activity, open, record) VALUES (?, ?, ?, ?)")
         s.bind(code, at: 1); s.bind(activity, at: 2); s.bind(open, at: 3); s.bind(blob: blob, at: 4)
         try s.run()
         return db.lastInsertedRowID
@@ -159,12 +159,12 @@ public final class EventStore {
 
     public func savePetition(key: Int64?, code: String, activity: Int64, blob: [UInt8]) throws(SQLiteError) -> Int64 {
         if let key {
-            let s = try db.cachedStatement("UPDATE petitions SET activity = ?, record = ? WHERE key = ?")
+            let s = try db.cachedStatement(literal: "UPDATE petitions SET activity = ?, record = ? WHERE key = ?")
             s.bind(activity, at: 1); s.bind(blob: blob, at: 2); s.bind(key, at: 3)
             try s.run()
             return key
         }
-        let s = try db.cachedStatement("INSERT INTO petitions(code, activity, record) VALUES (?, ?, ?)")
+        let s = try db.cachedStatement(literal: "INSERT INTO petitions(code, activity, record) VALUES (?, ?, ?)")
         s.bind(code, at: 1); s.bind(activity, at: 2); s.bind(blob: blob, at: 3)
         try s.run()
         return db.lastInsertedRowID
@@ -173,7 +173,7 @@ public final class EventStore {
     public enum RecordKind: Sendable { case dossier, petition }
 
     public func indexUnit(_ kind: RecordKind, unit: String, activity: Int64, key: Int64) throws(SQLiteError) {
-        let s = try db.cachedStatement(kind == .dossier
+        let s = try db.cachedStatement(literal: kind == .dossier
             ? "INSERT OR IGNORE INTO dossier_units(unit, activity, dossier) VALUES (?, ?, ?)"
             : "INSERT OR IGNORE INTO petition_units(unit, activity, petition) VALUES (?, ?, ?)")
         s.bind(unit, at: 1); s.bind(activity, at: 2); s.bind(key, at: 3)
@@ -181,7 +181,7 @@ public final class EventStore {
     }
 
     public func unindexUnit(_ kind: RecordKind, unit: String, activity: Int64, key: Int64) throws(SQLiteError) {
-        let s = try db.cachedStatement(kind == .dossier
+        let s = try db.cachedStatement(literal: kind == .dossier
             ? "DELETE FROM dossier_units WHERE unit = ? AND activity = ? AND dossier = ?"
             : "DELETE FROM petition_units WHERE unit = ? AND activity = ? AND petition = ?")
         s.bind(unit, at: 1); s.bind(activity, at: 2); s.bind(key, at: 3)
@@ -191,7 +191,7 @@ public final class EventStore {
     /// Calls `body` with (code, blob) of every record filed under `unit` whose activity key is ≥ `from`.
     public func records(_ kind: RecordKind, unit: String, activeFrom from: Int64,
                         _ body: (_ key: Int64, _ code: String, _ blob: UnsafeRawBufferPointer) throws -> Void) throws {
-        let s = try db.cachedStatement(kind == .dossier
+        let s = try db.cachedStatement(literal: kind == .dossier
             ? "SELECT d.key, d.code, d.record FROM dossier_units u JOIN dossiers d ON d.key = u.dossier WHERE u.unit = ? AND u.activity >= ?"
             : "SELECT p.key, p.code, p.record FROM petition_units u JOIN petitions p ON p.key = u.petition WHERE u.unit = ? AND u.activity >= ?")
         s.bind(unit, at: 1); s.bind(from, at: 2)
@@ -231,21 +231,21 @@ public final class EventStore {
 
     /// Quarantines a rejected line once per (source, bytes); returns false when it was already there.
     public func quarantine(source: String, line: Int, code: String, reason: String, text: UnsafeRawBufferPointer, digest: Int64, now: Int64) throws(SQLiteError) -> Bool {
-        let find = try db.cachedStatement("SELECT seq, text FROM rejects WHERE source = ? AND digest = ?")
+        let find = try db.cachedStatement(literal: "SELECT seq, text FROM rejects WHERE source = ? AND digest = ?")
         find.bind(source, at: 1); find.bind(digest, at: 2)
         while try find.step() {
             let same = find.withBlob(at: 1) { $0.elementsEqual(text) }
             if same {
                 let seq = find.int64(at: 0)
                 find.reset()
-                let bump = try db.cachedStatement("UPDATE rejects SET seen = seen + 1 WHERE seq = ?")
+                let bump = try db.cachedStatement(literal: "UPDATE rejects SET seen = seen + 1 WHERE seq = ?")
                 bump.bind(seq, at: 1)
                 try bump.run()
                 return false
             }
         }
         find.reset()
-        let s = try db.cachedStatement("INSERT INTO rejects(source, line, code, reason, text, digest, seen, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)")
+        let s = try db.cachedStatement(literal: "INSERT INTO rejects(source, line, code, reason, text, digest, seen, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)")
         s.bind(source, at: 1); s.bind(line, at: 2); s.bind(code, at: 3); s.bind(reason, at: 4)
         s.bind(blob: text, at: 5); s.bind(digest, at: 6); s.bind(now, at: 7)
         try s.run()
@@ -282,7 +282,7 @@ public final class EventStore {
     }
 
     public func counter(_ c: Counter) throws(SQLiteError) -> Int64? {
-        let s = try db.cachedStatement("SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?")
+        let s = try db.cachedStatement(literal: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?")
         s.bind(c.rawValue, at: 1)
         defer { s.reset() }
         return try s.step() ? s.int64(at: 0) : nil
@@ -291,7 +291,7 @@ public final class EventStore {
     /// Adds `delta` to a counter (inside the caller's transaction).
     public func bump(_ c: Counter, by delta: Int64) throws(SQLiteError) {
         guard delta != 0 else { return }
-        let s = try db.cachedStatement("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = ?")
+        let s = try db.cachedStatement(literal: "UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = ?")
         s.bind(delta, at: 1); s.bind(c.rawValue, at: 2)
         try s.run()
     }
@@ -306,14 +306,14 @@ public final class EventStore {
         ]
         for (c, q) in sql {
             let n = try db.scalarInt64(q) ?? 0
-            let s = try db.cachedStatement("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            let s = try db.cachedStatement(literal: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
             s.bind(c.rawValue, at: 1); s.bind(String(n), at: 2)
             try s.run()
         }
     }
 
     public func noteIngest(root: String, latestEventAt: Int64, now: Int64) throws(SQLiteError) {
-        let s = try db.cachedStatement("""
+        let s = try db.cachedStatement(literal: """
             INSERT INTO ingests(root, latest_event_at, ingested_at) VALUES (?, ?, ?)
             ON CONFLICT(root) DO UPDATE SET latest_event_at = max(latest_event_at, excluded.latest_event_at), ingested_at = excluded.ingested_at
             """)
@@ -372,14 +372,14 @@ public final class EventStore {
     }
 
     public func meta(_ key: String) throws(SQLiteError) -> Int64? {
-        let s = try db.cachedStatement("SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?")
+        let s = try db.cachedStatement(literal: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?")
         s.bind(key, at: 1)
         defer { s.reset() }
         return try s.step() ? s.int64(at: 0) : nil
     }
 
     public func setMeta(_ key: String, _ value: Int64) throws(SQLiteError) {
-        let s = try db.cachedStatement("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        let s = try db.cachedStatement(literal: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         s.bind(key, at: 1); s.bind(String(value), at: 2)
         try s.run()
     }
@@ -403,20 +403,20 @@ public final class EventStore {
     }
 
     public func addProcedure(ordinal: Int32, code: String) throws(SQLiteError) {
-        let s = try db.cachedStatement("INSERT INTO procedures(ordinal, code) VALUES (?, ?)")
+        let s = try db.cachedStatement(literal: "INSERT INTO procedures(ordinal, code) VALUES (?, ?)")
         s.bind(Int64(ordinal), at: 1); s.bind(code, at: 2)
         try s.run()
     }
 
     public func addDossierProcedure(_ ordinal: Int32, dossier: Int64) throws(SQLiteError) {
-        let s = try db.cachedStatement("INSERT OR IGNORE INTO dossier_procedures(procedure, dossier) VALUES (?, ?)")
+        let s = try db.cachedStatement(literal: "INSERT OR IGNORE INTO dossier_procedures(procedure, dossier) VALUES (?, ?)")
         s.bind(Int64(ordinal), at: 1); s.bind(dossier, at: 2)
         try s.run()
     }
 
     /// Codes of the dossiers received for a procedure (possibly a few more: entries are never removed).
     public func dossierCodes(procedure ordinal: Int32) throws(SQLiteError) -> [String] {
-        let s = try db.cachedStatement("SELECT d.code FROM dossier_procedures p JOIN dossiers d ON d.key = p.dossier WHERE p.procedure = ?")
+        let s = try db.cachedStatement(literal: "SELECT d.code FROM dossier_procedures p JOIN dossiers d ON d.key = p.dossier WHERE p.procedure = ?")
         s.bind(Int64(ordinal), at: 1)
         defer { s.reset() }
         var out: [String] = []
@@ -426,7 +426,7 @@ public final class EventStore {
 
     /// Codes of the dossiers received or transferred by `unit`.
     public func dossierCodes(touching unit: String) throws(SQLiteError) -> [String] {
-        let s = try db.cachedStatement("SELECT DISTINCT d.code FROM dossier_units u JOIN dossiers d ON d.key = u.dossier WHERE u.unit = ?")
+        let s = try db.cachedStatement(literal: "SELECT DISTINCT d.code FROM dossier_units u JOIN dossiers d ON d.key = u.dossier WHERE u.unit = ?")
         s.bind(unit, at: 1)
         defer { s.reset() }
         var out: [String] = []
@@ -437,7 +437,7 @@ public final class EventStore {
     /// Calls `body` with the encoded cell of (period, unit); false when there is none.
     @discardableResult
     public func tallyCell(period: Int64, unit: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
-        let s = try db.cachedStatement("SELECT cell FROM tallies WHERE period = ? AND unit = ?")
+        let s = try db.cachedStatement(literal: "SELECT cell FROM tallies WHERE period = ? AND unit = ?")
         s.bind(period, at: 1); s.bind(unit, at: 2)
         defer { s.reset() }
         guard try s.step() else { return false }
@@ -447,7 +447,7 @@ public final class EventStore {
 
     /// Calls `body(period, cell)` for the cells of `unit` in `period` and in period 0 (one statement).
     public func tallyCells(unit: String, period: Int64, _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
-        let s = try db.cachedStatement("SELECT period, cell FROM tallies WHERE period IN (?, 0) AND unit = ?")
+        let s = try db.cachedStatement(literal: "SELECT period, cell FROM tallies WHERE period IN (?, 0) AND unit = ?")
         s.bind(period, at: 1); s.bind(unit, at: 2)
         defer { s.reset() }
         while try s.step() {
@@ -458,7 +458,7 @@ public final class EventStore {
 
     /// Calls `body(unit, cell)` for every cell of `period`, in unit order (one range read).
     public func tallyCells(period: Int64, _ body: (String, UnsafeRawBufferPointer) throws -> Void) throws {
-        let s = try db.cachedStatement("SELECT unit, cell FROM tallies WHERE period = ?")
+        let s = try db.cachedStatement(literal: "SELECT unit, cell FROM tallies WHERE period = ?")
         s.bind(period, at: 1)
         defer { s.reset() }
         while try s.step() {
@@ -470,11 +470,11 @@ public final class EventStore {
     /// Writes a cell, or removes it when empty.
     public func saveTallyCell(period: Int64, unit: String, cell: [UInt8]) throws(SQLiteError) {
         if cell.isEmpty {
-            let s = try db.cachedStatement("DELETE FROM tallies WHERE period = ? AND unit = ?")
+            let s = try db.cachedStatement(literal: "DELETE FROM tallies WHERE period = ? AND unit = ?")
             s.bind(period, at: 1); s.bind(unit, at: 2)
             try s.run()
         } else {
-            let s = try db.cachedStatement("INSERT INTO tallies(period, unit, cell) VALUES (?, ?, ?) ON CONFLICT(period, unit) DO UPDATE SET cell = excluded.cell")
+            let s = try db.cachedStatement(literal: "INSERT INTO tallies(period, unit, cell) VALUES (?, ?, ?) ON CONFLICT(period, unit) DO UPDATE SET cell = excluded.cell")
             s.bind(period, at: 1); s.bind(unit, at: 2); s.bind(blob: cell, at: 3)
             try s.run()
         }

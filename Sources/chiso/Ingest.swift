@@ -10,10 +10,10 @@ struct Ingest: ParsableCommand {
         abstract: "Append events (JSON Lines) to the log and bring every score up to date.",
         discussion: """
             Reads each FILE, or standard input for `-` or when no file is given. Lines are committed \
-            in batches; a batch is also committed when the input pauses, so a live feed is durable \
-            within a second of each line. The same event id with the same body is a duplicate and \
-            changes nothing; a line that is not a valid event is quarantined with its reason \
-            (see `chiso rejects`) and the rest still goes in.
+            in batches; a batch is also committed when the input pauses and once it is a second \
+            old, so a live feed is durable within about a second of each line. The same event id \
+            with the same body is a duplicate and changes nothing; a line that is not a valid event \
+            is quarantined with its reason (see `chiso rejects`) and the rest still goes in.
 
             Exit status: 0 when no line was rejected, 1 when any was (the accepted ones stay committed).
 
@@ -32,8 +32,8 @@ struct Ingest: ParsableCommand {
     @Flag(help: "Stop at the first rejected line; everything before it stays committed.")
     var strict = false
 
-    @Option(help: "Events per transaction.")
-    var batchSize: Int = 2000
+    @Option(help: "Events per transaction at most; a batch is also committed after a second.")
+    var batchSize: Int = IngestOptions.defaultBatchSize
 
     @Option(help: "Summary format: text or json ({\"accepted\": n, \"duplicates\": n, \"rejected\": n}).")
     var format: String = "text"

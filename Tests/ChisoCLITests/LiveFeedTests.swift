@@ -35,5 +35,32 @@ extension ChisoCLI {
             #expect(!feed.killedBySignal && feed.status == 0, "chiso ingest -: status \(feed.status), \(feed.stderr)")
             #expect(feed.stdout == "3 accepted, 0 duplicates, 0 rejected\n")
         }
+
+        /// A feed that never pauses long enough for the idle commit (a line every 100 ms) is still
+        /// committed about every second, however large the batch size (`maxBatchMilliseconds`).
+        @Test func aSteadyFeedIsCommittedWithinAboutOneSecond() throws {
+            let db = temporaryFolder().appendingPathComponent("S.sqlite").path
+            let feed = try Child(["ingest", "-", "--db", db, "--batch-size", "100000"], pipeInput: true)
+            let reader = LogReader(path: db)
+            try #require(eventually(every: 0.05, for: 30) { reader.eventCount() != nil },
+                         "chiso ingest - did not create \(db) within 30 s: \(feed.stderr)")
+            let lines = EventLine.province + (0..<36).map {
+                EventLine.unit("s\($0)", "H44.9\($0 + 10)", parent: "H44", level: "commune")
+            }
+            let started = Date()
+            var firstVisibleAfter: TimeInterval?
+            for line in lines {
+                try feed.write(line + "\n")
+                usleep(100_000)
+                if firstVisibleAfter == nil, reader.contains(id: "u0") { firstVisibleAfter = Date().timeIntervalSince(started) }
+            }
+            // The feed never paused for 200 ms, yet its first line was committed while it ran.
+            let latency = try #require(firstVisibleAfter, "no line was visible during the 4 s feed")
+            #expect(latency <= 1.6, "the first line became visible after \(String(format: "%.2f", latency)) s")
+            try feed.closeInput()
+            try feed.wait(timeout: 30)
+            #expect(!feed.killedBySignal && feed.status == 0, "chiso ingest -: status \(feed.status), \(feed.stderr)")
+            #expect(reader.eventCount() == Int64(lines.count))
+        }
     }
 }

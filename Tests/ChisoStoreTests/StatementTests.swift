@@ -26,6 +26,29 @@ import Testing
         #expect(try db.makeStatement(sql) !== first)
     }
 
+    /// The literal cache keys by the literal's address: one statement per literal, reset on reuse.
+    @Test func literalStatementIsReusedPerLiteralAndComesBackReset() throws {
+        let db = try Database(path: ":memory:")
+        try db.execute("CREATE TABLE t(x INTEGER); INSERT INTO t VALUES (1), (2), (3)")
+        func lookUp(_ db: Database) throws -> Statement { try db.cachedStatement(literal: "SELECT x FROM t WHERE x >= ? ORDER BY x") }
+        let first = try lookUp(db)
+        first.bind(3, at: 1)
+        #expect(try first.step())
+        #expect(first.int(at: 0) == 3)
+        let second = try lookUp(db)
+        #expect(second === first)
+        #expect(try second.step() == false)  // bindings cleared
+        let third = try lookUp(db)
+        third.bind(2, at: 1)
+        #expect(try third.step() && third.int(at: 0) == 2)  // and rewound
+        #expect(try db.cachedStatement(literal: "SELECT 1") !== first)
+        // A literal and the same text as a String are cached apart, but prepare the same SQL.
+        let byText = try db.cachedStatement("SELECT x FROM t WHERE x >= ? ORDER BY x")
+        #expect(byText !== first)
+        byText.bind(1, at: 1)
+        #expect(try byText.step() && byText.int(at: 0) == 1)
+    }
+
     @Test func runRewindsSoTheStatementCanRunAgain() throws {
         let db = try Database(path: ":memory:")
         try db.execute("CREATE TABLE t(x INTEGER PRIMARY KEY, y)")
