@@ -12,15 +12,17 @@ public struct IngestOptions: Sendable {
     /// tally cell once for more events (docs/performance.md "Batch size").
     public var batchSize: Int = IngestOptions.defaultBatchSize
     /// The default `batchSize`.
-    public static let defaultBatchSize = 2_000
+    public static let defaultBatchSize = 8_000
     /// Stop at the first rejected line (everything before it stays committed).
     public var strict: Bool = false
     /// Commit the open batch when the input has been idle this long, so a live feed is durable
     /// and visible within a second of each line.
     public var idleCommitMilliseconds: Int32 = 200
     /// Commit the open batch once its first line is this old, so that a steady feed that never
-    /// pauses for `idleCommitMilliseconds` is still visible within about a second.
-    public var maxBatchMilliseconds: Int64 = 1_000
+    /// pauses for `idleCommitMilliseconds` is still visible within about a second (`.max`: never).
+    public var maxBatchMilliseconds: Int64 = IngestOptions.defaultMaxBatchMilliseconds
+    /// The default `maxBatchMilliseconds`.
+    public static let defaultMaxBatchMilliseconds: Int64 = 1_000
     /// Checkpoint the WAL between batches once it is larger than this (details.md 28).
     public var checkpointBytes: Int64 = 32 << 20
 

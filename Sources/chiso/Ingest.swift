@@ -32,8 +32,11 @@ struct Ingest: ParsableCommand {
     @Flag(help: "Stop at the first rejected line; everything before it stays committed.")
     var strict = false
 
-    @Option(help: "Events per transaction at most; a batch is also committed after a second.")
+    @Option(help: "Events per transaction at most.")
     var batchSize: Int = IngestOptions.defaultBatchSize
+
+    @Option(help: ArgumentHelp("Commit a batch once it is this many seconds old (0: only by size and idle input).", valueName: "seconds"))
+    var batchSeconds: Double = Double(IngestOptions.defaultMaxBatchMilliseconds) / 1_000
 
     @Option(help: "Summary format: text or json ({\"accepted\": n, \"duplicates\": n, \"rejected\": n}).")
     var format: String = "text"
@@ -44,6 +47,13 @@ struct Ingest: ParsableCommand {
     func validate() throws {
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard batchSeconds >= 0, batchSeconds.isFinite else { throw ValidationError("--batch-seconds must be 0 or more") }
+    }
+
+    var ingestOptions: IngestOptions {
+        var o = IngestOptions(batchSize: batchSize, strict: strict)
+        o.maxBatchMilliseconds = batchSeconds == 0 ? .max : Int64(batchSeconds * 1_000)
+        return o
     }
 
     func run() throws {
@@ -56,7 +66,7 @@ struct Ingest: ParsableCommand {
             let source = file == "-" ? LineSource(descriptor: 0, name: "stdin") : try LineSource.open(path: file)
             let started = systemNow()
             let summary = try engine.ingest(
-                source, options: IngestOptions(batchSize: batchSize, strict: strict), clock: systemNow,
+                source, options: ingestOptions, clock: systemNow,
                 onRejected: { r in
                     if verbose || rejectedShown < 10 { printError("rejected \(r.message)") }
                     rejectedShown += 1

@@ -45,7 +45,7 @@ extension ChisoCLI {
 
             let a = dir.appendingPathComponent("A.sqlite").path
             let b = dir.appendingPathComponent("B.sqlite").path
-            let ingestArguments = { (db: String) in ["ingest", file.path, "--db", db, "--batch-size", "\(Self.batchSize)"] }
+            let ingestArguments = { (db: String) in ["ingest", file.path, "--db", db, "--batch-size", "\(Self.batchSize)", "--batch-seconds", "0"] }
 
             // B: the uninterrupted run, concurrently with A's killed one and its resumption.
             let clean = try Child(ingestArguments(b))

@@ -62,5 +62,16 @@ extension ChisoCLI {
             #expect(!feed.killedBySignal && feed.status == 0, "chiso ingest -: status \(feed.status), \(feed.stderr)")
             #expect(reader.eventCount() == Int64(lines.count))
         }
+
+        /// `--batch-seconds` must be a number of seconds, 0 or more; a bad one is refused before
+        /// anything is read.
+        @Test func batchSecondsIsValidated() throws {
+            let db = temporaryFolder().appendingPathComponent("V.sqlite").path
+            let bad = try runChiso(["ingest", "-", "--db", db, "--batch-seconds=-1"], input: EventLine.province[0] + "\n")
+            #expect(bad.status != 0 && bad.stderr.contains("--batch-seconds must be 0 or more"), "\(bad.status): \(bad.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: db))
+            let good = try runChiso(["ingest", "-", "--db", db, "--batch-seconds", "0"], input: EventLine.province[0] + "\n")
+            #expect(good.status == 0 && good.stdout == "1 accepted, 0 duplicates, 0 rejected\n", "\(good.status): \(good.stderr)")
+        }
     }
 }

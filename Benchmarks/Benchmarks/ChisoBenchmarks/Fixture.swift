@@ -16,8 +16,8 @@ import Darwin
 ///   The stream spans max(2, ⌈events ÷ this⌉) whole months ending 2026-07-01, so a larger N
 ///   means a longer history at the same activity, and the current month holds about as many
 ///   events at 1M as at 10M.
-/// - `CHISO_BENCH_BATCH`: events per transaction of both ingest benchmarks (default 2000, as
-///   `chiso ingest`); the raw append uses the same size.
+/// - `CHISO_BENCH_BATCH`: events per transaction of both ingest benchmarks (default
+///   `IngestOptions.defaultBatchSize`, as `chiso ingest`); the raw append uses the same size.
 /// - `CHISO_BENCH_SECONDS`: how long each benchmark may repeat its measured run (default: each
 ///   benchmark's own; at least one run is always made).
 /// - `CHISO_BENCH_CACHE`: a folder in which the generated stream and the pre-filled database are
@@ -42,7 +42,7 @@ struct BenchSettings: Sendable {
         eventsPerMonth = max(1_000, environmentInt("CHISO_BENCH_EVENTS_PER_MONTH") ?? 200_000)
         months = max(2, (events + eventsPerMonth - 1) / eventsPerMonth)
         seconds = environmentInt("CHISO_BENCH_SECONDS")
-        batchSize = max(1, environmentInt("CHISO_BENCH_BATCH") ?? 2_000)
+        batchSize = max(1, environmentInt("CHISO_BENCH_BATCH") ?? IngestOptions.defaultBatchSize)
     }
 
     var from: LocalDate { to.adding(months: -months) }
@@ -153,13 +153,16 @@ enum Fixture {
         return (try set.calendar(), try set.profile(named: "dvcqg-2026"))
     }
 
-    /// Ingests the workload file into a new database at `path` with every state maintained,
-    /// batches of 2000, as `chiso ingest` does.
+    /// Ingests the workload file into a new database at `path` with every state maintained, in
+    /// batches of `batchSize` as `chiso ingest` does. Batches are never cut by age here, so that
+    /// the raw append's batches are exactly the same.
     @discardableResult
     static func ingest(file: String, into path: String, calendar: WorkingCalendar) throws -> IngestSummary {
         let engine = try Engine(path: path, calendar: calendar)
         let source = try LineSource.open(path: file)
-        return try engine.ingest(source, options: IngestOptions(batchSize: BenchSettings.current.batchSize), clock: { wallClockNow() },
+        var options = IngestOptions(batchSize: BenchSettings.current.batchSize)
+        options.maxBatchMilliseconds = .max
+        return try engine.ingest(source, options: options, clock: { wallClockNow() },
                                  progress: { _ in ResultLog.sampleResident() })
     }
 
