@@ -147,6 +147,22 @@ import Testing
         #expect(writer.walFileSize() == fileAfterRestart)
     }
 
+    /// The frame-counting hook replaces SQLite's own, so it runs SQLite's automatic checkpoint
+    /// (1000 pages) itself on a connection that did not turn it off.
+    @Test func automaticCheckpointStillRunsWithoutConfigureWriter() throws {
+        let file = TemporaryDatabaseFile()
+        defer { file.remove() }
+        let db = try Database(path: file.path)
+        try db.execute("CREATE TABLE events(id INTEGER PRIMARY KEY, payload BLOB NOT NULL)")
+        var most: Int64 = 0
+        for _ in 0..<100 {  // about 1 300 frames in all
+            try insertBatch(50, into: db)
+            most = max(most, db.walContentBytes)
+        }
+        #expect(most > 900 * 4096)  // it came near the threshold...
+        #expect(most < 1_100 * 4096)  // ...and the WAL restarted instead of growing past it
+    }
+
     @Test func checkpointOfAnInMemoryDatabaseReportsNoWAL() throws {
         let db = try Database(path: ":memory:")
         let result = try db.checkpoint(.passive)
