@@ -65,14 +65,14 @@ extension Engine {
                 }
             }
         default:
-            try loadRecordsAffected(by: event)
-            defer { tallies.rules = nil }
-            if adding {
-                try store.putCatalogue(id: event.id, at: event.at.micros, body: line)
-                catalogue.insert(event)
-            } else {
-                try store.deleteCatalogue(id: event.id)
-                catalogue.remove(id: event.id)
+            try retallyRecordsAffected(by: event) {
+                if adding {
+                    try store.putCatalogue(id: event.id, at: event.at.micros, body: line)
+                    catalogue.insert(event)
+                } else {
+                    try store.deleteCatalogue(id: event.id)
+                    catalogue.remove(id: event.id)
+                }
             }
             rootOfUnit.removeAll(keepingCapacity: true)
         }

@@ -7,7 +7,7 @@ import ChisoStore
 ///
 /// Invariant: the stored cells are the sum of `TallyRules.facts` of every stored record under the
 /// current catalogue. A catalogue event that changes what a record adds (a merge, a procedure's
-/// duration) first loads the records it affects, so that they are re-tallied with the batch.
+/// duration) re-tallies the records it affects in the same batch (`retallyRecordsAffected`).
 struct TallyState {
     /// Procedure code → ordinal, and back (index 0 is the petitions' "").
     var ordinals: [String: Int32] = [:]
@@ -117,26 +117,44 @@ extension Engine {
         tallies.batchWatermark = .min
     }
 
-    /// Before a catalogue event takes effect (or is retracted): loads the dossiers whose facts it can
-    /// change into the batch, with their facts under the catalogue as it still is. Procedure
-    /// attributes are read at snapshot time; only durations (details.md 9) and merges (details.md 13)
-    /// reach the facts.
-    func loadRecordsAffected(by event: Event) throws {
-        var codes: [String] = []
+    /// Applies a catalogue event's change (`change`) and moves the tallies of the dossiers whose facts
+    /// it changes from what they added under the catalogue before it to what they add after it.
+    /// Procedure attributes are read at snapshot time; only durations (details.md 9) and merges
+    /// (details.md 13) reach the facts.
+    ///
+    /// Dossiers of the open batch are re-tallied when it is written (their old facts are those they
+    /// were loaded with). Stored ones are read one at a time, never all held: a merge or a duration
+    /// change can concern years of dossiers, and ingest's memory must not grow with history (issue 5).
+    func retallyRecordsAffected(by event: Event, _ change: () throws -> Void) throws {
+        let before = tallyRules()
+        var units: Set<String> = []
+        var procedure: Int32?
         switch event.body {
         case .procedureDeclared(let d):
-            guard let o = tallies.ordinals[d.procedure] else { return } // no dossier names it yet
-            codes = try store.dossierCodes(procedure: o)
+            procedure = tallies.ordinals[d.procedure] // nil: no dossier names it yet
         case .unitMerged(let unit, let into):
             // A merge moves the dossiers of the merged unit and of every unit merged into it, in chains:
             // take the dossiers of every unit that has a merge, and of both ends of this one.
-            var units: Set<String> = [unit, into]
-            for (code, node) in tallyRules().evaluator.catalogue.units where node.mergedInto != nil { units.insert(code) }
-            for u in units { codes += try store.dossierCodes(touching: u) }
+            units = [unit, into]
+            for (code, node) in before.evaluator.catalogue.units where node.mergedInto != nil { units.insert(code) }
         default:
-            return
+            break
         }
-        for code in codes where pending.dossiers[code] == nil { try withDossier(code) { _ in } }
+        try change()
+        tallies.rules = nil
+        guard procedure != nil || !units.isEmpty else { return }
+        let after = tallyRules()
+        var seen = Set<Int64>()
+        func retallyStored(_ key: Int64, _ code: String, _ blob: UnsafeRawBufferPointer) throws {
+            guard seen.insert(key).inserted, pending.dossiers[code] == nil else { return }
+            // The committed copy is re-read from the store from now on, with facts under the new rules.
+            pending.recentDossiers.removeValue(forKey: code)
+            let record = try RecordCodec.decodeDossier(code: code, blob)
+            retally(from: before.facts(dossier: record) { procedureOrdinal($0) },
+                    to: after.facts(dossier: record) { procedureOrdinal($0) })
+        }
+        if let procedure { try store.dossiers(procedure: procedure, retallyStored) }
+        for u in units.sorted() { try store.records(.dossier, unit: u, activeFrom: .min, retallyStored) }
     }
 }
 

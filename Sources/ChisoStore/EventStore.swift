@@ -414,24 +414,18 @@ public final class EventStore {
         try s.run()
     }
 
-    /// Codes of the dossiers received for a procedure (possibly a few more: entries are never removed).
-    public func dossierCodes(procedure ordinal: Int32) throws(SQLiteError) -> [String] {
-        let s = try db.cachedStatement(literal: "SELECT d.code FROM dossier_procedures p JOIN dossiers d ON d.key = p.dossier WHERE p.procedure = ?")
+    /// Calls `body` with (key, code, blob) of every dossier received for a procedure (possibly a few
+    /// more: entries are never removed), one at a time.
+    public func dossiers(procedure ordinal: Int32,
+                         _ body: (_ key: Int64, _ code: String, _ blob: UnsafeRawBufferPointer) throws -> Void) throws {
+        let s = try db.cachedStatement(literal: "SELECT d.key, d.code, d.record FROM dossier_procedures p JOIN dossiers d ON d.key = p.dossier WHERE p.procedure = ?")
         s.bind(Int64(ordinal), at: 1)
         defer { s.reset() }
-        var out: [String] = []
-        while try s.step() { out.append(s.text(at: 0) ?? "") }
-        return out
-    }
-
-    /// Codes of the dossiers received or transferred by `unit`.
-    public func dossierCodes(touching unit: String) throws(SQLiteError) -> [String] {
-        let s = try db.cachedStatement(literal: "SELECT DISTINCT d.code FROM dossier_units u JOIN dossiers d ON d.key = u.dossier WHERE u.unit = ?")
-        s.bind(unit, at: 1)
-        defer { s.reset() }
-        var out: [String] = []
-        while try s.step() { out.append(s.text(at: 0) ?? "") }
-        return out
+        while try s.step() {
+            let key = s.int64(at: 0)
+            let code = s.text(at: 1) ?? ""
+            try s.withBlob(at: 2) { try body(key, code, $0) }
+        }
     }
 
     /// Calls `body` with the encoded cell of (period, unit); false when there is none.

@@ -232,6 +232,49 @@ import ChisoStore
     }
 }
 
+/// A catalogue event that changes committed dossiers' facts re-tallies them without holding them:
+/// a merge or a duration change can concern years of dossiers, and ingest's memory must not grow
+/// with history (issue 5).
+@Suite struct CatalogueRetallyTests {
+    @Test(arguments: [false, true])
+    func committedDossiersAreRetalliedOneAtATime(byDuration: Bool) throws {
+        let engine = try openEngine()
+        var lines = smallProvince() + [Line.unit("u9", "H44.109", parent: "H44", level: "commune")]
+        for i in 0..<300 {
+            let day = 3 + i % 20
+            // No due of their own: the procedure's duration gives it (details.md 9).
+            lines.append(Line.received("r\(i)", "D\(i)", unit: "H44.109", at: "2026-08-\(day < 10 ? "0" : "")\(day) 09:00"))
+            if i % 3 == 0 { lines.append(Line.dossier("f\(i)", "finished", "D\(i)", unit: "H44.109", at: "2026-08-24 10:00")) }
+        }
+        try ingest(engine, lines, batchSize: 40)
+        let change = byDuration
+            // Declared as of before the receipts (a duration applies to dossiers received after it), delivered late.
+            ? Line.procedure("p1b", "P1", duration: #"{"value":40,"unit":"workingDays"}"#, at: "2026-08-01 00:00")
+            : #"{"id":"m9","type":"unit.merged","at":"2026-08-25T00:00:00+07:00","unit":"H44.109","into":"H44.101"}"#
+        try engine.beginBatch()
+        let outcome = try Array((change + "\n").utf8).withUnsafeBytes {
+            try engine.ingest(line: UnsafeRawBufferPointer(rebasing: $0.dropLast()), source: "t", lineNumber: 1,
+                              endsWithoutNewline: false, now: instant("2027-06-01T00:00:00+07:00"))
+        }
+        #expect(outcome == .accepted)
+        // The 300 dossiers moved the batch's cells, but none of them is held by the batch.
+        #expect(engine.pending.dossiers.count == 0)
+        #expect(!engine.tallies.deltas.isEmpty)
+        try engine.commitBatch(now: instant("2027-06-01T00:00:00+07:00"))
+
+        let profile = try defaultProfile()
+        let fold = try engine.foldLog()
+        let fresh = Scorer(catalogue: fold.catalogue, calendar: engine.calendar, profile: profile, records: FoldedRecords(fold: fold))
+        let now = instant("2026-09-01T00:00:00+07:00")
+        for unit in ["H44", "H44.101", "H44.109"] {
+            let x = try engine.scorer(profile: profile).snapshot(unit: unit, window: Window.parse("2026-08"), now: now)
+            let z = try fresh.snapshot(unit: unit, window: Window.parse("2026-08"), now: now)
+            #expect(x.fromTallies)
+            #expect(x.measures == z.measures, "\(unit): tallies vs log after the \(byDuration ? "duration" : "merge")")
+        }
+    }
+}
+
 /// Two writers taking turns on one database: each must notice the other's commits (`commit.serial`)
 /// and drop what it remembers of records and cells, or its next batch builds on stale state.
 @Suite struct TwoWriterTests {
