@@ -126,7 +126,6 @@ extension Engine {
     /// were loaded with). Stored ones are read one at a time, never all held: a merge or a duration
     /// change can concern years of dossiers, and ingest's memory must not grow with history (issue 5).
     func retallyRecordsAffected(by event: Event, _ change: () throws -> Void) throws {
-        let before = tallyRules()
         var units: Set<String> = []
         var procedure: Int32?
         switch event.body {
@@ -136,13 +135,19 @@ extension Engine {
             // A merge moves the dossiers of the merged unit and of every unit merged into it, in chains:
             // take the dossiers of every unit that has a merge, and of both ends of this one.
             units = [unit, into]
-            for (code, node) in before.evaluator.catalogue.units where node.mergedInto != nil { units.insert(code) }
+            for (code, node) in tallyRules().evaluator.catalogue.units where node.mergedInto != nil { units.insert(code) }
         default:
             break
         }
+        guard procedure != nil || !units.isEmpty else {
+            // Nothing to re-tally: the rules are rebuilt when next needed, not now.
+            try change()
+            tallies.rules = nil
+            return
+        }
+        let before = tallyRules()
         try change()
         tallies.rules = nil
-        guard procedure != nil || !units.isEmpty else { return }
         let after = tallyRules()
         var seen = Set<Int64>()
         func retallyStored(_ key: Int64, _ code: String, _ blob: UnsafeRawBufferPointer) throws {
