@@ -132,8 +132,17 @@ extension Engine {
 
     /// Ingests one line inside the open batch. Rejected lines are quarantined (once per source and bytes).
     public func ingest(line bytes: UnsafeRawBufferPointer, source: String, lineNumber: Int, endsWithoutNewline: Bool, now: Instant) throws -> LineOutcome {
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return .skipped }
-        let outcome = try classify(bytes, endsWithoutNewline: endsWithoutNewline, now: now)
+        guard let prepared = Engine.prepare(bytes, endsWithoutNewline: endsWithoutNewline, decoder: decoder) else { return .skipped }
+        return try ingest(prepared: prepared, line: bytes, source: source, lineNumber: lineNumber, now: now)
+    }
+
+    /// Ingests a line already parsed by `prepare` (possibly on another thread) inside the open batch.
+    func ingest(prepared: Result<Event, Rejection>, line bytes: UnsafeRawBufferPointer, source: String, lineNumber: Int, now: Instant) throws -> LineOutcome {
+        let outcome: LineOutcome
+        switch prepared {
+        case .success(let event): outcome = try accept(event, line: bytes, now: now)
+        case .failure(let why): outcome = .rejected(why)
+        }
         if outcome == .accepted { counterDeltas[.events, default: 0] += 1 }
         if case .rejected(let why) = outcome {
             if try store.quarantine(source: source, line: lineNumber, code: why.code, reason: why.description, text: bytes,
@@ -144,19 +153,24 @@ extension Engine {
         return outcome
     }
 
-    func classify(_ bytes: UnsafeRawBufferPointer, endsWithoutNewline: Bool, now: Instant) throws -> LineOutcome {
-        if bytes.count > 1_048_576 { return .rejected(.lineTooLong(bytes: bytes.count)) }
+    /// What can be known of a line without the state: its event, or why it is rejected (events.md
+    /// "Bad input"); nil for a blank line. Pure, so `LineReader` runs it ahead of the writer.
+    static func prepare(_ bytes: UnsafeRawBufferPointer, endsWithoutNewline: Bool, decoder: EventDecoder) -> Result<Event, Rejection>? {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return nil }
+        if bytes.count > 1_048_576 { return .failure(.lineTooLong(bytes: bytes.count)) }
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            return .rejected(endsWithoutNewline ? .endsMidLine : .notJSON(error))
+            return .failure(endsWithoutNewline ? .endsMidLine : .notJSON(error))
         }
-        if endsWithoutNewline, case .object = value {} else if endsWithoutNewline { return .rejected(.endsMidLine) }
-        let event: Event
-        do { event = try decoder.decode(value) } catch { return .rejected(error) }
-        let line = String(decoding: bytes, as: UTF8.self)
+        if endsWithoutNewline, case .object = value {} else if endsWithoutNewline { return .failure(.endsMidLine) }
+        do { return .success(try decoder.decode(value)) } catch { return .failure(error) }
+    }
 
+    /// Appends a decoded event to the log and applies it to the state (or finds it a duplicate, or a conflict).
+    func accept(_ event: Event, line bytes: UnsafeRawBufferPointer, now: Instant) throws -> LineOutcome {
+        let line = String(decoding: bytes, as: UTF8.self)
         if try !store.appendEvent(id: event.id, type: event.type, at: event.at.micros, body: line, ingestedAt: now.micros) {
             guard let stored = try store.eventBody(id: event.id) else {
                 throw EngineError.corrupt("event \(event.id) is in the log but cannot be read back")
@@ -166,7 +180,8 @@ extension Engine {
             guard let old = try? JSONParser.parse(stored) else {
                 throw EngineError.corrupt("event \(event.id) is in the log but cannot be read back")
             }
-            return old.canonicalText.utf8.elementsEqual(value.canonicalText.utf8) ? .duplicate : .rejected(.conflictingID(event.id))
+            guard let new = try? JSONParser.parse(bytes) else { return .rejected(.conflictingID(event.id)) }
+            return old.canonicalText.utf8.elementsEqual(new.canonicalText.utf8) ? .duplicate : .rejected(.conflictingID(event.id))
         }
         if case .dossier(let code, _, .received(let receipt)) = event.body {
             var conflict: String?
@@ -216,34 +231,43 @@ extension Engine {
             }
         }
         do {
+            // Lines are read, parsed and decoded on a thread of their own, ahead of this one.
+            let reader = try LineReader(source: input, decoder: decoder, idleMilliseconds: options.idleCommitMilliseconds)
+            defer { reader.stop() }
             loop: while true {
-                let next = try input.nextLine(idleTimeoutMilliseconds: inBatch > 0 ? options.idleCommitMilliseconds : -1)
-                switch next {
+                switch reader.next() {
                 case .idle:
                     try commitIfOpen()
                 case .end:
                     break loop
-                case .line(let buffer, let number, let noNewline):
-                    if !store.db.isInTransaction { now = clock(); batchOpenedAt = monotonicMilliseconds(); try beginBatch() }
-                    let outcome = try ingest(line: buffer, source: input.name, lineNumber: number, endsWithoutNewline: noNewline, now: now)
-                    switch outcome {
-                    case .skipped: continue loop
-                    case .accepted: summary.accepted += 1
-                    case .duplicate: summary.duplicates += 1
-                    case .rejected(let why):
-                        summary.rejected += 1
-                        onRejected(RejectedLine(source: input.name, line: number, rejection: why))
-                        if options.strict {
-                            summary.lines += 1
-                            summary.stopped = true
-                            try commitIfOpen()
-                            return summary
+                case .failed(let error):
+                    throw error
+                case .lines(let lines):
+                    for parsed in lines {
+                        guard let prepared = parsed.prepared else { continue } // a blank line
+                        if !store.db.isInTransaction { now = clock(); batchOpenedAt = monotonicMilliseconds(); try beginBatch() }
+                        let outcome = try parsed.bytes.withUnsafeBytes {
+                            try ingest(prepared: prepared, line: $0, source: input.name, lineNumber: parsed.number, now: now)
                         }
-                    }
-                    summary.lines += 1
-                    inBatch += 1
-                    if inBatch >= options.batchSize || monotonicMilliseconds() - batchOpenedAt >= options.maxBatchMilliseconds {
-                        try commitIfOpen()
+                        switch outcome {
+                        case .skipped: continue
+                        case .accepted: summary.accepted += 1
+                        case .duplicate: summary.duplicates += 1
+                        case .rejected(let why):
+                            summary.rejected += 1
+                            onRejected(RejectedLine(source: input.name, line: parsed.number, rejection: why))
+                            if options.strict {
+                                summary.lines += 1
+                                summary.stopped = true
+                                try commitIfOpen()
+                                return summary
+                            }
+                        }
+                        summary.lines += 1
+                        inBatch += 1
+                        if inBatch >= options.batchSize || monotonicMilliseconds() - batchOpenedAt >= options.maxBatchMilliseconds {
+                            try commitIfOpen()
+                        }
                     }
                 }
             }

@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ChisoCore
+
+/// A line read and parsed ahead of the writer.
+struct ParsedLine: Sendable {
+    var bytes: [UInt8]
+    var number: Int
+    var endsWithoutNewline: Bool
+    /// The event, or why the line is rejected (`Engine.prepare`); nil for a blank line.
+    var prepared: Result<Event, Rejection>?
+}
+
+/// Reads a `LineSource` on a thread of its own and parses and decodes each line there, the part of
+/// ingest that needs no state, while the writer appends and applies the lines before (docs/performance.md
+/// "Ingest"). Lines reach the writer in order, in chunks; a chunk is handed over when it is full or
+/// when the input has nothing more to read at once, so a live feed's line is not held back.
+///
+/// The input's pauses reach the writer too: `.idle` after `idleMilliseconds` without a line, so
+/// that it commits what it has (the single-threaded loop's idle commit).
+final class LineReader: @unchecked Sendable {
+    enum Chunk: Sendable {
+        case lines([ParsedLine])
+        case idle
+        case end
+        case failed(EngineError)
+    }
+
+    static let chunkLines = 256
+    static let capacity = 4
+
+    private let source: LineSource
+    private let decoder: EventDecoder
+    private let idleMilliseconds: Int32
+    // Guarded by `lock`.
+    private var queue: [Chunk] = []
+    private var stopped = false
+    private var running = true
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private let changed: UnsafeMutablePointer<pthread_cond_t>
+
+    /// Starts reading at once.
+    init(source: LineSource, decoder: EventDecoder, idleMilliseconds: Int32) throws(EngineError) {
+        self.source = source
+        self.decoder = decoder
+        self.idleMilliseconds = idleMilliseconds
+        lock = .allocate(capacity: 1)
+        lock.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(lock, nil)
+        changed = .allocate(capacity: 1)
+        changed.initialize(to: pthread_cond_t())
+        pthread_cond_init(changed, nil)
+        let box = Unmanaged.passRetained(self)
+        var thread = pthread_t()
+        let code = pthread_create(&thread, nil, { context in
+            guard let context else { return nil }
+            let reader = Unmanaged<LineReader>.fromOpaque(context).takeRetainedValue()
+            reader.run()
+            return nil
+        }, box.toOpaque())
+        guard code == 0 else {
+            box.release()
+            throw .badRequest("cannot start the thread that reads \(source.name): \(String(cString: strerror(code)))")
+        }
+        pthread_detach(thread)
+    }
+
+    deinit {
+        pthread_cond_destroy(changed)
+        pthread_mutex_destroy(lock)
+        changed.deallocate()
+        lock.deallocate()
+    }
+
+    /// The next chunk, waiting for it.
+    func next() -> Chunk {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        while queue.isEmpty { pthread_cond_wait(changed, lock) }
+        let chunk = queue.removeFirst()
+        pthread_cond_broadcast(changed)
+        return chunk
+    }
+
+    /// Whether the reading thread is still running (tests wait for it to end after `stop`).
+    var isRunning: Bool {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return running
+    }
+
+    /// Tells the reading thread to stop at its next hand-over (the writer stopped early). A thread
+    /// waiting for input on a pipe stops when the input comes or ends; it holds the source until then.
+    func stop() {
+        pthread_mutex_lock(lock)
+        stopped = true
+        queue.removeAll()
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(lock)
+    }
+
+    /// Hands a chunk over, waiting while the queue is full; false once the writer stopped.
+    private func put(_ chunk: Chunk) -> Bool {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        while queue.count >= LineReader.capacity && !stopped { pthread_cond_wait(changed, lock) }
+        guard !stopped else { return false }
+        queue.append(chunk)
+        pthread_cond_broadcast(changed)
+        return true
+    }
+
+    private func run() {
+        defer {
+            pthread_mutex_lock(lock)
+            running = false
+            pthread_mutex_unlock(lock)
+        }
+        var lines: [ParsedLine] = []
+        lines.reserveCapacity(LineReader.chunkLines)
+        var sentSinceIdle = false
+        do {
+            while true {
+                // A chunk in hand goes as soon as nothing more can be read at once; with none, wait
+                // for the next line (for ever until a line has gone since the last pause).
+                let wait: Int32 = !lines.isEmpty ? 0 : sentSinceIdle ? idleMilliseconds : -1
+                switch try source.nextLine(idleTimeoutMilliseconds: wait) {
+                case .line(let bytes, let number, let endsWithoutNewline):
+                    lines.append(ParsedLine(bytes: Array(bytes), number: number, endsWithoutNewline: endsWithoutNewline,
+                                            prepared: Engine.prepare(bytes, endsWithoutNewline: endsWithoutNewline, decoder: decoder)))
+                    if lines.count >= LineReader.chunkLines {
+                        guard put(.lines(lines)) else { return }
+                        lines.removeAll(keepingCapacity: true)
+                        sentSinceIdle = true
+                    }
+                case .idle:
+                    if lines.isEmpty {
+                        guard put(.idle) else { return }
+                        sentSinceIdle = false
+                    } else {
+                        guard put(.lines(lines)) else { return }
+                        lines.removeAll(keepingCapacity: true)
+                        sentSinceIdle = true
+                    }
+                case .end:
+                    if !lines.isEmpty { guard put(.lines(lines)) else { return } }
+                    _ = put(.end)
+                    return
+                }
+            }
+        } catch {
+            if !lines.isEmpty { guard put(.lines(lines)) else { return } }
+            _ = put(.failed(error))
+        }
+    }
+}
