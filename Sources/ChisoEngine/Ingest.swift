@@ -242,15 +242,14 @@ extension Engine {
                     break loop
                 case .failed(let error):
                     throw error
-                case .lines(let lines):
-                    for parsed in lines {
-                        guard let prepared = parsed.prepared else { continue } // a blank line
+                case .lines(let chunk):
+                    var strictStop = false
+                    try chunk.forEach { parsed, bytes in
+                        guard !strictStop, let prepared = parsed.prepared else { return } // a blank line
                         if !store.db.isInTransaction { now = clock(); batchOpenedAt = monotonicMilliseconds(); try beginBatch() }
-                        let outcome = try parsed.bytes.withUnsafeBytes {
-                            try ingest(prepared: prepared, line: $0, source: input.name, lineNumber: parsed.number, now: now)
-                        }
+                        let outcome = try ingest(prepared: prepared, line: bytes, source: input.name, lineNumber: parsed.number, now: now)
                         switch outcome {
-                        case .skipped: continue
+                        case .skipped: return
                         case .accepted: summary.accepted += 1
                         case .duplicate: summary.duplicates += 1
                         case .rejected(let why):
@@ -259,8 +258,8 @@ extension Engine {
                             if options.strict {
                                 summary.lines += 1
                                 summary.stopped = true
-                                try commitIfOpen()
-                                return summary
+                                strictStop = true
+                                return
                             }
                         }
                         summary.lines += 1
@@ -268,6 +267,10 @@ extension Engine {
                         if inBatch >= options.batchSize || monotonicMilliseconds() - batchOpenedAt >= options.maxBatchMilliseconds {
                             try commitIfOpen()
                         }
+                    }
+                    if strictStop {
+                        try commitIfOpen()
+                        return summary
                     }
                 }
             }

@@ -7,11 +7,25 @@ import ChisoCore
 
 /// A line read and parsed ahead of the writer.
 struct ParsedLine: Sendable {
-    var bytes: [UInt8]
+    /// Where the line's bytes are in its chunk's `ParsedLines.bytes`.
+    var range: Range<Int>
     var number: Int
     var endsWithoutNewline: Bool
     /// The event, or why the line is rejected (`Engine.prepare`); nil for a blank line.
     var prepared: Result<Event, Rejection>?
+}
+
+/// A chunk of lines: their bytes one after another in one buffer, and each line's verdict.
+struct ParsedLines: Sendable {
+    var bytes: [UInt8] = []
+    var lines: [ParsedLine] = []
+
+    /// Calls `body` with each line and its bytes, in order.
+    func forEach(_ body: (ParsedLine, UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try bytes.withUnsafeBytes { all in
+            for line in lines { try body(line, UnsafeRawBufferPointer(rebasing: all[line.range])) }
+        }
+    }
 }
 
 /// Reads a `LineSource` on a thread of its own and parses and decodes each line there, the part of
@@ -23,7 +37,7 @@ struct ParsedLine: Sendable {
 /// that it commits what it has (the single-threaded loop's idle commit).
 final class LineReader: @unchecked Sendable {
     enum Chunk: Sendable {
-        case lines([ParsedLine])
+        case lines(ParsedLines)
         case idle
         case end
         case failed(EngineError)
@@ -119,40 +133,43 @@ final class LineReader: @unchecked Sendable {
             running = false
             pthread_mutex_unlock(lock)
         }
-        var lines: [ParsedLine] = []
-        lines.reserveCapacity(LineReader.chunkLines)
+        var lines = ParsedLines()
         var sentSinceIdle = false
+        func handOver() -> Bool {
+            guard put(.lines(lines)) else { return false }
+            lines = ParsedLines()
+            lines.bytes.reserveCapacity(64 << 10)
+            lines.lines.reserveCapacity(LineReader.chunkLines)
+            sentSinceIdle = true
+            return true
+        }
         do {
             while true {
                 // A chunk in hand goes as soon as nothing more can be read at once; with none, wait
                 // for the next line (for ever until a line has gone since the last pause).
-                let wait: Int32 = !lines.isEmpty ? 0 : sentSinceIdle ? idleMilliseconds : -1
+                let wait: Int32 = !lines.lines.isEmpty ? 0 : sentSinceIdle ? idleMilliseconds : -1
                 switch try source.nextLine(idleTimeoutMilliseconds: wait) {
                 case .line(let bytes, let number, let endsWithoutNewline):
-                    lines.append(ParsedLine(bytes: Array(bytes), number: number, endsWithoutNewline: endsWithoutNewline,
-                                            prepared: Engine.prepare(bytes, endsWithoutNewline: endsWithoutNewline, decoder: decoder)))
-                    if lines.count >= LineReader.chunkLines {
-                        guard put(.lines(lines)) else { return }
-                        lines.removeAll(keepingCapacity: true)
-                        sentSinceIdle = true
-                    }
+                    let start = lines.bytes.count
+                    lines.bytes.append(contentsOf: bytes)
+                    lines.lines.append(ParsedLine(range: start..<lines.bytes.count, number: number, endsWithoutNewline: endsWithoutNewline,
+                                                  prepared: Engine.prepare(bytes, endsWithoutNewline: endsWithoutNewline, decoder: decoder)))
+                    if lines.lines.count >= LineReader.chunkLines { guard handOver() else { return } }
                 case .idle:
-                    if lines.isEmpty {
+                    if lines.lines.isEmpty {
                         guard put(.idle) else { return }
                         sentSinceIdle = false
                     } else {
-                        guard put(.lines(lines)) else { return }
-                        lines.removeAll(keepingCapacity: true)
-                        sentSinceIdle = true
+                        guard handOver() else { return }
                     }
                 case .end:
-                    if !lines.isEmpty { guard put(.lines(lines)) else { return } }
+                    if !lines.lines.isEmpty { guard put(.lines(lines)) else { return } }
                     _ = put(.end)
                     return
                 }
             }
         } catch {
-            if !lines.isEmpty { guard put(.lines(lines)) else { return } }
+            if !lines.lines.isEmpty { guard put(.lines(lines)) else { return } }
             _ = put(.failed(error))
         }
     }
