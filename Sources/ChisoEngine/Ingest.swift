@@ -9,7 +9,7 @@ import ChisoStore
 /// How `chiso ingest` batches its work (interfaces.md, events.md "Bad input").
 public struct IngestOptions: Sendable {
     /// Events per transaction at most. Larger batches write each touched dossier, index row and
-    /// tally cell once for more events (docs/performance.md "Batch size").
+    /// tally cell once for more events (docs/performance.md "Ingest", item 2).
     public var batchSize: Int = IngestOptions.defaultBatchSize
     /// The default `batchSize`.
     public static let defaultBatchSize = 8_000

@@ -10,7 +10,6 @@ struct ParsedLine: Sendable {
     /// Where the line's bytes are in its chunk's `ParsedLines.bytes`.
     var range: Range<Int>
     var number: Int
-    var endsWithoutNewline: Bool
     /// The event, or why the line is rejected (`Engine.prepare`); nil for a blank line.
     var prepared: Result<Event, Rejection>?
 }
@@ -152,7 +151,7 @@ final class LineReader: @unchecked Sendable {
                 case .line(let bytes, let number, let endsWithoutNewline):
                     let start = lines.bytes.count
                     lines.bytes.append(contentsOf: bytes)
-                    lines.lines.append(ParsedLine(range: start..<lines.bytes.count, number: number, endsWithoutNewline: endsWithoutNewline,
+                    lines.lines.append(ParsedLine(range: start..<lines.bytes.count, number: number,
                                                   prepared: Engine.prepare(bytes, endsWithoutNewline: endsWithoutNewline, decoder: decoder)))
                     if lines.lines.count >= LineReader.chunkLines { guard handOver() else { return } }
                 case .idle:

@@ -139,15 +139,11 @@ extension Engine {
         default:
             break
         }
-        guard procedure != nil || !units.isEmpty else {
-            // Nothing to re-tally: the rules are rebuilt when next needed, not now.
-            try change()
-            tallies.rules = nil
-            return
-        }
-        let before = tallyRules()
+        // With nothing to re-tally, the rules are rebuilt when next needed, not now.
+        let before = procedure != nil || !units.isEmpty ? tallyRules() : nil
         try change()
         tallies.rules = nil
+        guard let before else { return }
         let after = tallyRules()
         var seen = Set<Int64>()
         func retallyStored(_ key: Int64, _ code: String, _ blob: UnsafeRawBufferPointer) throws {

@@ -195,12 +195,7 @@ public final class EventStore {
             ? "SELECT d.key, d.code, d.record FROM dossier_units u JOIN dossiers d ON d.key = u.dossier WHERE u.unit = ? AND u.activity >= ?"
             : "SELECT p.key, p.code, p.record FROM petition_units u JOIN petitions p ON p.key = u.petition WHERE u.unit = ? AND u.activity >= ?")
         s.bind(unit, at: 1); s.bind(from, at: 2)
-        defer { s.reset() }
-        while try s.step() {
-            let key = s.int64(at: 0)
-            let code = s.text(at: 1) ?? ""
-            try s.withBlob(at: 2) { try body(key, code, $0) }
-        }
+        try forEachRecordRow(s, body)
     }
 
     /// Calls `body` with every record of a kind (for verify's comparison and for `due`).
@@ -420,6 +415,11 @@ public final class EventStore {
                          _ body: (_ key: Int64, _ code: String, _ blob: UnsafeRawBufferPointer) throws -> Void) throws {
         let s = try db.cachedStatement(literal: "SELECT d.key, d.code, d.record FROM dossier_procedures p JOIN dossiers d ON d.key = p.dossier WHERE p.procedure = ?")
         s.bind(Int64(ordinal), at: 1)
+        try forEachRecordRow(s, body)
+    }
+
+    /// Steps a statement that selects (key, code, record) and resets it.
+    private func forEachRecordRow(_ s: Statement, _ body: (_ key: Int64, _ code: String, _ blob: UnsafeRawBufferPointer) throws -> Void) throws {
         defer { s.reset() }
         while try s.step() {
             let key = s.int64(at: 0)

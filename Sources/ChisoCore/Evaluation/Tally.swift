@@ -285,16 +285,20 @@ public struct TallyCell: Sendable, Equatable {
     /// Adds (sign 1) or removes (sign -1) a share: its per-procedure fields under its ordinal, the
     /// others under ordinal 0 (`TallyField.perProcedure`).
     public mutating func add(_ share: TallyShare, sign: Int64) {
-        for (ordinal, fields) in [(share.procedure, share.fields & TallyField.perProcedure), (0, share.fields & ~TallyField.perProcedure)] where fields != 0 {
-            let b = base(of: ordinal)
-            var bits = fields
-            while bits != 0 {
-                let f = bits.trailingZeroBitCount
-                bits &= bits - 1
-                values[b + f] += sign * (f == TallyField.endedMicros.rawValue ? share.micros : 1)
-            }
-            compact(ordinal)
+        add(share.fields & TallyField.perProcedure, of: share, under: share.procedure, sign: sign)
+        add(share.fields & ~TallyField.perProcedure, of: share, under: 0, sign: sign)
+    }
+
+    private mutating func add(_ fields: UInt32, of share: TallyShare, under ordinal: Int32, sign: Int64) {
+        guard fields != 0 else { return }
+        let b = base(of: ordinal)
+        var bits = fields
+        while bits != 0 {
+            let f = bits.trailingZeroBitCount
+            bits &= bits - 1
+            values[b + f] += sign * (f == TallyField.endedMicros.rawValue ? share.micros : 1)
         }
+        compact(ordinal)
     }
 
     public mutating func add(_ other: TallyCell) {
