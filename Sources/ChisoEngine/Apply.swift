@@ -119,15 +119,23 @@ extension Engine {
 
     /// Writes the batch's touched records and their candidate-index rows.
     func flushPending() throws {
-        for (code, c) in pending.dossiers {
-            let activity = c.record.activityKey.micros
-            let open = !c.record.entries.contains { $0.action.isEnd }
-            // Open ⇔ activity key +∞ (DossierRecord.activityKey); a new row was neither.
+        // Encodings and facts are computed ahead on a second thread (`DossierWrites`); facts name
+        // procedures by ordinal, so every receipt's procedure gets one here first.
+        let touched = Array(pending.dossiers)
+        for (_, c) in touched {
+            if let receipt = c.record.firstReceipt, case .received(let r) = receipt.action { _ = procedureOrdinal(r.procedure) }
+        }
+        let writes = DossierWrites(records: touched.map(\.value.record), rules: tallyRules(), ordinals: tallies.ordinals,
+                                   parallelMinimum: parallelWritesMinimum)
+        defer { writes.join() }
+        for (i, (code, c)) in touched.enumerated() {
+            let w = writes.write(i)
+            let activity = w.activity, open = w.open, units = w.units, facts = w.facts
+            // A new row was neither open nor ended.
             let wasOpen = c.indexedActivity == Int64.max
             if c.key == nil { counterDeltas[.dossiers, default: 0] += 1 }
             if open != wasOpen { counterDeltas[.openDossiers, default: 0] += open ? 1 : -1 }
-            let key = try store.saveDossier(key: c.key, code: code, activity: activity, open: open, blob: RecordCodec.encode(c.record))
-            let units = c.record.touchedUnits
+            let key = try store.saveDossier(key: c.key, code: code, activity: activity, open: open, blob: w.blob)
             if let old = c.indexedActivity {
                 for u in c.indexedUnits where old != activity || !units.contains(u) {
                     try store.unindexUnit(.dossier, unit: u, activity: old, key: key)
@@ -136,7 +144,6 @@ extension Engine {
             for u in units where c.indexedActivity != activity || !c.indexedUnits.contains(u) {
                 try store.indexUnit(.dossier, unit: u, activity: activity, key: key)
             }
-            let facts = tallyFacts(dossier: c.record)
             retally(from: c.tallied, to: facts)
             if let o = facts.procedure, o != c.tallied.procedure || c.key == nil { try store.addDossierProcedure(o, dossier: key) }
             if pending.recentDossiers.count >= PendingRecords.recentLimit { pending.recentDossiers.removeAll(keepingCapacity: true) }

@@ -29,6 +29,9 @@ public final class Engine {
     /// From how many units a tallied snapshot of the only tree reads the period's cells in one range
     /// rather than unit by unit (tests set it to compare both).
     var tallyScanMinimumUnits = 16
+    /// From how many touched dossiers a batch computes their writes on a second thread
+    /// (`DossierWrites`; tests set it to run both ways).
+    var parallelWritesMinimum = 256
     /// How many checkpoints this writer ran between batches (tests read it).
     var checkpointsRun = 0
     /// Whether this writer has compared its calendar with the tallies' (`checkTallyCalendar`).

@@ -151,9 +151,13 @@ import ChisoStore
 /// The tallies (docs/design.md "Tallies") answer a calendar period evaluated after every stored event;
 /// they must give exactly what folding the records and folding the whole log give.
 @Suite struct TallyPropertyTests {
-    @Test(arguments: [(UInt64(21), 45), (22, 40), (23, 50), (24, 35), (25, 45), (26, 40), (27, 50), (28, 35)])
-    func talliesEqualRecomputed(seed: UInt64, span: Int) throws {
+    /// `threaded`: every batch computes its dossiers' writes on a second thread (`DossierWrites`), in
+    /// batches large enough to hand several chunks over; otherwise batches are small and computed in line.
+    @Test(arguments: [(UInt64(21), 45, false), (22, 40, false), (23, 50, false), (24, 35, false), (25, 45, false),
+                      (26, 40, false), (27, 50, false), (28, 35, false), (31, 45, true), (32, 40, true), (33, 50, true), (34, 35, true)])
+    func talliesEqualRecomputed(seed: UInt64, span: Int, threaded: Bool) throws {
         let engine = try openEngine()
+        if threaded { engine.parallelWritesMinimum = 1 }
         var lines = PropertyTests().randomStream(seed: seed, span: span, dossiers: 90, dueShift: 30)
         // Catalogue changes that move dossiers (a merge) or their dues (a new duration), arriving after
         // the dossiers for half the seeds, so that already-tallied records must be re-tallied.
@@ -165,8 +169,8 @@ import ChisoStore
         var rng = PropertyTests.SplitMix(state: seed &* 17)
         var offset = 0
         while offset < lines.count {
-            let size = 1 + rng.int(60)
-            try ingest(engine, Array(lines[offset..<min(offset + size, lines.count)]), batchSize: 1 + rng.int(12))
+            let size = 1 + rng.int(threaded ? 400 : 60)
+            try ingest(engine, Array(lines[offset..<min(offset + size, lines.count)]), batchSize: 1 + rng.int(threaded ? 300 : 12))
             offset += size
         }
         let profile = try defaultProfile()

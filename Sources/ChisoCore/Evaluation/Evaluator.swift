@@ -28,7 +28,7 @@ public struct Measures: Sendable, Equatable {
 }
 
 /// Resolves merges and computed dues for dossier folds from the catalogue at E and the calendar.
-public struct CatalogueContext: DossierContext {
+public struct CatalogueContext: DossierContext, Sendable {
     public let catalogue: CatalogueView
     public let calendar: WorkingCalendar
 
@@ -50,7 +50,7 @@ public struct CatalogueContext: DossierContext {
 /// Computes the measures of indicators.md from the catalogue and the dossiers and petitions that may
 /// concern a window. Pure: the same inputs give the same counts, whether the records come from the
 /// incremental state or from a fold of the whole log (`chiso verify`).
-public struct Evaluator {
+public struct Evaluator: Sendable {
     public let catalogue: CatalogueView
     public let calendar: WorkingCalendar
     public var zone: Zone { calendar.zone }

@@ -79,8 +79,9 @@ public struct TallyFacts: Sendable, Equatable {
 ///
 /// The facts are what a record adds to a snapshot of a calendar period W at any E later than all
 /// stored events (`Engine.talliedMeasures`): then "before E" means "stored", receipts and ends are fixed,
-/// and only open items depend on E, through their clock.
-public final class TallyRules {
+/// and only open items depend on E, through their clock. Immutable, so ingest computes facts on a
+/// second thread while its writer runs SQL (`Engine.flushPending`).
+public final class TallyRules: Sendable {
     public let evaluator: Evaluator
     let context: CatalogueContext
 
@@ -283,7 +284,10 @@ public struct TallyCell: Sendable, Equatable {
     }
 
     /// Adds (sign 1) or removes (sign -1) a share: its per-procedure fields under its ordinal, the
-    /// others under ordinal 0 (`TallyField.perProcedure`).
+    /// others under ordinal 0 (`TallyField.perProcedure`). Used for a batch's changes: an ordinal
+    /// whose values come back to zero stays until `add(_ other:)` applies the change to a stored
+    /// cell, which drops it, so that removing a record's old share and adding its new one does not
+    /// remove and insert the ordinal's values each time.
     public mutating func add(_ share: TallyShare, sign: Int64) {
         add(share.fields & TallyField.perProcedure, of: share, under: share.procedure, sign: sign)
         add(share.fields & ~TallyField.perProcedure, of: share, under: 0, sign: sign)
@@ -298,7 +302,6 @@ public struct TallyCell: Sendable, Equatable {
             bits &= bits - 1
             values[b + f] += sign * (f == TallyField.endedMicros.rawValue ? share.micros : 1)
         }
-        compact(ordinal)
     }
 
     public mutating func add(_ other: TallyCell) {

@@ -1,0 +1,97 @@
+import Dispatch
+import ChisoCore
+
+/// What one touched dossier is written as at commit: its row, its candidate-index entries and its
+/// tally facts. A pure function of the record, the tally rules and the procedure ordinals.
+struct DossierWrite: Sendable {
+    var activity: Int64
+    var open: Bool
+    var blob: [UInt8]
+    var units: Set<String>
+    var facts: TallyFacts
+
+    init(_ record: DossierRecord, rules: TallyRules, ordinals: [String: Int32]) {
+        activity = record.activityKey.micros
+        // Open ⇔ activity key +∞ (DossierRecord.activityKey).
+        open = activity == Instant.distantFuture.micros
+        blob = RecordCodec.encode(record)
+        units = record.touchedUnits
+        // The writer gives every receipt's procedure an ordinal before the plan starts (`DossierWrites.init`).
+        facts = rules.facts(dossier: record) { ordinals[$0] ?? 0 }
+    }
+}
+
+/// The `DossierWrite`s of a batch's touched dossiers, computed in order on a second thread while the
+/// writer runs the SQL of those already computed (docs/performance.md "Ingest", item 6).
+///
+/// Encoding records and computing their facts is about a third of what writing a batch costs the
+/// writer, and needs no state but the records: moving it off the writer's thread shortens the
+/// critical path of ingest, which is that thread (the reading thread is mostly idle). The results are
+/// the same as computing them in line, which small batches do.
+final class DossierWrites: @unchecked Sendable {
+    // @unchecked: `results` is written by the computing thread, slot by slot, before it signals the
+    // chunk's semaphore, and read by the writer only after waiting on that semaphore; `join` orders
+    // the end of the computing thread before `deinit`.
+    private let records: [DossierRecord]
+    private let rules: TallyRules
+    private let ordinals: [String: Int32]
+    private let results: UnsafeMutablePointer<DossierWrite>
+    private let ready: [DispatchSemaphore]
+    private let finished = DispatchSemaphore(value: 0)
+    private let threaded: Bool
+    /// Slots moved out by `write` (threaded only).
+    private var consumed = 0
+    private var joined = false
+
+    /// Records per hand-over from the computing thread to the writer.
+    static let chunk = 32
+
+    /// Starts computing the writes of `records`: on a second thread from `parallelMinimum` records
+    /// (fewer are computed on the writer's thread as they are needed). `ordinals` must hold the
+    /// procedure of each record's first receipt.
+    init(records: [DossierRecord], rules: TallyRules, ordinals: [String: Int32], parallelMinimum: Int) {
+        self.records = records
+        self.rules = rules
+        self.ordinals = ordinals
+        threaded = records.count >= parallelMinimum
+        results = .allocate(capacity: threaded ? records.count : 0)
+        let chunks = threaded ? (records.count + DossierWrites.chunk - 1) / DossierWrites.chunk : 0
+        ready = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
+        if threaded {
+            DispatchQueue.global(qos: .userInitiated).async { self.computeAll() }
+        } else {
+            finished.signal()
+        }
+    }
+
+    private func computeAll() {
+        for c in 0..<ready.count {
+            let range = (c * DossierWrites.chunk)..<min(records.count, (c + 1) * DossierWrites.chunk)
+            for i in range { (results + i).initialize(to: DossierWrite(records[i], rules: rules, ordinals: ordinals)) }
+            ready[c].signal()
+        }
+        finished.signal()
+    }
+
+    /// The write of `records[i]`; `i` must go up from 0 by one.
+    func write(_ i: Int) -> DossierWrite {
+        guard threaded else { return DossierWrite(records[i], rules: rules, ordinals: ordinals) }
+        assert(i == consumed, "writes are taken in order")
+        if i % DossierWrites.chunk == 0 { ready[i / DossierWrites.chunk].wait() }
+        consumed = i + 1
+        return (results + i).move()
+    }
+
+    /// Waits for the computing thread to finish (also when the writer stopped early on an error).
+    func join() {
+        guard !joined else { return }
+        finished.wait()
+        joined = true
+    }
+
+    deinit {
+        join()
+        if threaded { (results + consumed).deinitialize(count: records.count - consumed) }
+        results.deallocate()
+    }
+}
