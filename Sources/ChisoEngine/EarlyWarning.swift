@@ -113,6 +113,11 @@ extension Engine {
     /// indicators.md): deadline before E, a second supplement request, or a clock stopped by a
     /// supplement request after the deadline had passed.
     public func earlyWarning(unit: String, within: DueHorizon, asOf e: Instant) throws -> EarlyWarning {
+        // One committed state for the whole subtree (`reading`).
+        try reading { try earlyWarningInOneState(unit: unit, within: within, asOf: e) }
+    }
+
+    private func earlyWarningInOneState(unit: String, within: DueHorizon, asOf e: Instant) throws -> EarlyWarning {
         let view = catalogue.asOf(e)
         let subtree = view.subtree(of: unit)
         let members = Set(subtree)

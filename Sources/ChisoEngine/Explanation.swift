@@ -11,6 +11,9 @@ public struct Explanation: Sendable {
     public struct Line: Sendable {
         public var component: ComponentScore
         public var items: [Item]
+        /// Dossiers counted on time because they can never be late: no `due` and a procedure with no
+        /// duration (events.md "Due"), listed under the components counting on-time dossiers.
+        public var neverLate: [Shortfall] = []
     }
     public var snapshot: Snapshot
     public var lines: [Line]
@@ -52,7 +55,15 @@ extension Scorer {
                         return a.shortfall.code.utf8.lexicographicallyPrecedes(b.shortfall.code.utf8)
                     }
                 }
-                lines.append(Explanation.Line(component: c, items: items))
+                var neverLate: [Shortfall] = []
+                if profile.component(c.id)?.numerator == "active.onTime" {
+                    neverLate = log.neverLate.sorted { a, b in
+                        let x = a.at ?? .distantPast, y = b.at ?? .distantPast
+                        if x != y { return x < y }
+                        return a.code.unicodeScalars.lexicographicallyPrecedes(b.code.unicodeScalars)
+                    }
+                }
+                lines.append(Explanation.Line(component: c, items: items, neverLate: neverLate))
             }
         }
         return Explanation(snapshot: snapshot, lines: lines)
@@ -74,6 +85,14 @@ extension Explanation {
                 continue
             }
             out += "\n\(c.id) \(c.name): \(c.numerator ?? 0)/\(c.denominator ?? 0) = \(ratio), \(points) of \(c.max.jsonNumber) points\n"
+            if !line.neverLate.isEmpty {
+                let procedures = Set(line.neverLate.compactMap(\.procedure)).sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+                out += "  note: \(line.neverLate.count) dossier(s) can never be late (no due, and no duration declared for \(procedures.joined(separator: ", "))); declare the durations\n"
+                for f in line.neverLate.prefix(limit) {
+                    out += "    \(f.code) @\(f.unit ?? "")\(f.at.map { " " + $0.rfc3339(in: zone) } ?? "")\n"
+                }
+                if line.neverLate.count > limit { out += "    … \(line.neverLate.count - limit) more (use --limit)\n" }
+            }
             if line.items.isEmpty { continue }
             let gain = line.items.first.map { String(format4($0.gain)) } ?? "0"
             out += "  \(line.items.count) item(s) cost points; fixing one gains \(gain)\n"
@@ -97,7 +116,15 @@ extension Explanation {
                 return "{\"kind\": \(jsonQuoted(f.kind.rawValue)), \"code\": \(jsonQuoted(f.code)), \"unit\": \(f.unit.map(jsonQuoted) ?? "null"), \"at\": \(f.at.map { jsonQuoted($0.rfc3339(in: zone)) } ?? "null"), \"detail\": \(jsonQuoted(f.detail)), \"gain\": \(format4(i.gain))}"
             }
             let ratio = c.ratio.map { String($0) } ?? "null"
-            return "{\"id\": \(jsonQuoted(c.id)), \"name\": \(jsonQuoted(c.name)), \"max\": \(c.max.jsonNumber), \"points\": \(c.points?.jsonNumber ?? "null"), \"numerator\": \(c.numerator.map(String.init) ?? "null"), \"denominator\": \(c.denominator.map(String.init) ?? "null"), \"ratio\": \(ratio), \"itemCount\": \(line.items.count), \"items\": [\(items.joined(separator: ", "))]}"
+            // Only components counting on-time dossiers carry `neverLate` (events.md "Due").
+            var neverLate = ""
+            if !line.neverLate.isEmpty {
+                let listed = line.neverLate.prefix(limit).map { f in
+                    "{\"code\": \(jsonQuoted(f.code)), \"unit\": \(f.unit.map(jsonQuoted) ?? "null"), \"procedure\": \(f.procedure.map(jsonQuoted) ?? "null"), \"at\": \(f.at.map { jsonQuoted($0.rfc3339(in: zone)) } ?? "null"), \"detail\": \(jsonQuoted(f.detail))}"
+                }
+                neverLate = ", \"neverLateCount\": \(line.neverLate.count), \"neverLate\": [\(listed.joined(separator: ", "))]"
+            }
+            return "{\"id\": \(jsonQuoted(c.id)), \"name\": \(jsonQuoted(c.name)), \"max\": \(c.max.jsonNumber), \"points\": \(c.points?.jsonNumber ?? "null"), \"numerator\": \(c.numerator.map(String.init) ?? "null"), \"denominator\": \(c.denominator.map(String.init) ?? "null"), \"ratio\": \(ratio), \"itemCount\": \(line.items.count), \"items\": [\(items.joined(separator: ", "))]\(neverLate)}"
         }
         return "{\"unit\": \(jsonQuoted(snapshot.unit)), \"period\": \(jsonQuoted(snapshot.window.label)), \"asOf\": \(jsonQuoted(snapshot.asOf.rfc3339(in: zone))), \"total\": \(snapshot.card.total.jsonNumber), \"band\": \(jsonQuoted(snapshot.card.band.name)), \"components\": [\(comps.joined(separator: ",\n "))]}"
     }

@@ -64,23 +64,50 @@ extension Engine {
     /// Opens a batch (one write transaction).
     public func beginBatch() throws {
         try store.db.begin(.immediate)
-        let serial = try store.meta(EventStore.Meta.commitSerial)
-        if serial != lastCommitSerial {
-            // Another writer committed since this one last did: what this engine remembers of committed
-            // records and cells may be out of date.
-            pending.forgetRecent()
-            tallies.cells.removeAll()
-            catalogue = try loadCatalogue()
-            voidIDs = try store.voidIDs()
-            tallies.load(codes: try store.procedureCodes())
-            tallies.rules = nil
-            rootOfUnit.removeAll()
-            lastCommitSerial = serial
-            tallyCalendarChecked = false
-        }
+        try reloadIfAnotherWriterCommitted()
         if !tallyCalendarChecked {
             try checkTallyCalendar()
             tallyCalendarChecked = true
+        }
+    }
+
+    /// Inside a transaction: when another writer committed since this engine last wrote or read (the
+    /// commit serial moved), what it remembers of the committed state (catalogue, void ids, procedure
+    /// ordinals, recent records and cells) may be out of date, and is dropped or reloaded.
+    func reloadIfAnotherWriterCommitted() throws {
+        let serial = try store.meta(EventStore.Meta.commitSerial)
+        guard serial != lastCommitSerial else { return }
+        pending.forgetRecent()
+        tallies.cells.removeAll()
+        catalogue = try loadCatalogue()
+        voidIDs = try store.voidIDs()
+        tallies.load(codes: try store.procedureCodes())
+        tallies.rules = nil
+        rootOfUnit.removeAll()
+        lastCommitSerial = serial
+        tallyCalendarChecked = false
+    }
+
+    /// Runs `body` in one read transaction, so that everything it reads (the catalogue, the tallies,
+    /// the records of every unit, the log) comes from one committed state, whatever batches commit
+    /// meanwhile: a reader never sees half a batch, nor two batches mixed (interfaces.md "Standards").
+    /// A snapshot reads many units; without this, a batch committing between two of them would be
+    /// half counted. Inside an open transaction (a batch) `body` just runs.
+    ///
+    /// The transaction is held for `body`'s duration: keep it short on a live database, since the WAL
+    /// cannot be checkpointed past a reader's state (details.md 28).
+    public func reading<T>(_ body: () throws -> T) throws -> T {
+        guard !store.db.isInTransaction else { return try body() }
+        try store.db.begin(.deferred)
+        do {
+            // The first read fixes the state the transaction sees; the catalogue follows it.
+            try reloadIfAnotherWriterCommitted()
+            let result = try body()
+            try store.db.commit()
+            return result
+        } catch {
+            try? store.db.rollback()
+            throw error
         }
     }
 

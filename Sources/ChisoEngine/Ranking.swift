@@ -117,7 +117,7 @@ extension Ranking {
         var chosen: [String]
         switch (parent, level) {
         case (nil, nil): chosen = view.roots
-        case (let p?, nil): chosen = view.children[p] ?? []
+        case (let p?, nil): chosen = view.children(of: p)
         case (let p?, let l?): chosen = view.subtree(of: p).filter { view.units[$0]?.level == l }
         case (nil, let l?): chosen = view.roots.flatMap { view.subtree(of: $0) }.filter { view.units[$0]?.level == l }
         }

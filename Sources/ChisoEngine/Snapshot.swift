@@ -10,7 +10,8 @@ public struct Snapshot: Sendable {
     public var asOf: Instant
     public var measures: Measures
     public var card: ScoreCard
-    public var children: [Snapshot] = []
+    /// The children's snapshots when asked for (details.md 23), `[]` for a unit with none; nil when not asked.
+    public var children: [Snapshot]?
     /// Whether the measures came from the tallies rather than a fold of the records (docs/design.md "Tallies").
     public var fromTallies = false
 }
@@ -127,9 +128,7 @@ public struct Scorer {
                          card: profile.score(measures.inputs(for: profile)))
         s.fromTallies = fromTallies
         if children {
-            for c in view.children[unit] ?? [] {
-                s.children.append(try snapshot(unit: c, window: window, view: view, children: false))
-            }
+            s.children = try view.children(of: unit).map { try snapshot(unit: $0, window: window, view: view, children: false) }
         }
         return s
     }
@@ -163,7 +162,7 @@ extension Snapshot {
         s += ", \"asOf\": \(jsonQuoted(asOf.rfc3339(in: zone)))"
         s += ", \"total\": \(card.total.jsonNumber), \"max\": \(card.max.jsonNumber), \"band\": \(jsonQuoted(card.band.name))"
         s += ", \"groups\": " + card.groupsJSON
-        if !children.isEmpty {
+        if let children {
             s += ", \"children\": [" + children.map { $0.json(zone: zone) }.joined(separator: ", ") + "]"
         }
         return s + "}"

@@ -15,6 +15,12 @@ extension Engine {
     /// for every unit and every month, quarter and year that holds a receipt, and the current ones,
     /// with "now" taken once (details.md 26).
     public func verify(profile: Profile, now: Instant) throws -> VerifyReport {
+        // The log and the state are read in one transaction, so that an ingest running meanwhile
+        // cannot show up as a difference between them.
+        try reading { try verifyInOneState(profile: profile, now: now) }
+    }
+
+    private func verifyInOneState(profile: Profile, now: Instant) throws -> VerifyReport {
         let fold = try foldLog()
         let fresh = Scorer(catalogue: fold.catalogue, calendar: calendar, profile: profile, records: FoldedRecords(fold: fold))
         let incremental = scorer(profile: profile)

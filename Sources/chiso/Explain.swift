@@ -49,8 +49,10 @@ struct Explain: ParsableCommand {
         let zone = engine.calendar.zone
         let window = try Window.parse(period, zone: zone)
         let asOfInstant = try asOf.map { try parseInstantArgument($0, zone: zone, option: "--as-of") }
-        let explanation = try engine.scorer(profile: try options.loadProfile())
-            .explain(unit: unit, window: window, now: systemNow(), asOf: asOfInstant, component: component)
+        let profile = try options.loadProfile()
+        let explanation = try engine.reading {
+            try engine.scorer(profile: profile).explain(unit: unit, window: window, now: systemNow(), asOf: asOfInstant, component: component)
+        }
         print(format == "json" ? explanation.json(zone: zone, limit: limit) : explanation.text(zone: zone, limit: limit))
     }
 }

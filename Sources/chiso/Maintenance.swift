@@ -71,23 +71,24 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let engine = try options.openEngine(forReading: true)
-        let c = try engine.store.counts()
+        // Counters, catalogue and tally state from one committed state.
+        let (c, view, tallies) = try engine.reading { (try engine.store.counts(), engine.catalogue.asOf(.distantFuture), try engine.tallyStatus()) }
         let zone = engine.calendar.zone
-        let view = engine.catalogue.asOf(.distantFuture)
         let procedures = view.declarations.values.filter { !($0.last?.declaration.abolished ?? true) }.count
+        // Declared units: a code only named by other events belongs to no tree (details.md 12).
+        let units = view.units.values.filter(\.declared).count
         let size = fileSize(options.databasePath) + engine.store.db.walFileSize()
-        let tallies = try engine.tallyStatus()
         func when(_ micros: Int64?) -> String { micros.map { Instant(micros: $0).rfc3339(in: zone) } ?? "—" }
         if format == "json" {
             let roots = c.roots.map { "{\"root\": \(jsonQuoted($0.root)), \"latestEventAt\": \(jsonQuoted(when($0.latestEventAt))), \"ingestedAt\": \(jsonQuoted(when($0.ingestedAt)))}" }
-            print("{\"events\": \(c.events), \"dossiers\": \(c.dossiers), \"openDossiers\": \(c.openDossiers), \"endedDossiers\": \(c.dossiers - c.openDossiers), \"petitions\": \(c.petitions), \"units\": \(view.units.count), \"procedures\": \(procedures), \"rejected\": \(c.rejected), \"voidEvents\": \(c.voidEvents), \"latestEventAt\": \(c.latestEventAt.map { jsonQuoted(when($0)) } ?? "null"), \"roots\": [\(roots.joined(separator: ", "))], \"fileBytes\": \(size), \"tallies\": \(jsonQuoted(tallies.rawValue))}")
+            print("{\"events\": \(c.events), \"dossiers\": \(c.dossiers), \"openDossiers\": \(c.openDossiers), \"endedDossiers\": \(c.dossiers - c.openDossiers), \"petitions\": \(c.petitions), \"units\": \(units), \"procedures\": \(procedures), \"rejected\": \(c.rejected), \"voidEvents\": \(c.voidEvents), \"latestEventAt\": \(c.latestEventAt.map { jsonQuoted(when($0)) } ?? "null"), \"roots\": [\(roots.joined(separator: ", "))], \"fileBytes\": \(size), \"tallies\": \(jsonQuoted(tallies.rawValue))}")
             return
         }
         print("database        \(options.databasePath) (\(size) bytes)")
         print("events          \(c.events) (\(c.voidEvents) retracted)")
         print("dossiers        \(c.dossiers) (\(c.openDossiers) open, \(c.dossiers - c.openDossiers) ended)")
         print("petitions       \(c.petitions)")
-        print("units           \(view.units.count)")
+        print("units           \(units)")
         print("procedures      \(procedures)")
         print("rejected lines  \(c.rejected)")
         print("latest event    \(when(c.latestEventAt))")

@@ -76,8 +76,10 @@ struct Rank: ParsableCommand {
         let zone = engine.calendar.zone
         let window = try Window.parse(period, zone: zone)
         let asOfInstant = try asOf.map { try parseInstantArgument($0, zone: zone, option: "--as-of") }
-        let ranking = try engine.scorer(profile: profile).ranking(
-            window: window, now: systemNow(), asOf: asOfInstant, parent: parent, level: level.flatMap(UnitLevel.init(rawValue:)))
+        let ranking = try engine.reading {
+            try engine.scorer(profile: profile).ranking(
+                window: window, now: systemNow(), asOf: asOfInstant, parent: parent, level: level.flatMap(UnitLevel.init(rawValue:)))
+        }
         if ranking.rows.isEmpty, format == .csv || format == .json || format == .html { printError(ranking.emptyMessage) }
         let text: String
         switch format {

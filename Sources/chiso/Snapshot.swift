@@ -44,12 +44,14 @@ struct SnapshotCommand: ParsableCommand {
         let zone = engine.calendar.zone
         let window = try Window.parse(period, zone: zone)
         let asOfInstant = try asOf.map { try parseInstantArgument($0, zone: zone, option: "--as-of") }
-        let snapshot = try engine.scorer(profile: profile).snapshot(unit: unit, window: window, now: systemNow(), asOf: asOfInstant, children: children)
+        let snapshot = try engine.reading {
+            try engine.scorer(profile: profile).snapshot(unit: unit, window: window, now: systemNow(), asOf: asOfInstant, children: children)
+        }
         if format == "json" {
             print(snapshot.json(zone: zone))
         } else {
             print(snapshotTable(snapshot, zone: zone))
-            for c in snapshot.children { print(""); print(snapshotTable(c, zone: zone)) }
+            for c in snapshot.children ?? [] { print(""); print(snapshotTable(c, zone: zone)) }
         }
     }
 }

@@ -62,6 +62,31 @@ import Testing
         #expect(throws: EngineError.self) { try explain(e, "9.9") }
     }
 
+    /// events.md "Due": a procedure with no duration and a receipt with no `due` can never be late,
+    /// and explain reports it under the on-time component (not as an item: it costs nothing).
+    @Test func dossiersThatCanNeverBeLateAreReported() throws {
+        let e = try openEngine()
+        var lines = smallProvince() + [Line.procedure("pn", "PN", duration: nil)]
+        lines.append(Line.received("r1", "N1", unit: "H44.101", procedure: "PN", at: "2026-08-03 09:00"))
+        lines.append(Line.received("r2", "N2", unit: "H44.101", procedure: "PN", at: "2026-08-04 09:00"))
+        // A due on the receipt makes it a normal dossier (here late: open past its due).
+        lines.append(Line.received("r3", "D3", unit: "H44.101", procedure: "PN", at: "2026-08-03 09:00", due: "2026-08-05 09:00"))
+        try ingest(e, lines)
+        let x = try explain(e, "2.1")
+        let line = try #require(x.lines.first)
+        #expect(line.neverLate.map(\.code) == ["N1", "N2"])
+        #expect(line.neverLate.allSatisfy { $0.procedure == "PN" })
+        #expect(line.items.map(\.shortfall.code) == ["D3"])
+        let text = x.text(zone: .vietnam, limit: 1)
+        #expect(text.contains("2 dossier(s) can never be late (no due, and no duration declared for PN)"))
+        #expect(text.contains("N1 @H44.101 2026-08-03T09:00:00+07:00"))
+        #expect(text.contains("… 1 more (use --limit)"))
+        let json = x.json(zone: .vietnam, limit: 5)
+        #expect(json.contains(#""neverLateCount": 2, "neverLate": [{"code": "N1", "unit": "H44.101", "procedure": "PN""#))
+        // Other components carry no such list.
+        #expect(try explain(e, "3.3").lines.first?.neverLate.isEmpty == true)
+    }
+
     @Test func textNamesTheItems() throws {
         let e = try openEngine()
         try ingest(e, smallProvince() + [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00", channel: "direct")])

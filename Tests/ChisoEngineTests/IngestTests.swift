@@ -150,6 +150,50 @@ final class ReaderLog: @unchecked Sendable {
 }
 
 @Suite struct ConcurrencyTests {
+    /// Snapshots computed while batches commit read one committed state (`Engine.reading`): each
+    /// batch adds a pair of receipts, one per commune, so every committed state has an even R(W) at
+    /// H44 whose children's add up to it. Folded (a custom range: unit by unit) and tallied (the month).
+    @Test func snapshotsReadOneCommittedState() throws {
+        let path = temporaryDatabase()
+        let engine = try openEngine(path)
+        _ = try ingest(engine, smallProvince())
+        var lines: [String] = []
+        for i in 0..<1_500 {
+            lines.append(Line.received("a\(i)", "A\(i)", unit: "H44.101", at: "2026-08-03 09:00"))
+            lines.append(Line.received("b\(i)", "B\(i)", unit: "H44.102", at: "2026-08-03 09:00"))
+        }
+        let calendar = engine.calendar
+        let log = ReaderLog()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            defer { done.signal() }
+            guard let reader = try? Engine(path: path, calendar: calendar, readOnly: true), let profile = try? defaultProfile() else {
+                log.add(-2); return
+            }
+            let now = instant("2026-09-01T00:00:00+07:00")
+            while !log.shouldStop {
+                for period in ["2026-08-01..2026-08-31", "2026-08"] {
+                    guard let window = try? Window.parse(period),
+                          let s = try? reader.reading({ try reader.scorer(profile: profile).snapshot(unit: "H44", window: window, now: now, children: true) })
+                    else { log.add(-2); return }
+                    let total = s.measures.counts["received"] ?? 0
+                    let children = (s.children ?? []).reduce(0) { $0 + ($1.measures.counts["received"] ?? 0) }
+                    log.add(total % 2 == 0 && children == total ? total : -1)
+                }
+            }
+        }
+        thread.start()
+        let text = lines.joined(separator: "\n") + "\n"
+        _ = try engine.ingest(LineSource.bytes(Array(text.utf8), name: "pairs"), options: IngestOptions(batchSize: 2),
+                              clock: { instant("2026-09-01T00:00:00Z") })
+        log.finish()
+        done.wait()
+        let seen = log.snapshot
+        #expect(!seen.contains(-2), "the reader failed")
+        #expect(seen.filter { $0 == -1 }.isEmpty, "\(seen.filter { $0 == -1 }.count) of \(seen.count) snapshots mixed batches")
+        #expect(seen.contains { $0 > 0 && $0 < 3_000 }, "no snapshot was taken while the ingest ran")
+    }
+
     /// A reader on its own connection, reading all the time in short transactions while a long ingest
     /// runs, sees whole batches only; and the WAL stays bounded (details.md 28).
     @Test func readerSeesWholeBatchesAndWALStaysBounded() throws {

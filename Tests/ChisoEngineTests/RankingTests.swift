@@ -85,6 +85,31 @@ import Testing
         #expect(try ranking(e, parent: nil).rows.map(\.unit) == ["H44"])
     }
 
+    /// details.md 12: a code never declared belongs to no tree. A `unit.service` or a dossier does not
+    /// make it a root; its snapshot is itself even when declared units name it as their parent; those
+    /// units head their own trees.
+    @Test func codesNeverDeclaredBelongToNoTree() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            #"{"id":"s1","type":"unit.service","at":"2026-01-02T00:00:00+07:00","unit":"ZZ","eCertifiedCopy":true}"#,
+            Line.unit("u9", "KID", parent: "GHOST", level: "commune"),
+            Line.received("r1", "D1", unit: "ZZ", at: "2026-08-03 09:00"),
+            Line.received("r2", "D2", unit: "KID", at: "2026-08-03 09:00"),
+            Line.received("r3", "D3", unit: "H44.101", at: "2026-08-03 09:00"),
+        ])
+        #expect(try ranking(e, parent: nil).rows.map(\.unit) == ["H44", "KID"])
+        let ghost = try e.scorer(profile: defaultProfile()).snapshot(unit: "GHOST", window: Window.parse("2026-08"),
+                                                                     now: instant("2027-06-01T00:00:00+07:00"), children: true)
+        #expect(ghost.measures.counts["received"] == 0 && ghost.node == nil)
+        #expect(ghost.children?.isEmpty == true)
+        #expect(ghost.json(zone: .vietnam).hasSuffix(#", "children": []}"#))
+        #expect(try snapshot(e, unit: "KID").measures.counts["received"] == 1)
+        #expect(try snapshot(e, unit: "H44").measures.counts["received"] == 1)
+        // Not asked for children: no key at all.
+        #expect(!(try snapshot(e, unit: "H44").json(zone: .vietnam).contains("\"children\"")))
+        #expect(throws: EngineError.self) { try ranking(e, parent: "GHOST") }
+    }
+
     @Test func tieRuleOnBareRows() {
         func row(_ code: String, _ h: Int64) -> RankingRow {
             RankingRow(rank: 0, unit: code, name: nil, level: nil, total: Points(hundredths: h),

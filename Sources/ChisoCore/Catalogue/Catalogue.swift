@@ -40,6 +40,9 @@ public struct UnitNode: Sendable, Equatable {
     public var mergedInto: String?
     /// Whether it offers electronic certified copies (4.6).
     public var eCertifiedCopy: Bool = false
+    /// Whether a `unit.declared` named it before E. A code only merged or given a service is not
+    /// declared: it belongs to no tree (details.md 12).
+    public var declared: Bool = false
 }
 
 /// The catalogue folded at an evaluation instant E: the unit tree, procedure attributes and the
@@ -64,7 +67,7 @@ public struct CatalogueView: Sendable {
             switch ev.body {
             case .unitDeclared(let unit, let name, let parent, let level):
                 var node = units[unit] ?? UnitNode(code: unit)
-                node.name = name; node.level = level; node.parent = parent
+                node.name = name; node.level = level; node.parent = parent; node.declared = true
                 units[unit] = node
             case .unitMerged(let unit, let into):
                 var node = units[unit] ?? UnitNode(code: unit)
@@ -103,9 +106,16 @@ public struct CatalogueView: Sendable {
         return copy
     }
 
-    /// U and every unit under it at E (details.md 12). A code never declared is its own subtree.
+    /// The units directly under U at E, in code order; none for a code never declared (details.md 12).
+    public func children(of unit: String) -> [String] {
+        units[unit]?.declared == true ? children[unit] ?? [] : []
+    }
+
+    /// U and every unit under it at E (details.md 12). A code never declared is its own subtree,
+    /// even when declared units name it as their parent.
     public func subtree(of unit: String) -> [String] {
         var out = [unit]
+        guard units[unit]?.declared == true else { return out }
         var seen: Set<String> = [unit]
         var i = 0
         while i < out.count {
@@ -122,18 +132,21 @@ public struct CatalogueView: Sendable {
         rootByUnit[unit] ?? walkToRoot(unit)
     }
 
+    /// Walks up the parents; a parent never declared belongs to no tree, so the walk stops below it.
     private func walkToRoot(_ unit: String) -> String {
         var current = unit
         var seen: Set<String> = [unit]
-        while let parent = units[current]?.parent, !seen.contains(parent) {
+        while let parent = units[current]?.parent, !seen.contains(parent), units[parent]?.declared == true {
             seen.insert(parent); current = parent
         }
         return current
     }
 
-    /// The units at E with no parent, in code order.
+    /// The declared units at E at the top of their trees (no parent, or a parent never declared), in
+    /// code order (details.md 12, 22). A code never declared is not a root, whatever events name it.
     public var roots: [String] {
-        units.values.filter { $0.parent == nil }.map(\.code).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        units.values.filter { n in n.declared && (n.parent.map { units[$0]?.declared != true } ?? true) }
+            .map(\.code).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// The merge of a unit before E, if any.

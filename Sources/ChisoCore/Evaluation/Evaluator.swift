@@ -133,6 +133,9 @@ public struct Evaluator: Sendable {
             if !d.ended(before: from) { // P(W)
                 t.active += 1
                 if d.onTime { t.activeOnTime += 1 } else { miss("active.onTime", .dossier(d, lateness(d))) }
+                if d.due == nil, let log {
+                    log.addNeverLate(.dossier(d, "no due and procedure \(d.receipt.procedure) has no duration: it can never be late"))
+                }
                 let electronic = d.finished?.electronicResult ?? false
                 if writtenResult {
                     t.activeWrittenResult += 1
@@ -376,9 +379,11 @@ public struct Shortfall: Sendable {
     /// The item's date: receipt of a dossier, filing of a petition.
     public var at: Instant?
     public var detail: String
+    /// A dossier's procedure (nil for other kinds).
+    public var procedure: String?
 
     static func dossier(_ d: DossierView, _ detail: String) -> Shortfall {
-        Shortfall(kind: .dossier, code: d.code, unit: d.unit, at: d.receivedAt, detail: detail)
+        Shortfall(kind: .dossier, code: d.code, unit: d.unit, at: d.receivedAt, detail: detail, procedure: d.receipt.procedure)
     }
     static func procedure(_ code: String, _ detail: String) -> Shortfall {
         Shortfall(kind: .procedure, code: code, unit: nil, at: nil, detail: detail)
@@ -388,8 +393,12 @@ public struct Shortfall: Sendable {
 /// Collects shortfalls per numerator measure during one evaluation.
 public final class ShortfallLog {
     public private(set) var items: [String: [Shortfall]] = [:]
+    /// Dossiers of P(W) with no `due` whose procedure has no duration: valid, never late, and worth
+    /// telling the unit about (events.md "Due": "report it in `chiso explain`").
+    public private(set) var neverLate: [Shortfall] = []
     public init() {}
     func add(_ measure: String, _ item: Shortfall) { items[measure, default: []].append(item) }
+    func addNeverLate(_ item: Shortfall) { neverLate.append(item) }
 }
 
 /// The per-dossier counts of one evaluation.
