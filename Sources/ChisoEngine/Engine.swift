@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ChisoCore
 import ChisoStore
 
@@ -50,11 +55,21 @@ public final class Engine {
 
     /// Opens the store; a file that cannot be opened gets a message saying what to do.
     static func openStore(path: String, readOnly: Bool) throws -> EventStore {
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw EngineError.badRequest("\(path) is a folder, not a database file; pass --db with a file in it, e.g. \(path)/chiso.db")
+        }
         do {
             return try EventStore(path: path, readOnly: readOnly)
         } catch {
-            guard error.resultCode == 14 else { throw error } // SQLITE_CANTOPEN
-            throw EngineError.badRequest("cannot open the database \(path) (\(error.message)); check that its folder exists and is writable, or pass --db")
+            switch error.resultCode & 0xFF {
+            case 14: // SQLITE_CANTOPEN
+                throw EngineError.badRequest("cannot open the database \(path) (\(error.message)); check that its folder exists and is writable, or pass --db")
+            case 26: // SQLITE_NOTADB
+                throw EngineError.badRequest("\(path) is not a chiso database (SQLite: \(error.message)); pass --db with the database file, or a new path to create one")
+            default:
+                throw error
+            }
         }
     }
 

@@ -184,7 +184,9 @@ extension Engine {
     /// "Bad input"); nil for a blank line. Pure, so `LineReader` runs it ahead of the writer.
     static func prepare(_ bytes: UnsafeRawBufferPointer, endsWithoutNewline: Bool, decoder: EventDecoder) -> Result<Event, Rejection>? {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return nil }
-        if bytes.count > 1_048_576 { return .failure(.lineTooLong(bytes: bytes.count)) }
+        // The newline is not counted (details.md 4), nor the CR of a CRLF line end.
+        let length = bytes.last == 0x0D ? bytes.count - 1 : bytes.count
+        if length > 1_048_576 { return .failure(.lineTooLong(bytes: length)) }
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)

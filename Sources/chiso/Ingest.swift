@@ -19,7 +19,7 @@ struct Ingest: ParsableCommand {
 
             Example:
               $ chiso ingest events-2026-08.jsonl
-              ingested events-2026-08.jsonl: 184513 accepted, 12 duplicates, 0 rejected
+              184513 accepted, 12 duplicates, 0 rejected
               $ tail -f feed.jsonl | chiso ingest -
             """
     )
@@ -60,10 +60,18 @@ struct Ingest: ParsableCommand {
         let engine = try options.openEngine()
         var total = IngestSummary()
         let inputs = files.isEmpty ? ["-"] : files
+        // Every file is opened before any line is committed: one that cannot be opened stops the
+        // ingest with nothing written, rather than after the files before it.
+        let sources = try inputs.map { file in
+            do {
+                return file == "-" ? LineSource(descriptor: 0, name: "stdin") : try LineSource.open(path: file)
+            } catch {
+                throw EngineError.badRequest("\(error); nothing was ingested")
+            }
+        }
         let terminal = isatty(2) == 1
         var rejectedShown = 0
-        for file in inputs {
-            let source = file == "-" ? LineSource(descriptor: 0, name: "stdin") : try LineSource.open(path: file)
+        for (file, source) in zip(inputs, sources) {
             let started = systemNow()
             let summary = try engine.ingest(
                 source, options: ingestOptions, clock: systemNow,

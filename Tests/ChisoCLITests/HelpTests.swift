@@ -172,6 +172,29 @@ extension ChisoCLI {
             expectOneSentenceError(run, naming: missing)
         }
 
+        /// A missing file among several stops the ingest before anything is committed, rather than
+        /// after the files before it with no summary.
+        @Test func aMissingFileAmongSeveralIngestsNothing() throws {
+            let dir = temporaryFolder()
+            let good = dir.appendingPathComponent("good.jsonl")
+            try (EventLine.province.joined(separator: "\n") + "\n").write(to: good, atomically: true, encoding: .utf8)
+            let missing = dir.appendingPathComponent("no-such-file.jsonl").path
+            let db = dir.appendingPathComponent("t.sqlite").path
+            let run = try runChiso(["ingest", good.path, missing, good.path, "--db", db])
+            expectOneSentenceError(run, naming: missing)
+            #expect(run.stderr.contains("nothing was ingested"))
+            #expect(try LogReader(path: db).log().isEmpty)
+        }
+
+        /// A file that is not a database, or a folder, given as --db: one sentence saying what to do.
+        @Test func aDatabaseThatIsNotOneIsOneSentence() throws {
+            let dir = temporaryFolder()
+            let text = dir.appendingPathComponent("notes.txt")
+            try String(repeating: "not a database\n", count: 400).write(to: text, atomically: true, encoding: .utf8)
+            expectOneSentenceError(try runChiso(["status", "--db", text.path]), naming: "is not a chiso database")
+            expectOneSentenceError(try runChiso(["status", "--db", dir.path]), naming: "is a folder")
+        }
+
         /// Non-zero exit, nothing on standard output, one line on standard error that names what was
         /// wrong, and no trace of a crash.
         func expectOneSentenceError(_ run: Child, naming subject: String, sourceLocation: SourceLocation = #_sourceLocation) {

@@ -56,6 +56,20 @@ import ChisoStore
         let long = #"{"id":"b1","type":"unit.declared","pad":""# + String(repeating: "x", count: 1_048_600) + #""}"#
         try check(long, code: "line-too-long", contains: "1048576")
     }
+    /// details.md 4: the newline is not counted, nor the CR of a CRLF line end.
+    @Test func lineOfOneMiBWithCRLFIsAccepted() throws {
+        let head = #"{"id":"b1","type":"unit.service","at":"2026-01-01T00:00:00Z","unit":"H44.101","eCertifiedCopy":true,"pad":""#
+        let line = head + String(repeating: "x", count: 1_048_576 - head.utf8.count - 2) + #""}"#
+        #expect(line.utf8.count == 1_048_576)
+        let e = try openEngine()
+        let (s, rejected) = try ingest(e, [line + "\r", line.replacingOccurrences(of: "b1", with: "b2") + "x\r"])
+        #expect(s.accepted == 1 && s.rejected == 1)
+        #expect(rejected.first?.message.contains("line of 1048577 bytes") == true)
+    }
+    @Test func dateFieldsGetDateAdvice() throws {
+        try check(#"{"id":"b1","type":"procedure.announced","at":"2026-08-03T09:00:00+07:00","procedure":"P1","unit":"H44","decidedAt":"03/08/2026","effectiveAt":"2026-08-20"}"#,
+                  code: "bad-timestamp", contains: "write a date, e.g. 2026-08-03")
+    }
     @Test func invalidUTF8() throws {
         var bytes = Array(#"{"id":"b1","type":"unit.declared","name":""#.utf8)
         bytes += [0xC3, 0x28]

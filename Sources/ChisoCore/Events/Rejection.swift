@@ -64,7 +64,10 @@ public enum Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidValue(let f, let problem): return "field `\(f)` \(problem)"
         case .unknownType(let t): return "unknown event type \(jsonQuoted(t)); see events.md for the types chiso accepts"
         case .badTimestamp(let f, let text, let problem):
-            return "field `\(f)`: \(jsonQuoted(text)) \(problem); write an RFC 3339 timestamp with offset, e.g. 2026-08-03T09:12:00+07:00"
+            // `decidedAt` and `effectiveAt` are dates (events.md); every other time field is an instant.
+            let advice = f == "decidedAt" || f == "effectiveAt"
+                ? "write a date, e.g. 2026-08-03" : "write an RFC 3339 timestamp with offset, e.g. 2026-08-03T09:12:00+07:00"
+            return "field `\(f)`: \(jsonQuoted(text)) \(problem); \(advice)"
         case .conflictingID(let id):
             return "conflict: event id \(jsonQuoted(id)) was already accepted with a different body; send a new id, or retract the old event"
         case .conflictingReceipt(let d, let p, let accepted):
