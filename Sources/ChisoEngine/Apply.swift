@@ -28,18 +28,27 @@ struct PendingRecords {
     mutating func removeAll() { dossiers.removeAll(keepingCapacity: true); petitions.removeAll(keepingCapacity: true) }
     mutating func forgetRecent() { recentDossiers.removeAll(); recentPetitions.removeAll() }
 
-    /// Changes the record `code` of one kind in the open batch: taken from the recent ones, else
-    /// loaded from the store (`load`), else new (`empty`).
-    mutating func change<R>(_ code: String, in open: WritableKeyPath<PendingRecords, [String: CachedRecord<R>]>,
-                            recent: WritableKeyPath<PendingRecords, [String: CachedRecord<R>]>,
-                            load: (String) throws -> CachedRecord<R>?, empty: () -> R, _ change: (inout R) -> Void) rethrows {
-        if self[keyPath: open][code] == nil, let cached = self[keyPath: recent].removeValue(forKey: code) {
-            self[keyPath: open][code] = cached
+    /// Changes the dossier `code` in the open batch: taken from the recent ones, else loaded from the
+    /// store (`load`), else new.
+    mutating func changeDossier(_ code: String, load: (String) throws -> CachedDossier?, _ change: (inout DossierRecord) -> Void) rethrows {
+        try PendingRecords.change(code, open: &dossiers, recent: &recentDossiers, load: load, empty: { DossierRecord(code: code) }, change)
+    }
+
+    /// Changes the petition `code` in the open batch, as `changeDossier` does.
+    mutating func changePetition(_ code: String, load: (String) throws -> CachedPetition?, _ change: (inout PetitionRecord) -> Void) rethrows {
+        try PendingRecords.change(code, open: &petitions, recent: &recentPetitions, load: load, empty: { PetitionRecord(code: code) }, change)
+    }
+
+    /// One hash of `code` when the record is already in the batch (most events of a batch).
+    private static func change<R>(_ code: String, open: inout [String: CachedRecord<R>], recent: inout [String: CachedRecord<R>],
+                                  load: (String) throws -> CachedRecord<R>?, empty: () -> R, _ change: (inout R) -> Void) rethrows {
+        if let i = open.index(forKey: code) {
+            change(&open.values[i].record)
+            return
         }
-        if self[keyPath: open][code] == nil {
-            self[keyPath: open][code] = try load(code) ?? CachedRecord(key: nil, indexedActivity: nil, indexedUnits: [], record: empty())
-        }
-        change(&self[keyPath: open][code, default: CachedRecord(key: nil, indexedActivity: nil, indexedUnits: [], record: empty())].record)
+        var cached = try recent.removeValue(forKey: code) ?? load(code) ?? CachedRecord(key: nil, indexedActivity: nil, indexedUnits: [], record: empty())
+        change(&cached.record)
+        open[code] = cached
     }
 }
 
@@ -100,21 +109,21 @@ extension Engine {
     }
 
     func withDossier(_ code: String, _ change: (inout DossierRecord) -> Void) throws {
-        try pending.change(code, in: \.dossiers, recent: \.recentDossiers, load: { code in
+        try pending.changeDossier(code, load: { code in
             guard let stored = try store.dossier(code: code) else { return nil }
             let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodeDossier(code: code, buf) }
             return CachedDossier(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
                                  tallied: tallyFacts(dossier: record))
-        }, empty: { DossierRecord(code: code) }, change)
+        }, change)
     }
 
     func withPetition(_ code: String, _ change: (inout PetitionRecord) -> Void) throws {
-        try pending.change(code, in: \.petitions, recent: \.recentPetitions, load: { code in
+        try pending.changePetition(code, load: { code in
             guard let stored = try store.petition(code: code) else { return nil }
             let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodePetition(code: code, buf) }
             return CachedPetition(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
                                   tallied: tallyFacts(petition: record))
-        }, empty: { PetitionRecord(code: code) }, change)
+        }, change)
     }
 
     /// Writes the batch's touched records and their candidate-index rows.
