@@ -1,9 +1,10 @@
+import Dispatch
 import ChisoCore
 import ChisoStore
 
 /// A record loaded into the open batch: its stored key, what the candidate index holds for it, and
 /// what it adds to the tallies.
-struct CachedRecord<Record> {
+struct CachedRecord<Record: Sendable>: Sendable {
     var key: Int64?
     var indexedActivity: Int64?
     var indexedUnits: Set<String>
@@ -25,8 +26,23 @@ struct PendingRecords {
     var recentPetitions: [String: CachedPetition] = [:]
     static let recentLimit = 8_192
 
-    mutating func removeAll() { dossiers.removeAll(keepingCapacity: true); petitions.removeAll(keepingCapacity: true) }
+    /// Empties the batch. The records are released on another thread (`releaseElsewhere`).
+    mutating func removeAll() {
+        PendingRecords.releaseElsewhere(&dossiers)
+        PendingRecords.releaseElsewhere(&petitions)
+    }
     mutating func forgetRecent() { recentDossiers.removeAll(); recentPetitions.removeAll() }
+
+    /// Empties `records` (keeping its capacity for the next batch) and lets another thread release
+    /// what it held: freeing thousands of records, their entries and unit sets, costs the writer
+    /// about 3 % of an ingest otherwise (docs/performance.md "Ingest", item 6).
+    static func releaseElsewhere<R>(_ records: inout [String: CachedRecord<R>]) {
+        guard !records.isEmpty else { return }
+        let capacity = records.capacity
+        let dropped = records
+        records = Dictionary(minimumCapacity: capacity)
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(dropped) {} }
+    }
 
     /// Changes the dossier `code` in the open batch: taken from the recent ones, else loaded from the
     /// store (`load`), else new.
@@ -128,14 +144,24 @@ extension Engine {
 
     /// Writes the batch's touched records and their candidate-index rows.
     func flushPending() throws {
+        try flushDossiers()
+        try flushPetitions()
+        // Last, so that the writer holds no other reference to what `removeAll` releases elsewhere.
+        pending.removeAll()
+    }
+
+    private func flushDossiers() throws {
         // Encodings and facts are computed ahead on a second thread (`DossierWrites`); facts name
         // procedures by ordinal, so every receipt's procedure gets one here first.
-        let touched = Array(pending.dossiers)
-        for (_, c) in touched {
+        // The batch is not changed until the loop ends, so both passes see it in the same order.
+        let touched = pending.dossiers
+        var records: [DossierRecord] = []
+        records.reserveCapacity(touched.count)
+        for c in touched.values {
             if let receipt = c.record.firstReceipt, case .received(let r) = receipt.action { _ = procedureOrdinal(r.procedure) }
+            records.append(c.record)
         }
-        let writes = DossierWrites(records: touched.map(\.value.record), rules: tallyRules(), ordinals: tallies.ordinals,
-                                   parallelMinimum: parallelWritesMinimum)
+        let writes = DossierWrites(records: records, rules: tallyRules(), ordinals: tallies.ordinals, parallelMinimum: parallelWritesMinimum)
         defer { writes.join() }
         for (i, (code, c)) in touched.enumerated() {
             let w = writes.write(i)
@@ -155,9 +181,12 @@ extension Engine {
             }
             retally(from: c.tallied, to: facts)
             if let o = facts.procedure, o != c.tallied.procedure || c.key == nil { try store.addDossierProcedure(o, dossier: key) }
-            if pending.recentDossiers.count >= PendingRecords.recentLimit { pending.recentDossiers.removeAll(keepingCapacity: true) }
+            if pending.recentDossiers.count >= PendingRecords.recentLimit { PendingRecords.releaseElsewhere(&pending.recentDossiers) }
             pending.recentDossiers[code] = CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts)
         }
+    }
+
+    private func flushPetitions() throws {
         for (code, c) in pending.petitions {
             let activity = c.record.activityKey.micros
             if c.key == nil { counterDeltas[.petitions, default: 0] += 1 }
@@ -173,10 +202,9 @@ extension Engine {
             }
             let facts = tallyFacts(petition: c.record)
             retally(from: c.tallied, to: facts)
-            if pending.recentPetitions.count >= PendingRecords.recentLimit { pending.recentPetitions.removeAll(keepingCapacity: true) }
+            if pending.recentPetitions.count >= PendingRecords.recentLimit { PendingRecords.releaseElsewhere(&pending.recentPetitions) }
             pending.recentPetitions[code] = CachedPetition(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts)
         }
-        pending.removeAll()
     }
 
     /// Records the latest event instant and ingest time per root unit (for `chiso status`).

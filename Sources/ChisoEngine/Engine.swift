@@ -37,6 +37,9 @@ public final class Engine {
     /// From how many touched dossiers a batch computes their writes on a second thread
     /// (`DossierWrites`; tests set it to run both ways).
     var parallelWritesMinimum = 256
+    /// Set when this writer marked the tallies invalid because its calendar differs from theirs
+    /// (`checkTallyCalendar`): `chiso ingest` then says so, since snapshots fold until a rebuild.
+    public internal(set) var talliesInvalidated = false
     /// How many checkpoints this writer ran between batches (tests read it).
     var checkpointsRun = 0
     /// Whether this writer has compared its calendar with the tallies' (`checkTallyCalendar`).

@@ -119,7 +119,9 @@ extension Engine {
         switch try store.meta(EventStore.Meta.talliesCalendar) {
         case nil: try store.setMeta(EventStore.Meta.talliesCalendar, mine)
         case mine?: break
-        default: try store.setMeta(EventStore.Meta.talliesValid, 0)
+        default:
+            if try store.meta(EventStore.Meta.talliesValid) != 0 { talliesInvalidated = true }
+            try store.setMeta(EventStore.Meta.talliesValid, 0)
         }
     }
 

@@ -204,13 +204,22 @@ extension Engine {
     }
 }
 
-/// Whether current-period snapshots can come from the tallies (`chiso status`).
+/// Whether current-period snapshots can come from the tallies (`chiso status`). The raw value is a
+/// stable token for monitoring (`status --format json`); `sentence` is for people.
 public enum TallyStatus: String, Sendable {
     case current
     /// A database written before tallies existed, or after a writer with another calendar.
-    case rebuildNeeded = "run chiso rebuild"
+    case rebuildNeeded = "rebuild-needed"
     /// Computed with another calendar than this reader's: snapshots fold until a rebuild.
-    case otherCalendar = "computed with another calendar; run chiso rebuild"
+    case otherCalendar = "other-calendar"
+
+    public var sentence: String {
+        switch self {
+        case .current: return "current"
+        case .rebuildNeeded: return "need `chiso rebuild` (written before tallies existed, or by a writer with another calendar); until then current-period snapshots fold the records, exact but slower"
+        case .otherCalendar: return "computed with another calendar than this one; snapshots fold the records until `chiso rebuild` with this calendar"
+        }
+    }
 }
 
 extension Engine {

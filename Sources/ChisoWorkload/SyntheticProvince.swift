@@ -37,7 +37,7 @@ struct SyntheticProvince: Sendable {
         week = WorkingWeek(firstDay: firstDay - 40, lastDay: firstDay + dayCount + 400)
         var rng = SeededRandom(seed: options.seed, stream: 1)
         buildUnits(options: options, rng: &rng)
-        buildProcedures(rng: &rng)
+        buildProcedures(root: options.rootCode, rng: &rng)
         scheduleSpan(rng: &rng)
     }
 
@@ -71,7 +71,7 @@ struct SyntheticProvince: Sendable {
 
     // MARK: Procedures
 
-    private mutating func buildProcedures(rng: inout SeededRandom) {
+    private mutating func buildProcedures(root: String, rng: inout SeededRandom) {
         let count = units.count * 2 + 40
         // Popularity: Zipf-like (1 / (rank + 3)) over a random ranking.
         var ranks = Array(0..<count)
@@ -83,7 +83,10 @@ struct SyntheticProvince: Sendable {
             let rank = ranks[i]
             if rank == 0 { topProcedure = i }
             number += 1 + rng.below(3)
-            let code = "1.00" + String(number)
+            // A procedure code has one owner (details.md 14, 15): another province's codes carry its
+            // code, so that two generated provinces can share a database without taking each
+            // other's procedures. H44 keeps the portal's plain form.
+            let code = (root == "H44" ? "" : root + "-") + "1.00" + String(number)
             var levels: [SyntheticUnitLevel] = []
             var named: [Int] = []
             let r = rng.unit()

@@ -43,6 +43,7 @@ struct Generate: ParsableCommand {
         guard let t = LocalDate(parsing: to) else { throw ValidationError("--to \(to) is not a date (YYYY-MM-DD)") }
         guard f < t else { throw ValidationError("--from must be before --to") }
         guard units >= 1, dossiers >= 0 else { throw ValidationError("--units must be ≥ 1 and --dossiers ≥ 0") }
+        guard !root.isEmpty, !root.contains(where: \.isWhitespace) else { throw ValidationError("--root must be a unit code without spaces, e.g. H44") }
     }
 
     func run() throws {

@@ -94,6 +94,9 @@ struct Ingest: ParsableCommand {
             }
             if summary.stopped { total.stopped = true; break }
         }
+        if engine.talliesInvalidated {
+            printError("note: this calendar differs from the one the tallies were computed with; snapshots fold the records (exact, slower) until `chiso rebuild`")
+        }
         if rejectedShown > 10 && !verbose { printError("… \(rejectedShown - 10) more rejections; see `chiso rejects`") }
         if format == "json" { print(total.json) } else if inputs.count > 1 {
             print("total: \(total.accepted) accepted, \(total.duplicates) duplicates, \(total.rejected) rejected")

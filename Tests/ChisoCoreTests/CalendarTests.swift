@@ -56,6 +56,10 @@ private let hour = Instant.microsPerHour
                 == #"calendar-vn.json: extraWorkdays[0] 20250426 is not a date"#)
         #expect(message(#"{"extraWorkdays": []}"#)
                 == #"calendar-vn.json: holidays is missing (an array of dates "YYYY-MM-DD")"#)
+        // A misspelt key is refused, not replaced by its default; `about` is free text.
+        #expect(message(#"{"holidays": [], "extraWorkdays": [], "workingHour": [["07:30", "11:30"]]}"#)
+                == #"calendar-vn.json: unknown key "workingHour" (allowed: timeZone, workingHours, holidays, extraWorkdays, about); check its spelling"#)
+        #expect(message(#"{"holidays": [], "extraWorkdays": [], "about": "Vietnam"}"#) == nil)
         #expect(message(#"{"holidays": [], "extraWorkdays": [], "timeZone": "Asia/Ho_Chi_Minh"}"#)
                 == #"calendar-vn.json: timeZone "Asia/Ho_Chi_Minh" is not an offset like "+07:00""#)
         #expect(message(#"{"holidays": [], "extraWorkdays": [], "workingHours": [["13:00", "12:00"]]}"#)
@@ -69,7 +73,7 @@ private let hour = Instant.microsPerHour
 
     @Test func readsOtherHoursZonesAndEscapes() throws {
         let text = #"""
-        { "about": "caf\u00e9 \"quoted\" \ud83d\ude00", "n": -1.5e3, "ok": [true, false, null],
+        { "about": ["caf\u00e9 \"quoted\" \ud83d\ude00", -1.5e3, [true, false, null]],
           "timeZone": "+08:00", "workingHours": [["07:30", "11:30"], ["13:30", "17:30"]],
           "holidays": ["2026-08-04"], "extraWorkdays": [] }
         """#

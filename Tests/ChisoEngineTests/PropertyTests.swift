@@ -331,8 +331,11 @@ import ChisoStore
 
         // A writer with the other calendar marks the tallies invalid; a rebuild recomputes them under it.
         let writer = try Engine(path: path, calendar: other)
+        #expect(!writer.talliesInvalidated)
         try ingest(writer, [Line.unit("u9", "H44.09", parent: "H44", level: "commune")])
         #expect(try writer.tallyStatus() == .rebuildNeeded)
+        #expect(writer.talliesInvalidated, "chiso ingest says so through this flag")
+        #expect(!engine.talliesInvalidated)
         #expect(!(try writer.scorer(profile: profile).snapshot(unit: "H44", window: w, now: now).fromTallies))
         try writer.rebuild()
         #expect(try writer.tallyStatus() == .current)

@@ -407,6 +407,20 @@ let requiredFields: [String: [String]] = [
         #expect(Double(estimate) > 0.8 * Double(WorkloadTests.big.count) && Double(estimate) < 1.25 * Double(WorkloadTests.big.count))
     }
 
+    /// A procedure code has one owner (details.md 14, 15): two generated provinces name their
+    /// procedures apart, so that one database can hold both without either taking the other's.
+    @Test func provincesHaveTheirOwnProcedureCodes() throws {
+        func codes(_ root: String) throws -> Set<String> {
+            let out = lines(WorkloadOptions(seed: 9, units: 20, dossiers: 200, from: WorkloadTests.from, to: WorkloadTests.to, rootCode: root))
+            return Set(try out.map { try JSONReader.parse($0) }.filter { $0["type"]?.string == "procedure.declared" }.compactMap { $0["procedure"]?.string })
+        }
+        let h44 = try codes("H44"), h45 = try codes("H45")
+        #expect(!h44.isEmpty && !h45.isEmpty)
+        #expect(h44.isDisjoint(with: h45))
+        #expect(h44.allSatisfy { $0.hasPrefix("1.00") })
+        #expect(h45.allSatisfy { $0.hasPrefix("H45-1.00") })
+    }
+
     @Test func tinyAndEmptyOptionsStayValid() throws {
         for units in [1, 2, 3, 4, 5] {
             let out = lines(WorkloadOptions(seed: 3, units: units, dossiers: 300,

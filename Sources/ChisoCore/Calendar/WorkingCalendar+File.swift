@@ -16,7 +16,8 @@ extension WorkingCalendar {
     /// ```
     ///
     /// `holidays` and `extraWorkdays` are required; `timeZone` defaults to +07:00 and `workingHours`
-    /// to 08:00–12:00, 13:00–17:00. Other members (such as `about`) are ignored. `name` is the file's
+    /// to 08:00–12:00, 13:00–17:00. `about` is free text; any other member is refused, so that a
+    /// misspelt key (`workingHour`) is not silently replaced by its default. `name` is the file's
     /// name, used in error messages.
     public init(fileText: String, name: String) throws(CalendarFileError) {
         func failure(_ problem: String) -> CalendarFileError { CalendarFileError(name + ": " + problem) }
@@ -29,8 +30,12 @@ extension WorkingCalendar {
         }
         guard case .object(let members) = document else { throw failure("the file must hold one JSON object") }
         var byKey: [String: CalendarJSON] = [:]
+        let allowed = ["timeZone", "workingHours", "holidays", "extraWorkdays", "about"]
         for (key, value) in members {
             guard byKey.updateValue(value, forKey: key) == nil else { throw failure("\"\(key)\" appears twice") }
+            guard allowed.contains(key) else {
+                throw failure("unknown key \"\(key)\" (allowed: \(allowed.joined(separator: ", "))); check its spelling")
+            }
         }
 
         var zone = Zone.vietnam
