@@ -41,8 +41,12 @@ public struct IndicatorSet: Sendable {
 
 /// Reads a whole text file; the error names the file.
 public func readTextFile(_ path: String) throws -> String {
+    var info = stat()
+    if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+        throw EngineError.badRequest("\(path) is a folder, not a file; give the path of the file")
+    }
     guard let f = fopen(path, "rb") else {
-        throw EngineError.badRequest("cannot read \(path): \(String(cString: strerror(errno)))")
+        throw EngineError.badRequest("cannot read \(path): \(String(cString: strerror(errno))); check the path")
     }
     defer { fclose(f) }
     var bytes: [UInt8] = []

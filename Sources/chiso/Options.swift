@@ -16,16 +16,28 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Folder holding profiles and calendar-vn.json.", discussion: "Default: $CHISO_INDICATORS, else the copy built into chiso.", valueName: "dir"))
     var indicators: String?
 
+    func validate() throws {
+        if db?.isEmpty == true { throw ValidationError("--db must name a file, e.g. --db chiso.sqlite") }
+        if indicators?.isEmpty == true { throw ValidationError("--indicators must name a folder, e.g. --indicators ./indicators") }
+        if profile.isEmpty { throw ValidationError("--profile must name a profile, e.g. --profile dvcqg-2026") }
+    }
+
+    /// An environment variable; set but empty counts as unset.
+    static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
+    }
+
     var databasePath: String {
         if let db { return db }
-        if let env = getenv("CHISO_DB") { return String(cString: env) }
-        return "chiso.sqlite"
+        return DatabaseOptions.environment("CHISO_DB") ?? "chiso.sqlite"
     }
 
     var indicatorSet: IndicatorSet {
         get throws {
             if let indicators { return IndicatorSet(directory: indicators) }
-            if let env = getenv("CHISO_INDICATORS") { return IndicatorSet(directory: String(cString: env)) }
+            if let env = DatabaseOptions.environment("CHISO_INDICATORS") { return IndicatorSet(directory: env) }
             return IndicatorSet(directory: nil)
         }
     }

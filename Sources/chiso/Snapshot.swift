@@ -99,6 +99,7 @@ struct Score: ParsableCommand {
         opts.profile = profile
         let p = try opts.loadProfile()
         let inputs = try parseCountsFile(try readTextFile(counts), name: counts)
+        for warning in countsWarnings(inputs, profile: p, name: counts) { printError("warning: " + warning) }
         let card = p.score(inputs)
         print(format == "json" ? card.scoreJSON : card.table())
     }

@@ -193,6 +193,13 @@ extension ChisoCLI {
             try String(repeating: "not a database\n", count: 400).write(to: text, atomically: true, encoding: .utf8)
             expectOneSentenceError(try runChiso(["status", "--db", text.path]), naming: "is not a chiso database")
             expectOneSentenceError(try runChiso(["status", "--db", dir.path]), naming: "is a folder")
+            // A profile path that is a folder is named as such, not reported as empty JSON.
+            let db = dir.appendingPathComponent("t.sqlite").path
+            expectOneSentenceError(try runChiso(["snapshot", "--unit", "H44", "--period", "2026-08", "--db", db, "--profile", dir.path]),
+                                   naming: "is a folder, not a file")
+            // An empty --db is a usage error (64) that says what to give.
+            let empty = try runChiso(["status", "--db", ""])
+            #expect(empty.status == 64 && empty.stderr.contains("--db must name a file"), "\(empty.status): \(empty.stderr)")
         }
 
         /// Non-zero exit, nothing on standard output, one line on standard error that names what was

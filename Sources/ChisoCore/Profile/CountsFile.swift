@@ -69,3 +69,27 @@ public func parseCountsFile(_ text: String, name: String) throws(ProfileError) -
     if !problems.isEmpty { throw ProfileError(problems.joined(separator: "\n")) }
     return inputs
 }
+
+/// What a counts file gives that `profile` will not use, one sentence each: an id that is no
+/// component of the profile (a typo such as `2.l`), a value for a ratio component, counts for a value
+/// component. The score is still computed (such entries count as missing: 0 ÷ 0), but a person should
+/// know why a component scores nothing.
+public func countsWarnings(_ inputs: [String: ComponentInput], profile: Profile, name: String) -> [String] {
+    var warnings: [String] = []
+    let ids = Set(profile.components.map(\.id))
+    for id in inputs.keys.sorted(by: { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }) {
+        guard let component = profile.component(id), ids.contains(id), let input = inputs[id] else {
+            warnings.append("\(name): component \(id) is not in profile \(profile.id) and is ignored; check the id (components: \(profile.components.map(\.id).joined(separator: ", ")))")
+            continue
+        }
+        switch (input, component.value) {
+        case (.value, nil):
+            warnings.append("\(name): component \(id) takes a numerator and a denominator, not a value; it counts as 0 ÷ 0")
+        case (.counts, _?):
+            warnings.append("\(name): component \(id) takes a value ({\"value\": x}), not counts; it counts as missing")
+        default:
+            break
+        }
+    }
+    return warnings
+}
