@@ -236,6 +236,24 @@ fileprivate func points(_ text: String) -> Points? {
         }
     }
 
+    /// details.md 11 and 20: 2.2's mean is rounded half away from zero exactly, whatever binary
+    /// floating point would make of the half (1.005 is 1.00499999… as a double).
+    @Test func meanWorkingDaysRoundsExactHalvesAwayFromZero() {
+        let day: Int64 = 28_800_000_000 // 8 working hours
+        func mean(_ thousandths: Int64, count: Int64 = 1) -> Double? {
+            meanWorkingDays(totalMicros: thousandths * day / 1000 * count, count: count)
+        }
+        #expect(mean(1_005) == 1.01 && mean(1_015) == 1.02 && mean(1_025) == 1.03)
+        #expect(mean(125) == 0.13 && mean(625) == 0.63 && mean(4_125) == 4.13)
+        #expect(mean(1_004) == 1 && mean(1_006) == 1.01)
+        #expect(mean(4_475, count: 40) == 4.48)
+        #expect(meanWorkingDays(totalMicros: 179 * day, count: 40) == 4.48) // 4.475
+        #expect(meanWorkingDays(totalMicros: 0, count: 3) == 0)
+        #expect(meanWorkingDays(totalMicros: 5 * day, count: 0) == nil)
+        // Large sums stay exact: a million dossiers of 30 working days each.
+        #expect(meanWorkingDays(totalMicros: 30 * day * 1_000_000, count: 1_000_000) == 30)
+    }
+
     // MARK: Counts files
 
     /// Entries the profile will not use are named (the score still treats them as missing), and the

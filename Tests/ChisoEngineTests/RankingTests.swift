@@ -110,6 +110,21 @@ import Testing
         #expect(throws: EngineError.self) { try ranking(e, parent: "GHOST") }
     }
 
+    /// A merge moves dossiers even between codes never declared (details.md 13): the unit merged
+    /// into stays "itself" but holds what was merged into it, in every kind of window alike.
+    @Test func mergesIntoCodesNeverDeclaredMoveTheirDossiers() throws {
+        let e = try openEngine()
+        try ingest(e, [
+            Line.received("d1", "D1", unit: "X.102", at: "2026-08-03 09:00"),
+            #"{"id":"m1","type":"unit.merged","at":"2026-08-15T00:00:00+07:00","unit":"X.102","into":"X.101"}"#,
+        ])
+        for period in ["2026-08", "2026-08-01..2026-08-31", "2026-W34"] {
+            let s = try snapshot(e, unit: "X.101", period: period)
+            #expect(s.measures.counts["active"] == 1, "\(period): \(s.measures.counts["active"] ?? -1)")
+        }
+        #expect(try e.verify(profile: defaultProfile(), now: instant("2027-06-01T00:00:00+07:00")).isClean)
+    }
+
     @Test func tieRuleOnBareRows() {
         func row(_ code: String, _ h: Int64) -> RankingRow {
             RankingRow(rank: 0, unit: code, name: nil, level: nil, total: Points(hundredths: h),

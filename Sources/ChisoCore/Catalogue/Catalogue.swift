@@ -106,20 +106,23 @@ public struct CatalogueView: Sendable {
         return copy
     }
 
-    /// The units directly under U at E, in code order; none for a code never declared (details.md 12).
+    /// The units directly under U at E, in code order (details.md 12). A code never declared belongs
+    /// to no tree: declared units naming it as their parent are not its children; units merged into
+    /// it still are, since a merge moves their dossiers to it (details.md 13), declared or not.
     public func children(of unit: String) -> [String] {
-        units[unit]?.declared == true ? children[unit] ?? [] : []
+        guard let all = children[unit] else { return [] }
+        if units[unit]?.declared == true { return all }
+        return all.filter { units[$0]?.mergedInto == unit }
     }
 
-    /// U and every unit under it at E (details.md 12). A code never declared is its own subtree,
-    /// even when declared units name it as their parent.
+    /// U and every unit under it at E (details.md 12): a code never declared is its own subtree,
+    /// with the units merged into it (`children(of:)`).
     public func subtree(of unit: String) -> [String] {
         var out = [unit]
-        guard units[unit]?.declared == true else { return out }
         var seen: Set<String> = [unit]
         var i = 0
         while i < out.count {
-            for c in children[out[i]] ?? [] where !seen.contains(c) {
+            for c in children(of: out[i]) where !seen.contains(c) {
                 seen.insert(c); out.append(c)
             }
             i += 1

@@ -160,8 +160,7 @@ public struct Evaluator: Sendable {
             }
         }
         for (name, value) in t.named { m.counts[name] = value }
-        let workingDay = Double(Int64(calendar.workingMinutesPerDay) * Instant.microsPerMinute)
-        m.values["ended.meanWorkingDays"] = endedCount == 0 || workingDay <= 0 ? nil : roundHalfAwayFromZero(Double(endedMicros) / workingDay / Double(endedCount), places: 2)
+        m.values["ended.meanWorkingDays"] = meanWorkingDays(totalMicros: endedMicros, count: Int64(endedCount))
 
         var receipts = OnlineReceipts()
         for pair in onlinePairs { receipts.byCode[pair.unit, default: []].append(pair.procedure) }
@@ -436,6 +435,25 @@ public struct Pair: Hashable, Sendable {
     public var procedure: String
     public var unit: String
     public init(procedure: String, unit: String) { self.procedure = procedure; self.unit = unit }
+}
+
+/// 2.2's value (details.md 11): the mean of `count` working times summed in `totalMicros`, in units
+/// of 8 working hours, rounded half away from zero to 2 decimals exactly, in integers (details.md 20:
+/// no floating point on the way; 1.005 must give 1.01). Nil when no dossier qualifies.
+public func meanWorkingDays(totalMicros: Int64, count: Int64) -> Double? {
+    guard count > 0 else { return nil }
+    let unit: UInt64 = 8 * 3_600_000_000
+    let negative = totalMicros < 0
+    // hundredths = round(100 · |total| / (unit · count)), half away from zero: ⌊(200·|total| + d) / 2d⌋.
+    let d = unit.multipliedReportingOverflow(by: UInt64(count))
+    guard !d.overflow else { return nil }
+    let (high, low) = totalMicros.magnitude.multipliedFullWidth(by: 200)
+    let (sum, carry) = low.addingReportingOverflow(d.partialValue)
+    let twice = d.partialValue.multipliedReportingOverflow(by: 2)
+    guard !twice.overflow, high &+ (carry ? 1 : 0) < twice.partialValue else { return nil }
+    let hundredths = twice.partialValue.dividingFullWidth((high &+ (carry ? 1 : 0), sum)).quotient
+    let value = Double(hundredths) / 100
+    return negative ? -value : value
 }
 
 /// Rounds half away from zero to `places` decimals.

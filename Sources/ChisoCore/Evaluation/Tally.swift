@@ -538,8 +538,7 @@ extension Evaluator {
         t.activeOnTime += sums.dossierClocksOnTime
         t.activeSatisfied += sums.dossierClocksSatisfied
         for (name, value) in t.named { m.counts[name] = value }
-        let workingDay = Double(Int64(calendar.workingMinutesPerDay) * Instant.microsPerMinute)
-        m.values["ended.meanWorkingDays"] = endedCount == 0 || workingDay <= 0 ? nil : roundHalfAwayFromZero(Double(endedMicros) / workingDay / Double(endedCount), places: 2)
+        m.values["ended.meanWorkingDays"] = meanWorkingDays(totalMicros: endedMicros, count: Int64(endedCount))
 
         catalogueMeasures(unit: unit, from: from, feeProcedures: feeProcedures, paidProcedures: paidProcedures,
                           populationProcedures: populationProcedures, onlineReceipts: sums.onlineReceipts, into: &m)
