@@ -1,4 +1,3 @@
-import Dispatch
 import ChisoCore
 import ChisoStore
 
@@ -26,23 +25,8 @@ struct PendingRecords {
     var recentPetitions: [String: CachedPetition] = [:]
     static let recentLimit = 8_192
 
-    /// Empties the batch. The records are released on another thread (`releaseElsewhere`).
-    mutating func removeAll() {
-        PendingRecords.releaseElsewhere(&dossiers)
-        PendingRecords.releaseElsewhere(&petitions)
-    }
+    mutating func removeAll() { dossiers.removeAll(keepingCapacity: true); petitions.removeAll(keepingCapacity: true) }
     mutating func forgetRecent() { recentDossiers.removeAll(); recentPetitions.removeAll() }
-
-    /// Empties `records` (keeping its capacity for the next batch) and lets another thread release
-    /// what it held: freeing thousands of records, their entries and unit sets, costs the writer
-    /// about 3 % of an ingest otherwise (docs/performance.md "Ingest", item 6).
-    static func releaseElsewhere<R>(_ records: inout [String: CachedRecord<R>]) {
-        guard !records.isEmpty else { return }
-        let capacity = records.capacity
-        let dropped = records
-        records = Dictionary(minimumCapacity: capacity)
-        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(dropped) {} }
-    }
 
     /// Changes the dossier `code` in the open batch: taken from the recent ones, else loaded from the
     /// store (`load`), else new.
@@ -146,7 +130,6 @@ extension Engine {
     func flushPending() throws {
         try flushDossiers()
         try flushPetitions()
-        // Last, so that the writer holds no other reference to what `removeAll` releases elsewhere.
         pending.removeAll()
     }
 
@@ -181,7 +164,7 @@ extension Engine {
             }
             retally(from: c.tallied, to: facts)
             if let o = facts.procedure, o != c.tallied.procedure || c.key == nil { try store.addDossierProcedure(o, dossier: key) }
-            if pending.recentDossiers.count >= PendingRecords.recentLimit { PendingRecords.releaseElsewhere(&pending.recentDossiers) }
+            if pending.recentDossiers.count >= PendingRecords.recentLimit { pending.recentDossiers.removeAll(keepingCapacity: true) }
             pending.recentDossiers[code] = CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts)
         }
     }
@@ -202,7 +185,7 @@ extension Engine {
             }
             let facts = tallyFacts(petition: c.record)
             retally(from: c.tallied, to: facts)
-            if pending.recentPetitions.count >= PendingRecords.recentLimit { PendingRecords.releaseElsewhere(&pending.recentPetitions) }
+            if pending.recentPetitions.count >= PendingRecords.recentLimit { pending.recentPetitions.removeAll(keepingCapacity: true) }
             pending.recentPetitions[code] = CachedPetition(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts)
         }
     }

@@ -40,6 +40,9 @@ final class DossierWrites: @unchecked Sendable {
     private let results: UnsafeMutablePointer<DossierWrite>
     private let ready: [DispatchSemaphore]
     private let finished = DispatchSemaphore(value: 0)
+    /// Chunks the computing thread may be ahead of the writer: computed writes hold encodings and
+    /// facts, and a batch's worth of them at once added 8 MB to a 1M ingest's peak.
+    private let room = DispatchSemaphore(value: DossierWrites.lookahead)
     private let threaded: Bool
     /// Slots moved out by `write` (threaded only).
     private var consumed = 0
@@ -47,6 +50,8 @@ final class DossierWrites: @unchecked Sendable {
 
     /// Records per hand-over from the computing thread to the writer.
     static let chunk = 32
+    /// Chunks computed ahead of the writer at most.
+    static let lookahead = 4
 
     /// Starts computing the writes of `records`: on a second thread from `parallelMinimum` records
     /// (fewer are computed on the writer's thread as they are needed). `ordinals` must hold the
@@ -69,6 +74,7 @@ final class DossierWrites: @unchecked Sendable {
 
     private func computeAll() {
         for c in 0..<ready.count {
+            room.wait()
             let range = (c * DossierWrites.chunk)..<min(count, (c + 1) * DossierWrites.chunk)
             for i in range { (results + i).initialize(to: DossierWrite(records[i], rules: rules, ordinals: ordinals)) }
             ready[c].signal()
@@ -82,7 +88,10 @@ final class DossierWrites: @unchecked Sendable {
     func write(_ i: Int) -> DossierWrite {
         guard threaded else { return DossierWrite(records[i], rules: rules, ordinals: ordinals) }
         assert(i == consumed, "writes are taken in order")
-        if i % DossierWrites.chunk == 0 { ready[i / DossierWrites.chunk].wait() }
+        if i % DossierWrites.chunk == 0 {
+            if i > 0 { room.signal() } // the chunk before is taken
+            ready[i / DossierWrites.chunk].wait()
+        }
         consumed = i + 1
         return (results + i).move()
     }
@@ -90,6 +99,8 @@ final class DossierWrites: @unchecked Sendable {
     /// Waits for the computing thread to finish (also when the writer stopped early on an error).
     func join() {
         guard !joined else { return }
+        // A writer that stopped taking writes (an error) must not leave the computing thread waiting for room.
+        if threaded { for _ in 0..<ready.count { room.signal() } }
         finished.wait()
         joined = true
     }

@@ -1,0 +1,53 @@
+import Dispatch
+import Testing
+@testable import ChisoCore
+@testable import ChisoEngine
+
+/// `DossierWrites` (docs/performance.md "Ingest", item 6): the writes computed on the second thread
+/// are those computed in line, in order; and a writer that stops taking them never hangs.
+@Suite struct DossierWritesTests {
+    static let calendar = WorkingCalendar(zone: .vietnam, holidays: [], extraWorkdays: [])
+    static let rules = TallyRules(catalogue: Catalogue().asOf(.distantFuture), calendar: calendar)
+
+    /// Records received on different days, at different units, half of them finished.
+    static func records(_ n: Int) -> [DossierRecord] {
+        (0..<n).map { i in
+            var r = DossierRecord(code: "D\(i)")
+            let at = instant("2026-08-03T09:00:00+07:00").adding(micros: Int64(i) * 3_600_000_000)
+            r.insert(DossierEntry(id: "r\(i)", at: at, unit: "U\(i % 7)", action: .received(Receipt(procedure: "P\(i % 3)", channel: .online))))
+            if i % 2 == 0 {
+                r.insert(DossierEntry(id: "f\(i)", at: at.adding(micros: 86_400_000_000), unit: "U\(i % 7)",
+                                      action: .finished(approved: true, electronicResult: true, pushedToPersonalStore: false)))
+            }
+            return r
+        }
+    }
+
+    static let ordinals: [String: Int32] = ["P0": 1, "P1": 2, "P2": 3]
+
+    @Test func threadedWritesEqualInLineWrites() {
+        let records = DossierWritesTests.records(300) // 10 chunks, more than the look-ahead
+        let threaded = DossierWrites(records: records, rules: DossierWritesTests.rules, ordinals: DossierWritesTests.ordinals, parallelMinimum: 1)
+        let inline = DossierWrites(records: records, rules: DossierWritesTests.rules, ordinals: DossierWritesTests.ordinals, parallelMinimum: .max)
+        for i in records.indices {
+            let a = threaded.write(i), b = inline.write(i)
+            #expect(a.blob == b.blob && a.activity == b.activity && a.open == b.open && a.units == b.units && a.facts == b.facts, "record \(i)")
+            #expect(a.blob == RecordCodec.encode(records[i]))
+            #expect(a.open == (i % 2 == 1) && a.facts.procedure == Int32(i % 3 + 1))
+        }
+    }
+
+    /// An error in the writer's loop stops it taking writes; `join` (run by `flushPending`'s defer
+    /// and by `deinit`) must still return while the computing thread waits for room.
+    @Test func aWriterThatStopsEarlyDoesNotHang() {
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let writes = DossierWrites(records: DossierWritesTests.records(600), rules: DossierWritesTests.rules,
+                                       ordinals: DossierWritesTests.ordinals, parallelMinimum: 1)
+            for i in 0..<40 { _ = writes.write(i) }
+            writes.join()
+            done.signal()
+        }
+        #expect(done.wait(timeout: .now() + 30) == .success, "join did not return")
+    }
+}
