@@ -88,23 +88,32 @@ extension Engine {
     }
 
     /// Recomputes whether `target` is void; when that changes, adds or removes its effect.
-    func refreshVoid(_ target: String, depth: Int = 0) throws {
-        guard depth < 64 else { return } // a cycle of retractions: leave it as it stands
-        var void = false
-        for r in try store.retractions(of: target) where !voidIDs.contains(r) { void = true; break }
-        guard void != voidIDs.contains(target) else { return }
-        try store.setVoid(target, void)
-        if void { voidIDs.insert(target) } else { voidIDs.remove(target) }
-        counterDeltas[.voidEvents, default: 0] += void ? 1 : -1
-        guard let line = try store.eventBody(id: target) else { return } // pending: the target has not arrived
-        guard let event = try? decoder.decode(JSONParser.parse(line)) else {
-            throw EngineError.corrupt("logged event \(target) no longer decodes")
-        }
-        if case .retracted(let next) = event.body {
+    ///
+    /// A retraction that turns void or valid again changes its own target, and so on down the chain
+    /// (details.md 7: retracting a retraction restores its target), however long the chain: each
+    /// event retracts one target, so the walk is a path, followed in a loop. It stops where nothing
+    /// changes, at an event that is not a retraction, or on coming back to an event it has already
+    /// visited: a cycle of retractions, whose members only retract each other and so change no score.
+    func refreshVoid(_ start: String) throws {
+        var target = start
+        var visited: Set<String> = []
+        while visited.insert(target).inserted {
+            var void = false
+            for r in try store.retractions(of: target) where !voidIDs.contains(r) { void = true; break }
+            guard void != voidIDs.contains(target) else { return }
+            try store.setVoid(target, void)
+            if void { voidIDs.insert(target) } else { voidIDs.remove(target) }
+            counterDeltas[.voidEvents, default: 0] += void ? 1 : -1
+            guard let line = try store.eventBody(id: target) else { return } // pending: the target has not arrived
+            guard let event = try? decoder.decode(JSONParser.parse(line)) else {
+                throw EngineError.corrupt("logged event \(target) no longer decodes")
+            }
+            guard case .retracted(let next) = event.body else {
+                try applyEffect(event, line: line, adding: !void)
+                return
+            }
             // A retraction turned void or valid again: its own target follows.
-            try refreshVoid(next, depth: depth + 1)
-        } else {
-            try applyEffect(event, line: line, adding: !void)
+            target = next
         }
     }
 

@@ -129,7 +129,7 @@ extension Engine {
         var seen = Set<Int64>()
         var dueSoon: [EarlyWarning.Item] = []
         var late: [EarlyWarning.Item] = []
-        for u in subtree {
+        for u in view.candidateUnits(for: subtree) {
             try store.records(.dossier, unit: u, activeFrom: e.micros) { key, code, blob in
                 guard seen.insert(key).inserted else { return }
                 let record = try RecordCodec.decodeDossier(code: code, blob)

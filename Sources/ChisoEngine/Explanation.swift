@@ -31,7 +31,7 @@ extension Scorer {
             throw EngineError.badRequest("period \(window.label) has not started at \(e.rfc3339(in: calendar.zone)); choose a period that has begun, or a later --as-of")
         }
         let view = catalogue.asOf(e)
-        let (dossiers, petitions) = try records.candidates(units: view.subtree(of: unit), from: window.from)
+        let (dossiers, petitions) = try records.candidates(units: view.candidateUnits(for: view.subtree(of: unit)), from: window.from)
         let log = ShortfallLog()
         let measures = Evaluator(catalogue: view, calendar: calendar)
             .measures(unit: unit, from: window.from, dossiers: dossiers, petitions: petitions, shortfalls: log)

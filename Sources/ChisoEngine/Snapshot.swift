@@ -121,7 +121,7 @@ public struct Scorer {
             measures = m
             fromTallies = true
         } else {
-            let (dossiers, petitions) = try records.candidates(units: subtree, from: window.from)
+            let (dossiers, petitions) = try records.candidates(units: view.candidateUnits(for: subtree), from: window.from)
             measures = evaluator.measures(unit: unit, from: window.from, dossiers: dossiers, petitions: petitions)
         }
         var s = Snapshot(unit: unit, node: view.units[unit], window: window, asOf: view.asOf, measures: measures,

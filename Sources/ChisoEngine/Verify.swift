@@ -42,6 +42,9 @@ extension Engine {
             }
         }
         for r in fold.petitions.values { units.formUnion(r.touchedUnits) }
+        // And those of the incremental state: a unit that only the state holds records for (a record
+        // the log no longer supports) must be compared too.
+        units.formUnion(try store.indexedUnits())
         let sortedUnits = units.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         for w in windows.values.sorted(by: { ($0.from, $0.label) < ($1.from, $1.label) }) where w.from < now {
             for u in sortedUnits {

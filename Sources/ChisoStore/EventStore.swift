@@ -188,6 +188,16 @@ public final class EventStore {
         try s.run()
     }
 
+    /// Every unit some dossier or petition is filed under (`chiso verify` compares them all).
+    public func indexedUnits() throws(SQLiteError) -> Set<String> {
+        var units = Set<String>()
+        for sql: StaticString in ["SELECT DISTINCT unit FROM dossier_units", "SELECT DISTINCT unit FROM petition_units"] {
+            let s = try db.cachedStatement(literal: sql)
+            while try s.step() { if let u = s.text(at: 0) { units.insert(u) } }
+        }
+        return units
+    }
+
     /// Calls `body` with (code, blob) of every record filed under `unit` whose activity key is ≥ `from`.
     public func records(_ kind: RecordKind, unit: String, activeFrom from: Int64,
                         _ body: (_ key: Int64, _ code: String, _ blob: UnsafeRawBufferPointer) throws -> Void) throws {

@@ -128,6 +128,54 @@ import ChisoStore
         #expect(try engine.scorer(profile: profile).snapshot(unit: "H44", window: Window.parse("2026-08"), now: now).json(zone: .vietnam) == before)
     }
 
+    /// details.md 7: r1 retracts a receipt, r2 retracts r1, … rN retracts rN−1. rN stands, so the
+    /// receipt is void exactly when N is odd, however long the chain and in whichever order it comes
+    /// (the incremental walk once stopped after 64 steps).
+    @Test(arguments: [64, 65, 130, 131])
+    func retractionChainsAreFollowedToTheirEnd(length: Int) throws {
+        var chain = [Line.retract("r1", target: "d1")]
+        for k in 2...length { chain.append(Line.retract("r\(k)", target: "r\(k - 1)")) }
+        let head = smallProvince() + [Line.received("d1", "D1", unit: "H44.101", at: "2026-08-03 09:00")]
+        let now = instant("2026-12-01T00:00:00+07:00")
+        for (name, lines) in [("in order", head + chain), ("reversed", head + chain.reversed()), ("chain first", chain + head)] {
+            let e = try openEngine()
+            try ingest(e, lines, batchSize: 7)
+            let s = try snapshot(e, period: "2026-08", now: "2026-12-01T00:00:00+07:00")
+            #expect(s.measures.counts["received"] == (length % 2 == 1 ? 0 : 1), "\(length) \(name)")
+            #expect(try e.verify(profile: defaultProfile(), now: now).isClean, "\(length) \(name)")
+        }
+    }
+
+    /// details.md 13: a merge moves the merged unit's open dossiers to `into`; declaring the merged
+    /// unit again later takes it out of the tree but leaves the moved dossiers where they went, for
+    /// the tallies and for every window that folds records alike.
+    @Test func dossiersMovedByAMergeStayWhenTheMergedUnitIsDeclaredAgain() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            Line.received("d1", "D1", unit: "H44.102", at: "2026-08-03 09:00"),
+            #"{"id":"m1","type":"unit.merged","at":"2026-08-10T00:00:00+07:00","unit":"H44.102","into":"H44.101"}"#,
+            Line.unit("u9", "H44.102", parent: nil, level: "commune", at: "2026-08-20 00:00"),
+        ])
+        for period in ["2026-08", "2026-08-01..2026-08-31", "2026-W34"] {
+            #expect(try snapshot(e, unit: "H44.101", period: period).measures.counts["active"] == 1, "\(period)")
+            #expect(try snapshot(e, unit: "H44.102", period: period).measures.counts["active"] == 0, "\(period)")
+        }
+        #expect(try e.verify(profile: defaultProfile(), now: instant("2027-06-01T00:00:00+07:00")).isClean)
+    }
+
+    /// `chiso verify` compares every unit the state files records under, not only those the log names:
+    /// a record the log no longer supports is a difference.
+    @Test func verifyComparesUnitsOnlyTheStateHolds() throws {
+        let e = try openEngine()
+        try ingest(e, [Line.received("d1", "D1", unit: "ZZ", at: "2026-08-03 09:00")])
+        let now = instant("2027-06-01T00:00:00+07:00")
+        #expect(try e.verify(profile: defaultProfile(), now: now).isClean)
+        try e.store.db.execute("DELETE FROM events WHERE id = 'd1'")
+        let report = try e.verify(profile: defaultProfile(), now: now)
+        #expect(!report.isClean)
+        #expect(report.differences.contains { $0.hasPrefix("ZZ ") })
+    }
+
     /// The same events in a different arrival order give the same scores.
     @Test func arrivalOrderDoesNotMatter() throws {
         let lines = randomStream(seed: 42)

@@ -130,6 +130,25 @@ public struct CatalogueView: Sendable {
         return out
     }
 
+    /// The units whose records can hold a dossier processed in `subtree` at E: the subtree and every
+    /// unit merged into one of them, through chains of merges, wherever the tree has put it since
+    /// (a merged unit declared again leaves the tree but not its merge: the dossiers the merge moved
+    /// still belong to the unit they moved to, details.md 13). Records are filed under the units that
+    /// received or transferred them; the evaluation then keeps those processed in the subtree.
+    public func candidateUnits(for subtree: [String]) -> [String] {
+        var out = subtree
+        var seen = Set(subtree)
+        var mergedInto: [String: [String]] = [:]
+        for (code, node) in units { if let into = node.mergedInto { mergedInto[into, default: []].append(code) } }
+        guard !mergedInto.isEmpty else { return out }
+        var i = 0
+        while i < out.count {
+            for m in mergedInto[out[i]] ?? [] where seen.insert(m).inserted { out.append(m) }
+            i += 1
+        }
+        return out
+    }
+
     /// The root of U's tree at E; parent cycles are cut at the repeated unit (details.md 12).
     public func root(of unit: String) -> String {
         rootByUnit[unit] ?? walkToRoot(unit)
