@@ -16,25 +16,53 @@ public struct StateFold: Sendable {
         var retractors: [String: [String]] = [:]
         for e in events { if case .retracted(let target) = e.body { retractors[target, default: []].append(e.id) } }
         var memo: [String: Bool] = [:]
-        func isVoid(_ id: String, _ visiting: inout Set<String>) -> Bool {
-            if let v = memo[id] { return v }
-            guard let rs = retractors[id] else { memo[id] = false; return false }
-            if visiting.contains(id) { return false } // a cycle of retractions: treated as not void
-            visiting.insert(id)
-            let v = rs.contains { !isVoid($0, &visiting) }
-            visiting.remove(id)
-            memo[id] = v
-            return v
-        }
-        for target in retractors.keys {
+        // An id is void when one of its retractions is not (details.md 7); a cycle of retractions is
+        // treated as not void. Walked with a stack of its own rather than by recursion: a chain of
+        // retractions of retractions can be as long as the log, far deeper than the thread's stack.
+        func isVoid(_ start: String) -> Bool {
+            var frames: [(id: String, retractors: [String], next: Int)] = []
             var visiting = Set<String>()
-            if isVoid(target, &visiting) { void.insert(target) }
+            var call: String? = start
+            var returned = false
+            while true {
+                if let id = call {
+                    call = nil
+                    if let v = memo[id] {
+                        returned = v
+                    } else if let rs = retractors[id] {
+                        if visiting.contains(id) {
+                            returned = false // a cycle of retractions: treated as not void
+                        } else {
+                            visiting.insert(id)
+                            frames.append((id, rs, 0))
+                            continue
+                        }
+                    } else {
+                        memo[id] = false
+                        returned = false
+                    }
+                }
+                guard var frame = frames.popLast() else { return returned }
+                if frame.next > 0 && !returned {
+                    // A retraction that is not void: the id is void (no need to look at the others).
+                    visiting.remove(frame.id); memo[frame.id] = true; returned = true
+                    continue
+                }
+                if frame.next < frame.retractors.count {
+                    call = frame.retractors[frame.next]
+                    frame.next += 1
+                    frames.append(frame)
+                    continue
+                }
+                // Every retraction of it is void.
+                visiting.remove(frame.id); memo[frame.id] = false; returned = false
+            }
         }
+        for target in retractors.keys where isVoid(target) { void.insert(target) }
         retractions = retractors
         var catalogueEvents: [Event] = []
         for e in events {
-            var visiting = Set<String>()
-            if isVoid(e.id, &visiting) { void.insert(e.id); continue }
+            if isVoid(e.id) { void.insert(e.id); continue }
             switch e.body {
             case .dossier(let code, let unit, let action):
                 dossiers[code, default: DossierRecord(code: code)].insert(DossierEntry(id: e.id, at: e.at, unit: unit, action: action))
