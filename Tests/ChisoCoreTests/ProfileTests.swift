@@ -199,6 +199,11 @@ fileprivate func loadError(replacing original: String, with replacement: String,
         #expect(message == "sample.json: band Yếu: bands must be listed highest first, but its min 7 is not below Tốt's 5")
     }
 
+    @Test func rejectsABandAboveTheTotal() throws {
+        let message = try #require(loadError(replacing: "\"min\": 5", with: "\"min\": 12"))
+        #expect(message == "sample.json: band Tốt: its min 12 is above the profile's total 10: no score can reach it")
+    }
+
     @Test func rejectsInvalidJSON() throws {
         let message = try #require(loadError(replacing: "\"total\": 10,", with: "\"total\": 10"))
         #expect(message.hasPrefix("sample.json: not valid JSON"))

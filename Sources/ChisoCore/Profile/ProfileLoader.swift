@@ -144,6 +144,12 @@ private struct ProfileReader {
                 problem(nil, "the groups (\(list)) add up to \(sum), not the total \(total)")
             }
         }
+        // A band no total can reach is a typo (a min of 120 for 20), not a band.
+        if let total, let bands {
+            for band in bands where band.min > total {
+                problem("band \(band.name)", "its min \(band.min) is above the profile's total \(total): no score can reach it")
+            }
+        }
         guard let id, let name, let total, let bands else { return nil }
         return Profile(id: id, name: name, total: total, bands: bands, groups: groups, components: components)
     }
