@@ -41,6 +41,7 @@ struct Due: ParsableCommand {
     var format: String = "table"
 
     func validate() throws {
+        try validateInstantArgument(asOf, option: "--as-of")
         guard format == "json" || format == "table" else { throw ValidationError("--format must be table or json") }
         do { _ = try DueHorizon(parsing: within) } catch { throw ValidationError(error.description) }
     }

@@ -40,6 +40,7 @@ struct Explain: ParsableCommand {
     var format: String = "table"
 
     func validate() throws {
+        try validateInstantArgument(asOf, option: "--as-of")
         guard format == "json" || format == "table" else { throw ValidationError("--format must be table or json") }
         guard limit >= 0 else { throw ValidationError("--limit must be ≥ 0") }
     }

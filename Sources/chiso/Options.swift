@@ -66,6 +66,13 @@ func systemNow() -> Instant {
     return Instant(micros: Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000)
 }
 
+/// Checks an `--as-of` value's form while the arguments are validated, so that the error comes with
+/// the command's own usage (its zone is applied later, by `parseInstantArgument`).
+func validateInstantArgument(_ text: String?, option: String) throws {
+    guard let text, Timestamp.parseInstant(text) == nil, LocalDate(parsing: text) == nil else { return }
+    throw ValidationError("\(option) \(text) is not a timestamp; write e.g. 2026-08-20T17:00:00+07:00 or 2026-08-20")
+}
+
 /// Parses an `--as-of` value: an RFC 3339 timestamp, or a date (its local midnight).
 func parseInstantArgument(_ text: String, zone: Zone, option: String) throws -> Instant {
     if let t = Timestamp.parseInstant(text) { return t }

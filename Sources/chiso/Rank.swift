@@ -65,6 +65,7 @@ struct Rank: ParsableCommand {
     var output: String?
 
     func validate() throws {
+        try validateInstantArgument(asOf, option: "--as-of")
         if let level, UnitLevel(rawValue: level) == nil {
             throw ValidationError("--level \(level) is not a level; use ministry, province, department, commune or agency")
         }

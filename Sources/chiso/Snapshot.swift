@@ -35,6 +35,7 @@ struct SnapshotCommand: ParsableCommand {
     var format: String = "json"
 
     func validate() throws {
+        try validateInstantArgument(asOf, option: "--as-of")
         guard format == "json" || format == "table" else { throw ValidationError("--format must be json or table") }
     }
 

@@ -197,6 +197,15 @@ extension ChisoCLI {
             let db = dir.appendingPathComponent("t.sqlite").path
             expectOneSentenceError(try runChiso(["snapshot", "--unit", "H44", "--period", "2026-08", "--db", db, "--profile", dir.path]),
                                    naming: "is a folder, not a file")
+            // A bad --as-of is a usage error of the command that was given, with that command's usage.
+            for command in ["snapshot", "rank", "explain", "due"] {
+                var arguments = [command, "--db", db, "--as-of", "yesterday"]
+                if command != "rank" { arguments += ["--unit", "H44"] }
+                if command != "due" { arguments += ["--period", "2026-08"] }
+                let bad = try runChiso(arguments)
+                #expect(bad.status == 64 && bad.stderr.contains("--as-of yesterday is not a timestamp")
+                        && bad.stderr.contains("chiso \(command) --help"), "\(command): \(bad.status) \(bad.stderr)")
+            }
             // An empty --db is a usage error (64) that says what to give.
             let empty = try runChiso(["status", "--db", ""])
             #expect(empty.status == 64 && empty.stderr.contains("--db must name a file"), "\(empty.status): \(empty.stderr)")
