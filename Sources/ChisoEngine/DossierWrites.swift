@@ -32,9 +32,7 @@ final class DossierWrites: @unchecked Sendable {
     // @unchecked: `results` is written by the computing thread, slot by slot, before it signals the
     // chunk's semaphore, and read by the writer only after waiting on that semaphore; `join` orders
     // the end of the computing thread before `deinit`.
-    /// Read by the computing thread only (threaded), which drops them when done, or by the writer (in line).
-    private var records: [DossierRecord]
-    private let count: Int
+    private let records: [DossierRecord]
     private let rules: TallyRules
     private let ordinals: [String: Int32]
     private let results: UnsafeMutablePointer<DossierWrite>
@@ -58,7 +56,6 @@ final class DossierWrites: @unchecked Sendable {
     /// procedure of each record's first receipt.
     init(records: [DossierRecord], rules: TallyRules, ordinals: [String: Int32], parallelMinimum: Int) {
         self.records = records
-        count = records.count
         self.rules = rules
         self.ordinals = ordinals
         threaded = records.count >= parallelMinimum
@@ -75,12 +72,10 @@ final class DossierWrites: @unchecked Sendable {
     private func computeAll() {
         for c in 0..<ready.count {
             room.wait()
-            let range = (c * DossierWrites.chunk)..<min(count, (c + 1) * DossierWrites.chunk)
+            let range = (c * DossierWrites.chunk)..<min(records.count, (c + 1) * DossierWrites.chunk)
             for i in range { (results + i).initialize(to: DossierWrite(records[i], rules: rules, ordinals: ordinals)) }
             ready[c].signal()
         }
-        // Released here rather than on the writer's thread.
-        records = []
         finished.signal()
     }
 
@@ -107,7 +102,7 @@ final class DossierWrites: @unchecked Sendable {
 
     deinit {
         join()
-        if threaded { (results + consumed).deinitialize(count: count - consumed) }
+        if threaded { (results + consumed).deinitialize(count: records.count - consumed) }
         results.deallocate()
     }
 }

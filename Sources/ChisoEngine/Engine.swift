@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ChisoCore
 import ChisoStore
 
@@ -58,8 +53,7 @@ public final class Engine {
 
     /// Opens the store; a file that cannot be opened gets a message saying what to do.
     static func openStore(path: String, readOnly: Bool) throws -> EventStore {
-        var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+        if isFolder(path) {
             throw EngineError.badRequest("\(path) is a folder, not a database file; pass --db with a file in it, e.g. \(path)/chiso.db")
         }
         do {

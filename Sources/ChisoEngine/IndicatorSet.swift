@@ -39,10 +39,15 @@ public struct IndicatorSet: Sendable {
     }
 }
 
+/// Whether `path` names an existing folder (given where a file is expected, it gets its own message).
+func isFolder(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+}
+
 /// Reads a whole text file; the error names the file.
 public func readTextFile(_ path: String) throws -> String {
-    var info = stat()
-    if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+    if isFolder(path) {
         throw EngineError.badRequest("\(path) is a folder, not a file; give the path of the file")
     }
     guard let f = fopen(path, "rb") else {

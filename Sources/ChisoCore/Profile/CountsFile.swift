@@ -76,9 +76,8 @@ public func parseCountsFile(_ text: String, name: String) throws(ProfileError) -
 /// know why a component scores nothing.
 public func countsWarnings(_ inputs: [String: ComponentInput], profile: Profile, name: String) -> [String] {
     var warnings: [String] = []
-    let ids = Set(profile.components.map(\.id))
     for id in inputs.keys.sorted(by: { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }) {
-        guard let component = profile.component(id), ids.contains(id), let input = inputs[id] else {
+        guard let component = profile.component(id), let input = inputs[id] else {
             warnings.append("\(name): component \(id) is not in profile \(profile.id) and is ignored; check the id (components: \(profile.components.map(\.id).joined(separator: ", ")))")
             continue
         }
