@@ -7,25 +7,26 @@ import ChisoEngine
 // generated once in the setup and never timed. Each benchmark runs in a process of its own.
 //
 // Gated metrics (Thresholds/, checked by scripts/bench.sh): mallocCountTotal, peakMemoryResident,
-// instructions where the machine has hardware counters, cpuTotal loosely, and `events` exactly
-// (the thresholds hold only for the size they were recorded at). Reported only: wallClock and
-// eventsPerSecond.
+// instructions where the machine has hardware counters, and `events` exactly (the thresholds hold
+// only for the size they were recorded at): the ones that do not depend on the machine's speed.
+// Time is gated only as ratios within one run (scripts/bench.sh, Ratios.json). Reported only:
+// wallClock, cpuTotal and eventsPerSecond.
 
 /// Events per second of the measured run (reported, not gated).
 let eventsPerSecond = BenchmarkMetric.custom("eventsPerSecond", polarity: .prefersLarger, useScalingFactor: false)
 /// Lines in the workload: a guard that thresholds are checked at the size they were recorded at.
 let workloadEvents = BenchmarkMetric.custom("events", polarity: .prefersSmaller, useScalingFactor: false)
 
-/// The p90 tolerance of each of `metrics` against the committed thresholds.
-/// `cpu` is the allowed CPU-time regression in percent, nil for none: CPU time is counted in 10 ms
-/// ticks, too coarse to gate a run of a few milliseconds.
-func tolerances(_ metrics: [BenchmarkMetric], cpu: Double?) -> [BenchmarkMetric: BenchmarkThresholds] {
+/// The p90 tolerance of each of `metrics` against the committed thresholds (docs/performance.md
+/// "Thresholds"). Absolute times are not gated: the same code's CPU time moved by 1.7 × between two
+/// machines of the same kind (RawAppendBaseline: 200 ms recorded, 340 ms in CI), so time is gated
+/// as ratios against baselines measured in the same run instead (scripts/bench.sh).
+func tolerances(_ metrics: [BenchmarkMetric]) -> [BenchmarkMetric: BenchmarkThresholds] {
     let all: [BenchmarkMetric: BenchmarkThresholds] = [
-        // Time on a shared 2-core machine: reported, not gated.
+        // Time depends on the machine and on its neighbours: reported here, gated as in-run ratios.
         .wallClock: .none,
+        .cpuTotal: .none,
         eventsPerSecond: .none,
-        // CPU time is noisy too; only a gross regression fails.
-        .cpuTotal: cpu.map { BenchmarkThresholds(relative: [.p90: $0]) } ?? BenchmarkThresholds.none,
         // Deterministic for the same code and input.
         .instructions: BenchmarkThresholds(relative: [.p90: 5.0]),
         .mallocCountTotal: BenchmarkThresholds(relative: [.p90: 3.0]),
@@ -46,15 +47,17 @@ func measure<T>(_ benchmark: Benchmark, events: Int, _ body: () throws -> T) ret
     ResultLog.resetPeakResident()
     benchmark.startMeasurement()
     let start = monotonicNanoseconds()
+    let startCPU = processCPUNanoseconds()
     let result = try body()
     let elapsed = max(1, monotonicNanoseconds() - start)
+    let cpu = processCPUNanoseconds() &- startCPU
     ResultLog.sampleResident()
     let (anonymous, fileBacked) = ResultLog.sampled
     benchmark.stopMeasurement()
     let rate = Int(Double(events) * 1e9 / Double(elapsed))
     benchmark.measurement(eventsPerSecond, rate)
     benchmark.measurement(workloadEvents, events)
-    ResultLog.record(benchmark, [("ns", Int(elapsed)), ("events", events), ("peakResidentBytes", ResultLog.peakResidentBytes()),
+    ResultLog.record(benchmark, [("ns", Int(elapsed)), ("cpuNs", Int(cpu)), ("events", events), ("peakResidentBytes", ResultLog.peakResidentBytes()),
                                   ("anonymousResidentBytes", anonymous), ("fileResidentBytes", fileBacked)])
     return result
 }
@@ -97,7 +100,7 @@ let benchmarks: @Sendable () -> Void = {
             warmupIterations: 0,
             maxDuration: settings.maxDuration(20),
             maxIterations: 5,
-            thresholds: tolerances(ingestMetrics, cpu: 60.0)
+            thresholds: tolerances(ingestMetrics)
         )
     ) { (benchmark: Benchmark, input: IngestInput) throws in
         let path = Fixture.scratchDatabase("ingest")
@@ -119,8 +122,8 @@ let benchmarks: @Sendable () -> Void = {
             metrics: ingestMetrics,
             warmupIterations: 0,
             maxDuration: settings.maxDuration(20),
-            maxIterations: 5,
-            thresholds: tolerances(ingestMetrics, cpu: 60.0)
+            maxIterations: 11, // cheap: more runs steady the p50 that the ratios divide by
+            thresholds: tolerances(ingestMetrics)
         )
     ) { (benchmark: Benchmark, input: RawAppendInput) throws in
         let path = Fixture.scratchDatabase("raw")
@@ -141,7 +144,7 @@ let benchmarks: @Sendable () -> Void = {
             warmupIterations: 3,
             maxDuration: settings.maxDuration(3),
             maxIterations: 200,
-            thresholds: tolerances(readMetrics, cpu: nil)
+            thresholds: tolerances(readMetrics)
         )
     ) { (benchmark: Benchmark, input: ReadInput) throws in
         try measure(benchmark, events: input.lines) {
@@ -160,7 +163,7 @@ let benchmarks: @Sendable () -> Void = {
             warmupIterations: 0,
             maxDuration: settings.maxDuration(10),
             maxIterations: 3,
-            thresholds: tolerances(readMetrics, cpu: 60.0)
+            thresholds: tolerances(readMetrics)
         )
     ) { (benchmark: Benchmark, input: ReadInput) throws in
         try measure(benchmark, events: input.lines) {
@@ -182,7 +185,7 @@ let benchmarks: @Sendable () -> Void = {
             warmupIterations: 1,
             maxDuration: settings.maxDuration(5),
             maxIterations: 50,
-            thresholds: tolerances(readMetrics, cpu: 100.0)
+            thresholds: tolerances(readMetrics)
         )
     ) { (benchmark: Benchmark, input: ReadInput) throws in
         // `chiso rank --parent <province>`: every unit under the province, and the previous month for the change.

@@ -210,6 +210,21 @@ func monotonicNanoseconds() -> UInt64 {
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
+/// CPU time of the whole process (all threads, user and system) in nanoseconds, from
+/// `getrusage`: microsecond resolution, where the package's `cpuTotal` counts 10 ms ticks.
+func processCPUNanoseconds() -> UInt64 {
+    var usage = rusage()
+    #if canImport(Glibc)
+    let process = __rusage_who_t(RUSAGE_SELF.rawValue)
+    #else
+    let process = RUSAGE_SELF
+    #endif
+    guard getrusage(process, &usage) == 0 else { return 0 }
+    let micros = (Int(usage.ru_utime.tv_sec) + Int(usage.ru_stime.tv_sec)) * 1_000_000
+        + Int(usage.ru_utime.tv_usec) + Int(usage.ru_stime.tv_usec)
+    return UInt64(max(0, micros)) * 1_000
+}
+
 /// Raw per-run numbers for scripts/bench.sh's summary (ratios need exact values; the package's
 /// own tables are rounded): lines of `benchmark<TAB>key<TAB>value` appended to the file named by
 /// `CHISO_BENCH_RESULTS`, for measured runs only (not warm-up runs). Nothing when unset.
