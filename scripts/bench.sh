@@ -110,6 +110,7 @@ for name in ["Ingest", "RawAppendBaseline", "SnapshotCurrentMonth", "SnapshotRec
     if name not in runs: continue
     t = p(name); n = len(runs[name]["ns"])
     extra = f"  {events(name)/t:,.0f} events/s" if name in ("Ingest", "RawAppendBaseline") else ""
+    if runs[name]["recordsRead"]: extra += f", {max(runs[name]['recordsRead']):,} stored records read back"
     cpu = f", CPU {p(name, key='cpuNs')*1000:.2f} ms" if has_cpu(name) else ""
     print(f"  {name:22} {t*1000:10.2f} ms  (p90 {p(name, 90)*1000:.2f} ms, {n} runs, {events(name):,} events, peak RSS {peak(name):.0f} MiB: anon {peak(name, 'anonymousResidentBytes'):.0f}, file {peak(name, 'fileResidentBytes'):.0f}{cpu}){extra}")
 def target(label, ok, detail):

@@ -15,15 +15,50 @@ struct CachedRecord<Record: Sendable>: Sendable {
 typealias CachedDossier = CachedRecord<DossierRecord>
 typealias CachedPetition = CachedRecord<PetitionRecord>
 
+/// Records as committed by recent batches, so that a record's next event needs no read from the
+/// store (a stream's events of one dossier come in nearby batches). Two generations of at most
+/// `generation` records each: when the young one is full it becomes the old one and the old one is
+/// dropped, so the cache holds the last `generation` to 2 × `generation` records put in (fewer when
+/// records were taken out).
+/// (One generation of twice the size, emptied when full, held 0 to 2 × `generation`: the same peak
+/// memory, and fewer hits; docs/performance.md "Ingest", item 7.)
+struct RecentRecords<R: Sendable> {
+    private var young: [String: CachedRecord<R>] = [:]
+    private var old: [String: CachedRecord<R>] = [:]
+    /// Records in a generation (tests make it small, so that generations turn over).
+    var generation = 4_096
+
+    /// Removes and returns the record `code`, if the cache holds it.
+    mutating func take(_ code: String) -> CachedRecord<R>? {
+        young.removeValue(forKey: code) ?? old.removeValue(forKey: code)
+    }
+
+    /// Keeps `cached` as the committed state of `code`.
+    mutating func put(_ code: String, _ cached: CachedRecord<R>) {
+        if young.count >= generation, young[code] == nil {
+            swap(&young, &old)
+            young.removeAll(keepingCapacity: true)
+        }
+        old.removeValue(forKey: code)
+        young[code] = cached
+    }
+
+    mutating func removeAll() { young.removeAll(); old.removeAll() }
+
+    /// How many records it holds (tests).
+    var count: Int { young.count + old.count }
+
+    /// Whether it holds `code` (tests).
+    func contains(_ code: String) -> Bool { young[code] != nil || old[code] != nil }
+}
+
 /// Dossiers and petitions touched in the open batch.
 struct PendingRecords {
     var dossiers: [String: CachedDossier] = [:]
     var petitions: [String: CachedPetition] = [:]
-    /// Records as committed by recent batches, so that a dossier's next event needs no read
-    /// (a stream's events of one dossier come in nearby batches). Dropped on rollback.
-    var recentDossiers: [String: CachedDossier] = [:]
-    var recentPetitions: [String: CachedPetition] = [:]
-    static let recentLimit = 8_192
+    /// Records as committed by recent batches. Dropped on rollback.
+    var recentDossiers = RecentRecords<DossierRecord>()
+    var recentPetitions = RecentRecords<PetitionRecord>()
 
     mutating func removeAll() { dossiers.removeAll(keepingCapacity: true); petitions.removeAll(keepingCapacity: true) }
     mutating func forgetRecent() { recentDossiers.removeAll(); recentPetitions.removeAll() }
@@ -40,13 +75,13 @@ struct PendingRecords {
     }
 
     /// One hash of `code` when the record is already in the batch (most events of a batch).
-    private static func change<R>(_ code: String, open: inout [String: CachedRecord<R>], recent: inout [String: CachedRecord<R>],
+    private static func change<R>(_ code: String, open: inout [String: CachedRecord<R>], recent: inout RecentRecords<R>,
                                   load: (String) throws -> CachedRecord<R>?, empty: () -> R, _ change: (inout R) -> Void) rethrows {
         if let i = open.index(forKey: code) {
             change(&open.values[i].record)
             return
         }
-        var cached = try recent.removeValue(forKey: code) ?? load(code) ?? CachedRecord(key: nil, indexedActivity: nil, indexedUnits: [], record: empty())
+        var cached = try recent.take(code) ?? load(code) ?? CachedRecord(key: nil, indexedActivity: nil, indexedUnits: [], record: empty())
         change(&cached.record)
         open[code] = cached
     }
@@ -120,6 +155,7 @@ extension Engine {
     func withDossier(_ code: String, _ change: (inout DossierRecord) -> Void) throws {
         try pending.changeDossier(code, load: { code in
             guard let stored = try store.dossier(code: code) else { return nil }
+            recordsRead += 1
             let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodeDossier(code: code, buf) }
             return CachedDossier(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
                                  tallied: tallyFacts(dossier: record))
@@ -129,6 +165,7 @@ extension Engine {
     func withPetition(_ code: String, _ change: (inout PetitionRecord) -> Void) throws {
         try pending.changePetition(code, load: { code in
             guard let stored = try store.petition(code: code) else { return nil }
+            recordsRead += 1
             let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodePetition(code: code, buf) }
             return CachedPetition(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
                                   tallied: tallyFacts(petition: record))
@@ -173,8 +210,7 @@ extension Engine {
             }
             retally(from: c.tallied, to: facts)
             if let o = facts.procedure, o != c.tallied.procedure || c.key == nil { try store.addDossierProcedure(o, dossier: key) }
-            if pending.recentDossiers.count >= PendingRecords.recentLimit { pending.recentDossiers.removeAll(keepingCapacity: true) }
-            pending.recentDossiers[code] = CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts)
+            pending.recentDossiers.put(code, CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts))
         }
     }
 
@@ -194,8 +230,7 @@ extension Engine {
             }
             let facts = tallyFacts(petition: c.record)
             retally(from: c.tallied, to: facts)
-            if pending.recentPetitions.count >= PendingRecords.recentLimit { pending.recentPetitions.removeAll(keepingCapacity: true) }
-            pending.recentPetitions[code] = CachedPetition(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts)
+            pending.recentPetitions.put(code, CachedPetition(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts))
         }
     }
 

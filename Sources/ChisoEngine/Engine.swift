@@ -1,5 +1,10 @@
 import ChisoCore
 import ChisoStore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The chiso engine over one database: ingest with the incremental state kept in the same
 /// transaction, and the questions asked of it (snapshot, verify, rebuild).
@@ -35,6 +40,10 @@ public final class Engine {
     /// Set when this writer marked the tallies invalid because its calendar differs from theirs
     /// (`checkTallyCalendar`): `chiso ingest` then says so, since snapshots fold until a rebuild.
     public internal(set) var talliesInvalidated = false
+    /// Stored dossiers and petitions this writer read back to change them: the misses of the recent
+    /// records (`RecentRecords`) on records that exist. Deterministic for one input and batch size;
+    /// the ingest benchmark gates it.
+    public internal(set) var recordsRead = 0
     /// How many checkpoints this writer ran between batches (tests read it).
     var checkpointsRun = 0
     /// Whether this writer has compared its calendar with the tallies' (`checkTallyCalendar`).
@@ -56,10 +65,15 @@ public final class Engine {
         if isFolder(path) {
             throw EngineError.badRequest("\(path) is a folder, not a database file; pass --db with a file in it, e.g. \(path)/chiso.db")
         }
+        if !readOnly, let problem = Engine.writeProblem(path: path, isWritable: { access($0, W_OK) == 0 }, exists: { access($0, F_OK) == 0 }) {
+            throw EngineError.badRequest(problem)
+        }
         do {
             return try EventStore(path: path, readOnly: readOnly)
         } catch {
             switch error.resultCode & 0xFF {
+            case 8: // SQLITE_READONLY (also _DIRECTORY, _CANTINIT …): the file, its -wal/-shm or its folder
+                throw EngineError.badRequest("cannot use the database \(path): it, its -wal or -shm file, or its folder is read-only for this user (SQLite: \(error.message)); make them writable, or pass --db with a path in a writable folder")
             case 14: // SQLITE_CANTOPEN
                 throw EngineError.badRequest("cannot open the database \(path) (\(error.message)); check that its folder exists and is writable, or pass --db")
             case 26: // SQLITE_NOTADB
@@ -68,6 +82,20 @@ public final class Engine {
                 throw error
             }
         }
+    }
+
+    /// Why a writer cannot write `path`, or nil: the file read-only, or its folder read-only (SQLite
+    /// creates the -wal and -shm files next to the database). Checked before opening, so that the
+    /// error names the file instead of the first SQL statement that failed (interfaces.md "Errors").
+    static func writeProblem(path: String, isWritable: (String) -> Bool, exists: (String) -> Bool) -> String? {
+        if exists(path), !isWritable(path) {
+            return "cannot write to the database \(path): the file is read-only for this user; make it writable, or pass --db with another file"
+        }
+        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        if exists(folder), !isWritable(folder) {
+            return "cannot write to the database \(path): its folder \(folder) is read-only for this user, and SQLite needs to create \(path)-wal and -shm there; make the folder writable, or pass --db with a path in a writable folder"
+        }
+        return nil
     }
 
     func loadCatalogue() throws -> Catalogue {

@@ -115,7 +115,6 @@ extension Explanation {
                 let f = i.shortfall
                 return "{\"kind\": \(jsonQuoted(f.kind.rawValue)), \"code\": \(jsonQuoted(f.code)), \"unit\": \(f.unit.map(jsonQuoted) ?? "null"), \"at\": \(f.at.map { jsonQuoted($0.rfc3339(in: zone)) } ?? "null"), \"detail\": \(jsonQuoted(f.detail)), \"gain\": \(format4(i.gain))}"
             }
-            let ratio = c.ratio.map { String($0) } ?? "null"
             // Only components counting on-time dossiers carry `neverLate` (events.md "Due").
             var neverLate = ""
             if !line.neverLate.isEmpty {
@@ -124,7 +123,7 @@ extension Explanation {
                 }
                 neverLate = ", \"neverLateCount\": \(line.neverLate.count), \"neverLate\": [\(listed.joined(separator: ", "))]"
             }
-            return "{\"id\": \(jsonQuoted(c.id)), \"name\": \(jsonQuoted(c.name)), \"max\": \(c.max.jsonNumber), \"points\": \(c.points?.jsonNumber ?? "null"), \"numerator\": \(c.numerator.map(String.init) ?? "null"), \"denominator\": \(c.denominator.map(String.init) ?? "null"), \"ratio\": \(ratio), \"itemCount\": \(line.items.count), \"items\": [\(items.joined(separator: ", "))]\(neverLate)}"
+            return "{\"id\": \(jsonQuoted(c.id)), \"name\": \(jsonQuoted(c.name)), \"max\": \(c.max.jsonNumber), \"points\": \(c.points?.jsonNumber ?? "null"), \(c.measureJSON), \"itemCount\": \(line.items.count), \"items\": [\(items.joined(separator: ", "))]\(neverLate)}"
         }
         return "{\"unit\": \(jsonQuoted(snapshot.unit)), \"period\": \(jsonQuoted(snapshot.window.label)), \"asOf\": \(jsonQuoted(snapshot.asOf.rfc3339(in: zone))), \"total\": \(snapshot.card.total.jsonNumber), \"band\": \(jsonQuoted(snapshot.card.band.name)), \"components\": [\(comps.joined(separator: ",\n "))]}"
     }

@@ -185,7 +185,7 @@ extension Engine {
     /// What can be known of a line without the state: its event, or why it is rejected (events.md
     /// "Bad input"); nil for a blank line. Pure, so `LineReader` runs it ahead of the writer.
     static func prepare(_ bytes: UnsafeRawBufferPointer, endsWithoutNewline: Bool, decoder: EventDecoder) -> Result<Event, Rejection>? {
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return nil }
+        if isBlank(bytes) { return nil }
         // The newline is not counted (details.md 4), nor the CR of a CRLF line end.
         let length = bytes.last == 0x0D ? bytes.count - 1 : bytes.count
         if length > 1_048_576 { return .failure(.lineTooLong(bytes: length)) }
@@ -197,6 +197,18 @@ extension Engine {
         }
         if endsWithoutNewline, case .object = value {} else if endsWithoutNewline { return .failure(.endsMidLine) }
         do { return .success(try decoder.decode(value)) } catch { return .failure(error) }
+    }
+
+    /// Whether a line is empty or only white space, and so skipped (details.md 4): every character
+    /// has Unicode's White_Space property (space, tab, CR, LF, VT, FF, NBSP, U+2028 …). An event line
+    /// starts with `{`, so this costs one byte's look for almost every line.
+    static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let first = bytes.firstIndex(where: { !($0 == 0x20 || (0x09...0x0D).contains($0)) }) else { return true }
+        guard bytes[first] >= 0x80 else { return false }
+        // Non-ASCII: white space only if the rest decodes (valid UTF-8) to White_Space characters.
+        let rest = UnsafeRawBufferPointer(rebasing: bytes[first...])
+        guard let text = String(validating: rest, as: UTF8.self) else { return false }
+        return text.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
     }
 
     /// Appends a decoded event to the log and applies it to the state (or finds it a duplicate, or a conflict).

@@ -52,7 +52,9 @@ public struct RankingRow: Sendable {
 public struct RankChange: Sendable, Equatable {
     /// total − previous total: positive means more points.
     public var total: Points
-    /// previous rank − rank: +2 means the unit climbed two places.
+    /// rank − previous rank, the same difference as `total` (details.md 22: "the difference in total
+    /// points and in rank against the previous period"): −2 means the unit climbed two places.
+    /// Tables show it as an arrow (`Ranking.rankMove`).
     public var rank: Int
 
     public init(total: Points, rank: Int) { self.total = total; self.rank = rank }
@@ -85,7 +87,7 @@ extension Scorer {
         let changed = rows.map { row -> RankingRow in
             var row = row
             if let b = before[row.unit] {
-                row.change = RankChange(total: Points.difference(row.total, b.total), rank: b.rank - row.rank)
+                row.change = RankChange(total: Points.difference(row.total, b.total), rank: row.rank - b.rank)
             }
             return row
         }
@@ -123,7 +125,7 @@ extension Ranking {
         }
         var seen = Set<String>()
         chosen = chosen.filter { code in
-            if let merged = view.units[code]?.mergedAt, merged < window.from { return false }
+            if let merged = view.units[code]?.firstMergedAt, merged < window.from { return false }
             return seen.insert(code).inserted
         }
         return chosen.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -179,7 +181,7 @@ extension Ranking {
 
     /// The JSON array of details.md 22, one unit a line:
     /// `[{"rank", "unit": {"code", "name", "level"}, "total", "band", "groups": {CODE: points}, "change": {"total", "rank"} | null}]`.
-    /// `change.total` = total − previous total (at most 2 decimals); `change.rank` = previous rank − rank.
+    /// `change.total` = total − previous total (at most 2 decimals); `change.rank` = rank − previous rank (−2: climbed two places).
     public var json: String {
         if rows.isEmpty { return "[]" }
         let lines = rows.map { r -> String in
@@ -199,13 +201,16 @@ extension Ranking {
     var textCells: (header: [String], rows: [[String]]) {
         let header = ["Hạng", "Mã", "Đơn vị", "Tổng", "Xếp loại"] + groups.map(\.code) + ["Δ tổng", "Δ hạng"]
         let cells = rows.map { r in
-            [String(r.rank), r.unit, r.name ?? "", r.total.fixedText, r.band.name] + r.groupPoints.map(\.fixedText)
-                + [r.change.map(\.total.signedText) ?? "—", r.change.map { Ranking.signedRank($0.rank) } ?? "—"]
+            [String(r.rank), r.unit.onOneLine, (r.name ?? "").onOneLine, r.total.fixedText, r.band.name] + r.groupPoints.map(\.fixedText)
+                + [r.change.map(\.total.signedText) ?? "—", r.change.map { Ranking.rankMove($0.rank) } ?? "—"]
         }
         return (header, cells)
     }
 
-    static func signedRank(_ n: Int) -> String { n > 0 ? "+" + String(n) : String(n) }
+    /// A change of rank for people: "▲2" climbed two places (change −2), "▼1" fell one, "=" unchanged.
+    static func rankMove(_ change: Int) -> String {
+        change < 0 ? "▲" + String(-change) : change > 0 ? "▼" + String(change) : "="
+    }
 
     /// Aligned columns for a terminal, with a heading line (or the empty message).
     public func table(zone: Zone = .vietnam) -> String {
@@ -264,6 +269,13 @@ extension Ranking {
 extension String {
     /// `|` escaped for a Markdown table cell.
     fileprivate func replacingPipes() -> String { replacingOccurrences(of: "|", with: "\\|") }
+
+    /// Line breaks (LF, CR, CRLF, U+2028 …) as spaces, so that a name holding one keeps a table row,
+    /// terminal or Markdown, on one line.
+    fileprivate var onOneLine: String {
+        guard contains(where: \.isNewline) else { return self }
+        return String(map { $0.isNewline ? " " : $0 })
+    }
 
     /// Every occurrence of `target` replaced (no Foundation).
     fileprivate func replacingOccurrences(of target: Character, with replacement: String) -> String {
@@ -418,9 +430,8 @@ extension Ranking {
             for p in r.groupPoints { h += "<td class=\"n\">\(p.fixedText)</td>" }
             if let c = r.change {
                 let tc = c.total.hundredths > 0 ? "up" : c.total.hundredths < 0 ? "down" : "same"
-                let rc = c.rank > 0 ? "up" : c.rank < 0 ? "down" : "same"
-                let arrow = c.rank > 0 ? "▲ " : c.rank < 0 ? "▼ " : ""
-                h += "<td class=\"n \(tc)\">\(c.total.signedText)</td><td class=\"n \(rc)\">\(arrow)\(Ranking.signedRank(c.rank))</td>"
+                let rc = c.rank < 0 ? "up" : c.rank > 0 ? "down" : "same"
+                h += "<td class=\"n \(tc)\">\(c.total.signedText)</td><td class=\"n \(rc)\">\(Ranking.rankMove(c.rank))</td>"
             } else {
                 h += "<td class=\"n same\">—</td><td class=\"n same\">—</td>"
             }
@@ -428,7 +439,7 @@ extension Ranking {
         }
         h += "</tbody>\n</table>\n<p class=\"groups\">"
         h += groups.map { "<b>\(esc($0.code))</b>: \(esc($0.name)) (tối đa \(esc($0.max.jsonNumber)))" }.joined(separator: " · ")
-        h += "<br/>Δ điểm = tổng điểm kỳ này − kỳ \(esc(previousWindow.label)); Δ hạng = hạng kỳ trước − hạng kỳ này (dương: tăng hạng); — : không được xếp hạng kỳ trước.</p>\n"
+        h += "<br/>Δ điểm = tổng điểm kỳ này − kỳ \(esc(previousWindow.label)); Δ hạng: ▲ tăng, ▼ giảm bao nhiêu bậc so với kỳ trước, = giữ nguyên; — : không được xếp hạng kỳ trước.</p>\n"
         h += "<footer>Tạo bởi chiso từ nhật ký sự kiện; điểm tính theo Quyết định 766/QĐ-TTg và hồ sơ \(esc(profileID)). Đồng hạng khi tổng điểm bằng nhau, liệt kê theo mã đơn vị.</footer>\n"
         h += "</body>\n</html>\n"
         return h

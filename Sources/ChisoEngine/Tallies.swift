@@ -149,7 +149,7 @@ extension Engine {
         func retallyStored(_ key: Int64, _ code: String, _ blob: UnsafeRawBufferPointer) throws {
             guard seen.insert(key).inserted, pending.dossiers[code] == nil else { return }
             // The committed copy is re-read from the store from now on, with facts under the new rules.
-            pending.recentDossiers.removeValue(forKey: code)
+            _ = pending.recentDossiers.take(code)
             let record = try RecordCodec.decodeDossier(code: code, blob)
             retally(from: before.facts(dossier: record) { procedureOrdinal($0) },
                     to: after.facts(dossier: record) { procedureOrdinal($0) })

@@ -18,7 +18,8 @@ struct Rank: ParsableCommand {
 
             The change compares with the previous period of the same kind (2026-08 with 2026-07; a date \
             range with the equally long range just before it): Δ total = total − previous total; \
-            Δ rank = previous rank − rank, so +2 means the unit climbed two places. A unit not ranked \
+            Δ rank = rank − previous rank, so −2 means the unit climbed two places (tables show it \
+            as ▲2; ▼1 fell one place, = unchanged). A unit not ranked \
             in the previous period has no change (null in JSON, empty in CSV, — in tables).
 
             Formats (--format):

@@ -87,6 +87,25 @@ import Testing
         #expect(try explain(e, "3.3").lines.first?.neverLate.isEmpty == true)
     }
 
+    /// details.md 11: 2.2 is shown as `value`, with no numerator, denominator or ratio, in explain's
+    /// JSON as in the snapshot's.
+    @Test func averageTimeIsShownAsItsValue() throws {
+        let e = try openEngine()
+        // Received Mon 3 Aug 09:00, finished Tue 4 Aug 09:00: 8 working hours = 1 unit of 8 h.
+        try ingest(e, smallProvince() + [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00"),
+                                          Line.finished("f1", "D1", at: "2026-08-04 09:00")])
+        let json = try explain(e, "2.2").json(zone: .vietnam, limit: 5)
+        #expect(json.contains(#""id": "2.2""#))
+        #expect(json.contains(#""value": 1,"#))
+        #expect(!json.contains("numerator") && !json.contains("ratio"))
+        // Without a finished dossier the value is null.
+        let empty = try openEngine()
+        try ingest(empty, smallProvince())
+        #expect(try explain(empty, "2.2").json(zone: .vietnam, limit: 5).contains(#""value": null,"#))
+        // The other components keep their counts.
+        #expect(try explain(e, "2.1").json(zone: .vietnam, limit: 5).contains(#""numerator": 1, "denominator": 1, "ratio": 1,"#))
+    }
+
     @Test func textNamesTheItems() throws {
         let e = try openEngine()
         try ingest(e, smallProvince() + [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00", channel: "direct")])

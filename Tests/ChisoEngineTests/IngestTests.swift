@@ -86,8 +86,16 @@ import ChisoStore
     }
     @Test func blankLinesAreSkipped() throws {
         let engine = try openEngine()
-        let (s, _) = try ingest(engine, [good1, "", "   ", good2])
+        // "Only white space" (details.md 4) in Unicode's sense: tab, VT, FF, no-break space, line separator.
+        let (s, _) = try ingest(engine, [good1, "", "   ", "\t\u{0B}\u{0C}", "\u{A0}", " \u{2028}\u{3000} ", good2])
         #expect(s == { var x = IngestSummary(); x.accepted = 2; x.lines = 2; return x }())
+    }
+    @Test func aLineWithMoreThanWhiteSpaceIsNotBlank() {
+        func blank(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { Engine.isBlank($0) } }
+        #expect(blank(Array("\u{A0} \u{0C}".utf8)) && blank([]) && blank([0x20, 0x0D]))
+        #expect(!blank(Array("\u{A0}x".utf8)) && !blank(Array(" {".utf8)) && !blank(Array("\u{FEFF}".utf8)))
+        // Not valid UTF-8: a lone lead byte is not white space.
+        #expect(!blank([0x20, 0xC2]))
     }
     @Test func conflictingReceipt() throws {
         let engine = try openEngine()
@@ -246,5 +254,28 @@ final class ReaderLog: @unchecked Sendable {
         // grown past the threshold (it keeps its size after a restart).
         #expect(engine.checkpointsRun >= 1)
         #expect(engine.checkpointsRun < 6000 / batch / 2, "\(engine.checkpointsRun) checkpoints for \(6000 / batch) batches")
+    }
+}
+
+/// A writer that cannot write its database says which file or folder and what to do, before any SQL
+/// fails (interfaces.md "Errors"). Permissions are stubbed: tests may run as root, who can write anything.
+@Suite struct WriteProblemTests {
+    @Test func aReadOnlyFileIsNamed() throws {
+        let problem = try #require(Engine.writeProblem(path: "/data/h44.sqlite", isWritable: { $0 != "/data/h44.sqlite" }, exists: { _ in true }))
+        #expect(problem.contains("/data/h44.sqlite: the file is read-only"))
+    }
+
+    @Test func aReadOnlyFolderIsNamedWithTheFilesSQLiteNeeds() throws {
+        let problem = try #require(Engine.writeProblem(path: "/data/h44.sqlite", isWritable: { $0 != "/data" }, exists: { _ in true }))
+        #expect(problem.contains("its folder /data is read-only") && problem.contains("/data/h44.sqlite-wal"))
+        // A bare file name is in the current folder; a file at the root is in "/".
+        #expect(Engine.writeProblem(path: "h44.sqlite", isWritable: { $0 != "." }, exists: { _ in true })?.contains("its folder . is") == true)
+        #expect(Engine.writeProblem(path: "/h44.sqlite", isWritable: { $0 != "/" }, exists: { _ in true })?.contains("its folder / is") == true)
+    }
+
+    @Test func aNewFileInAWritableFolderIsFine() {
+        #expect(Engine.writeProblem(path: "/data/new.sqlite", isWritable: { _ in true }, exists: { $0 == "/data" }) == nil)
+        // A missing folder is left to the open, which names it (SQLITE_CANTOPEN).
+        #expect(Engine.writeProblem(path: "/nowhere/new.sqlite", isWritable: { _ in false }, exists: { _ in false }) == nil)
     }
 }

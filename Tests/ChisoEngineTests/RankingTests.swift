@@ -18,7 +18,7 @@ import Testing
     static let names = [
         "H44.101": "Xã Hy Cương",
         "H44.102": #"Phường "Đông", Bắc"#,   // a comma and quotes: CSV must quote it
-        "H44.103": "Xã Tiên Kiên",
+        "H44.103": "Xã Tiên\nKiên",          // a line break: tables must keep the row on one line
         "H44.01": "Sở <Tư pháp> & 'Nội vụ'", // every character HTML must escape
     ]
 
@@ -143,11 +143,12 @@ import Testing
         let r = try ranking(e)
         func change(_ u: String) -> RankChange? { r.rows.first { $0.unit == u }?.change }
         // July (children of H44 at 1 Aug 00:00): 101 (2 of 2 on time) 1st, 102 (1 of 2) 2nd, the department 3rd.
-        // August: 102 1st (Δ rank +1, Δ total +12.67), 101 3rd (Δ rank 1 − 3 = −2, Δ total −12.67),
-        // department 4th (−1, 0: nothing of it changed), 103 not declared in July: no change.
-        #expect(change("H44.102") == RankChange(total: Points(hundredths: 1267), rank: 1))
-        #expect(change("H44.101") == RankChange(total: Points(hundredths: -1267), rank: -2))
-        #expect(change("H44.01") == RankChange(total: .zero, rank: -1))
+        // August, each change now − then (details.md 22): 102 1st (Δ rank 1 − 2 = −1, Δ total +12.67),
+        // 101 3rd (Δ rank 3 − 1 = +2, Δ total −12.67), department 4th (+1, 0: nothing of it changed),
+        // 103 not declared in July: no change.
+        #expect(change("H44.102") == RankChange(total: Points(hundredths: 1267), rank: -1))
+        #expect(change("H44.101") == RankChange(total: Points(hundredths: -1267), rank: 2))
+        #expect(change("H44.01") == RankChange(total: .zero, rank: 1))
         #expect(change("H44.103") == nil)
         let july = try ranking(e, period: "2026-07")
         #expect(july.rows.map(\.unit) == ["H44.101", "H44.102", "H44.01"])
@@ -202,10 +203,14 @@ import Testing
             #expect(groups.members.map(\.key) == ["CKMB", "TDGQ", "CLGQ", "TTTT", "MDHL", "MDSH"])
             #expect(groups.members.map { $0.value.numberValue?.text } == row.groupPoints.map(\.jsonNumber))
         }
-        // 102: {"total": 12.67, "rank": 1}; 103: null; 101: {"total": -12.67, "rank": -2}.
-        #expect(array[0]["change"]?["total"]?.numberValue?.text == "12.67" && array[0]["change"]?["rank"]?.numberValue?.text == "1")
+        // details.md 22: the difference against the previous period, rank as total: now − then.
+        // 102 climbed from 2nd to 1st: {"total": 12.67, "rank": -1}; 103: null; 101 fell from 1st to 3rd: {"total": -12.67, "rank": 2}.
+        #expect(array[0]["change"]?["total"]?.numberValue?.text == "12.67" && array[0]["change"]?["rank"]?.numberValue?.text == "-1")
         #expect(array[1]["change"]?.isNull == true)
-        #expect(array[2]["change"]?["total"]?.numberValue?.text == "-12.67" && array[2]["change"]?["rank"]?.numberValue?.text == "-2")
+        #expect(array[2]["change"]?["total"]?.numberValue?.text == "-12.67" && array[2]["change"]?["rank"]?.numberValue?.text == "2")
+        // Tables show the move as an arrow.
+        let table = r.table()
+        #expect(table.contains("▲1") && table.contains("▼2"))
     }
 
     /// A small RFC 4180 reader: fields separated by commas, records by CRLF, a quoted field may hold
@@ -249,9 +254,9 @@ import Testing
             #expect(rec[0] == String(row.rank) && rec[1] == row.unit && rec[2] == Self.names[row.unit])
             #expect(rec[4] == row.total.jsonNumber && rec[5] == row.band.name)
         }
-        // Row 2 is H44.103, absent in July: empty change fields. Row 1 is H44.102: +12.67, +1.
+        // Row 2 is H44.103, absent in July: empty change fields. Row 1 is H44.102: +12.67, 2nd → 1st.
         #expect(records[2][12] == "" && records[2][13] == "")
-        #expect(records[1][12] == "12.67" && records[1][13] == "1")
+        #expect(records[1][12] == "12.67" && records[1][13] == "-1")
         #expect(csv.contains(#""Phường ""Đông"", Bắc""#))
     }
 
@@ -323,11 +328,13 @@ import Testing
         // Heading, details, blank, header, 4 rows.
         #expect(table.count == 8)
         #expect(table[3].hasPrefix("Hạng  Mã") && table[3].contains("CKMB") && table[3].hasSuffix("Δ hạng"))
-        #expect(table[4].contains("H44.102") && table[4].hasSuffix("+12.67      +1"))
+        #expect(table[4].contains("H44.102") && table[4].hasSuffix("+12.67      ▲1"))
+        #expect(table[5].contains("Xã Tiên Kiên"))
         #expect(table[5].contains("H44.103") && table[5].hasSuffix("—       —"))
         let md = r.markdown.split(separator: "\n").map(String.init)
         #expect(md.count == 6 && md[1].hasPrefix("| ---: | --- | --- | ---: |"))
         #expect(md.allSatisfy { $0.hasPrefix("| ") && $0.hasSuffix(" |") })
+        #expect(md.contains { $0.contains("| Xã Tiên Kiên |") })
     }
 }
 

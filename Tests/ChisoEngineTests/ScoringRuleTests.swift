@@ -124,6 +124,29 @@ import Testing
         #expect(try snapshot(e, unit: "H44", period: "2026-09").measures["communes"] == 1)
     }
 
+    /// details.md 13: a merge moves the dossiers "processing there" at its instant. A unit merged a
+    /// second time moves only those that reached it after the first merge.
+    @Test func aUnitMergedTwiceMovesEachDossierOnce() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            Line.received("r1", "D1", unit: "H44.102", at: "2026-08-03 09:00"),
+            #"{"id":"m1","type":"unit.merged","at":"2026-08-10T00:00:00+07:00","unit":"H44.102","into":"H44.101"}"#,
+            Line.received("r2", "D2", unit: "H44.102", at: "2026-08-12 09:00"),
+            #"{"id":"m2","type":"unit.merged","at":"2026-08-20T00:00:00+07:00","unit":"H44.102","into":"H44.01"}"#,
+        ])
+        #expect(try snapshot(e, unit: "H44.101").measures["active"] == 1) // D1, moved by m1 only
+        #expect(try snapshot(e, unit: "H44.01").measures["active"] == 1)  // D2, moved by m2
+        #expect(try snapshot(e, unit: "H44.102").measures["active"] == 0)
+        // On 15 Aug, H44.102 is H44.101's closed child: 101 pools D1 (moved there) and D2 (at 102).
+        #expect(try snapshot(e, unit: "H44.101", asOf: "2026-08-15T00:00:00+07:00").measures["active"] == 2)
+        #expect(try snapshot(e, unit: "H44.102", asOf: "2026-08-15T00:00:00+07:00").measures["active"] == 1) // D2 until m2
+        // The unit stopped being a live commune at its first merge: left out of September's communes.
+        #expect(try snapshot(e, unit: "H44", period: "2026-09").measures["communes"] == 1)
+        // The tallies, the records and a fold of the whole log agree.
+        let report = try e.verify(profile: defaultProfile(), now: instant("2026-10-01T00:00:00+07:00"))
+        #expect(report.isClean && report.compared > 0, "\(report.differences)")
+    }
+
     @Test func retractionVoidsAnEventAndCanBeUndone() throws {
         let e = try openEngine()
         try ingest(e, smallProvince() + [

@@ -14,6 +14,8 @@ import ChisoEngine
 
 /// Events per second of the measured run (reported, not gated).
 let eventsPerSecond = BenchmarkMetric.custom("eventsPerSecond", polarity: .prefersLarger, useScalingFactor: false)
+/// Stored records the ingest read back (`Engine.recordsRead`): deterministic, gated like allocations.
+let recordsRead = BenchmarkMetric.custom("recordsRead", polarity: .prefersSmaller, useScalingFactor: false)
 /// Lines in the workload: a guard that thresholds are checked at the size they were recorded at.
 let workloadEvents = BenchmarkMetric.custom("events", polarity: .prefersSmaller, useScalingFactor: false)
 
@@ -30,6 +32,7 @@ func tolerances(_ metrics: [BenchmarkMetric]) -> [BenchmarkMetric: BenchmarkThre
         // Deterministic for the same code and input.
         .instructions: BenchmarkThresholds(relative: [.p90: 5.0]),
         .mallocCountTotal: BenchmarkThresholds(relative: [.p90: 3.0]),
+        recordsRead: BenchmarkThresholds(relative: [.p90: 3.0]),
         // Sampled every 5 ms; the page cache of SQLite and the allocator make it wobble a little.
         .peakMemoryResident: BenchmarkThresholds(relative: [.p90: 15.0]),
         workloadEvents: BenchmarkThresholds(absolute: [.p90: 0]),
@@ -96,17 +99,19 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark(
         "Ingest",
         configuration: .init(
-            metrics: ingestMetrics,
+            metrics: ingestMetrics + [recordsRead],
             warmupIterations: 0,
             maxDuration: settings.maxDuration(20),
             maxIterations: 5,
-            thresholds: tolerances(ingestMetrics)
+            thresholds: tolerances(ingestMetrics + [recordsRead])
         )
     ) { (benchmark: Benchmark, input: IngestInput) throws in
         let path = Fixture.scratchDatabase("ingest")
-        let summary = try measure(benchmark, events: input.lines) {
+        let (summary, read) = try measure(benchmark, events: input.lines) {
             try Fixture.ingest(file: input.file, into: path, calendar: input.calendar)
         }
+        benchmark.measurement(recordsRead, read)
+        ResultLog.record(benchmark, [("recordsRead", read)])
         Fixture.removeDatabase(path)
         guard summary.rejected == 0, summary.lines == input.lines else {
             throw BenchError("ingest read \(summary.lines) of \(input.lines) lines and rejected \(summary.rejected)")

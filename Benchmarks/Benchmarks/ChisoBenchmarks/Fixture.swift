@@ -157,13 +157,16 @@ enum Fixture {
     /// batches of `batchSize` as `chiso ingest` does. Batches are never cut by age here, so that
     /// the raw append's batches are exactly the same.
     @discardableResult
-    static func ingest(file: String, into path: String, calendar: WorkingCalendar) throws -> IngestSummary {
+    /// Ingests `file` into `path` with the benchmark's batch size; also gives the stored records the
+    /// engine read back (`Engine.recordsRead`).
+    static func ingest(file: String, into path: String, calendar: WorkingCalendar) throws -> (summary: IngestSummary, recordsRead: Int) {
         let engine = try Engine(path: path, calendar: calendar)
         let source = try LineSource.open(path: file)
         var options = IngestOptions(batchSize: BenchSettings.current.batchSize)
         options.maxBatchMilliseconds = .max
-        return try engine.ingest(source, options: options, clock: { wallClockNow() },
-                                 progress: { _ in ResultLog.sampleResident() })
+        let summary = try engine.ingest(source, options: options, clock: { wallClockNow() },
+                                        progress: { _ in ResultLog.sampleResident() })
+        return (summary, engine.recordsRead)
     }
 
     /// A database holding the whole workload, made on first use (snapshot, recompute, rank).

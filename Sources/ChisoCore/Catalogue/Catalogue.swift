@@ -35,14 +35,27 @@ public struct UnitNode: Sendable, Equatable {
     public var name: String?
     public var level: UnitLevel?
     public var parent: String?
-    /// When it was merged (it is then a closed child of `mergedInto`), details.md 13.
+    /// When it was last merged (it is then a closed child of `mergedInto`), details.md 13.
     public var mergedAt: Instant?
     public var mergedInto: String?
+    /// Every merge of it before E, in time order. A unit merged twice (a producer's correction, or a
+    /// second reorganisation) moves, at each merge, the dossiers processing there at that instant:
+    /// those the first merge moved away stay where it sent them (details.md 13).
+    public var merges: [UnitMerge] = []
+    /// When it was first merged: from then on it is no longer a live unit (details.md 13: left out of
+    /// the 3.2 pairs, 4.6 communes and rankings of a window starting later), whatever merges follow.
+    public var firstMergedAt: Instant? { merges.first?.at }
     /// Whether it offers electronic certified copies (4.6).
     public var eCertifiedCopy: Bool = false
     /// Whether a `unit.declared` named it before E. A code only merged or given a service is not
     /// declared: it belongs to no tree (details.md 12).
     public var declared: Bool = false
+}
+
+/// One `unit.merged` of a unit: at `at`, it became a closed child of `into` (details.md 13).
+public struct UnitMerge: Sendable, Equatable {
+    public var at: Instant
+    public var into: String
 }
 
 /// The catalogue folded at an evaluation instant E: the unit tree, procedure attributes and the
@@ -72,6 +85,7 @@ public struct CatalogueView: Sendable {
             case .unitMerged(let unit, let into):
                 var node = units[unit] ?? UnitNode(code: unit)
                 node.parent = into; node.mergedAt = ev.at; node.mergedInto = into
+                node.merges.append(UnitMerge(at: ev.at, into: into))
                 units[unit] = node
             case .unitService(let unit, let copy):
                 var node = units[unit] ?? UnitNode(code: unit)
@@ -139,7 +153,10 @@ public struct CatalogueView: Sendable {
         var out = subtree
         var seen = Set(subtree)
         var mergedInto: [String: [String]] = [:]
-        for (code, node) in units { if let into = node.mergedInto { mergedInto[into, default: []].append(code) } }
+        // Every merge, not only the latest: a unit merged twice sent dossiers to both targets.
+        for (code, node) in units {
+            for m in node.merges where mergedInto[m.into]?.last != code { mergedInto[m.into, default: []].append(code) }
+        }
         guard !mergedInto.isEmpty else { return out }
         var i = 0
         while i < out.count {
@@ -171,10 +188,16 @@ public struct CatalogueView: Sendable {
             .map(\.code).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
-    /// The merge of a unit before E, if any.
+    /// The latest merge of a unit before E, if any: the one that placed it in the tree.
     public func merge(of unit: String) -> (at: Instant, into: String)? {
         guard let n = units[unit], let at = n.mergedAt, let into = n.mergedInto else { return nil }
         return (at, into)
+    }
+
+    /// The first merge of `unit` at or after `from` and before E that moves it elsewhere (`into` ≠
+    /// `unit`): where a dossier processing at `unit` since `from` goes next (details.md 13).
+    public func merge(of unit: String, from: Instant) -> UnitMerge? {
+        units[unit]?.merges.first { $0.at >= from && $0.into != unit }
     }
 
     /// The latest declaration of a procedure before E (details.md 14).

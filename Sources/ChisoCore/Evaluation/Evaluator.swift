@@ -36,8 +36,8 @@ public struct CatalogueContext: DossierContext, Sendable {
         self.catalogue = catalogue; self.calendar = calendar
     }
 
-    public func merge(of unit: String, before: Instant) -> (at: Instant, into: String)? {
-        guard let m = catalogue.merge(of: unit), m.at < before else { return nil }
+    public func merge(of unit: String, from: Instant, before: Instant) -> UnitMerge? {
+        guard let m = catalogue.merge(of: unit, from: from), m.at < before else { return nil }
         return m
     }
 
@@ -192,7 +192,7 @@ public struct Evaluator: Sendable {
 
     /// Units of the subtree not merged before the window (details.md 13: left out of 3.2 pairs and 4.6 communes).
     public func liveUnits(subtree: [String], from: Instant) -> [String] {
-        subtree.filter { u in catalogue.units[u]?.mergedAt.map { $0 >= from } ?? true }
+        subtree.filter { u in catalogue.units[u]?.firstMergedAt.map { $0 >= from } ?? true }
     }
 
     /// The measures that come from the catalogue at E, given the procedures that dossiers of the window

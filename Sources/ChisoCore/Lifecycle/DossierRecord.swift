@@ -73,8 +73,8 @@ public struct DossierRecord: Sendable, Equatable {
 
 /// Resolves the facts that live outside a dossier's own events: unit merges and procedure attributes.
 public protocol DossierContext {
-    /// The merge of `unit` (instant and target) if one happened before `before`.
-    func merge(of unit: String, before: Instant) -> (at: Instant, into: String)?
+    /// The first merge of `unit` at or after `from` and before `before` that moves it elsewhere.
+    func merge(of unit: String, from: Instant, before: Instant) -> UnitMerge?
     /// The due instant from the procedure's duration for a receipt at `receivedAt` evaluated at E
     /// (details.md 9), or nil when the procedure has no duration.
     func computedDue(procedure: String, receivedAt: Instant, asOf e: Instant) -> Instant?
@@ -185,8 +185,10 @@ public struct DossierView: Sendable {
         while steps < 256 {
             steps += 1
             let nextTransfer = ti < transfers.count ? transfers[ti] : nil
-            let merge = context.merge(of: unit, before: e)
-            if let m = merge, m.at >= now, m.at >= receiptEntry.at, m.at <= endAt, nextTransfer.map({ m.at < $0.at }) ?? true, m.into != unit {
+            // The first merge of the unit since the dossier got there: a later merge of the same unit
+            // moves only the dossiers processing there then (details.md 13).
+            let merge = context.merge(of: unit, from: now, before: e)
+            if let m = merge, m.at <= endAt, nextTransfer.map({ m.at < $0.at }) ?? true {
                 unit = m.into; now = m.at
                 continue
             }

@@ -80,16 +80,20 @@ extension ScoreCard {
 extension ComponentScore {
     /// One component of the snapshot JSON (interfaces.md).
     var json: String {
-        var s = "{ \"id\": \(jsonQuoted(id)), \"name\": \(jsonQuoted(name)), \"nameEn\": \(jsonQuoted(nameEn)), "
-            + "\"max\": \(max.jsonNumber), \"points\": \(points?.jsonNumber ?? "null"), "
+        "{ \"id\": \(jsonQuoted(id)), \"name\": \(jsonQuoted(name)), \"nameEn\": \(jsonQuoted(nameEn)), "
+            + "\"max\": \(max.jsonNumber), \"points\": \(points?.jsonNumber ?? "null"), \(measureJSON) }"
+    }
+
+    /// The measure's JSON members: `"value": x` for a value component such as 2.2 (details.md 11: no
+    /// numerator, denominator or ratio), else `"numerator", "denominator", "ratio"`. Snapshot and
+    /// explain write the same members.
+    public var measureJSON: String {
         if isValue {
-            s += "\"value\": \(value.map(ScoreCard.hundredthsText) ?? "null") }"
-        } else {
-            s += "\"numerator\": \(numerator.map(String.init) ?? "null"), "
-                + "\"denominator\": \(denominator.map(String.init) ?? "null"), "
-                + "\"ratio\": \(ratio.map(ComponentScore.ratioText) ?? "null") }"
+            return "\"value\": \(value.map(ScoreCard.hundredthsText) ?? "null")"
         }
-        return s
+        return "\"numerator\": \(numerator.map(String.init) ?? "null"), "
+            + "\"denominator\": \(denominator.map(String.init) ?? "null"), "
+            + "\"ratio\": \(ratio.map(ComponentScore.ratioText) ?? "null")"
     }
 
     /// A ratio as a JSON number: the shortest text that reads back as the same `Double`,
