@@ -54,28 +54,52 @@ struct RecentRecords<R: Sendable> {
 
 /// Dossiers and petitions touched in the open batch.
 struct PendingRecords {
-    var dossiers: [String: CachedDossier] = [:]
-    var petitions: [String: CachedPetition] = [:]
+    private(set) var dossiers: [String: CachedDossier] = [:]
+    private(set) var petitions: [String: CachedPetition] = [:]
+    /// The batch's dossiers and petitions in the order they were first touched: the order in which
+    /// they are written, cached and give procedures their ordinals. A dictionary's order changes from
+    /// run to run (Swift seeds its hashing per process), and so would the records read back, the
+    /// ordinals and the order of the writes.
+    private(set) var dossierOrder: [String] = []
+    private(set) var petitionOrder: [String] = []
     /// Records as committed by recent batches. Dropped on rollback.
     var recentDossiers = RecentRecords<DossierRecord>()
     var recentPetitions = RecentRecords<PetitionRecord>()
 
-    mutating func removeAll() { dossiers.removeAll(keepingCapacity: true); petitions.removeAll(keepingCapacity: true) }
+    mutating func removeAll() {
+        dossiers.removeAll(keepingCapacity: true); petitions.removeAll(keepingCapacity: true)
+        dossierOrder.removeAll(keepingCapacity: true); petitionOrder.removeAll(keepingCapacity: true)
+    }
+
+    /// Puts a whole record in the batch (`rebuild`), replacing any copy there.
+    mutating func put(dossier code: String, _ cached: CachedDossier) {
+        if dossiers.updateValue(cached, forKey: code) == nil { dossierOrder.append(code) }
+    }
+
+    /// Puts a whole record in the batch (`rebuild`), replacing any copy there.
+    mutating func put(petition code: String, _ cached: CachedPetition) {
+        if petitions.updateValue(cached, forKey: code) == nil { petitionOrder.append(code) }
+    }
+
+    /// The batch's dossiers in the order first touched.
+    var orderedDossiers: [(code: String, cached: CachedDossier)] { dossierOrder.compactMap { c in dossiers[c].map { (c, $0) } } }
+    /// The batch's petitions in the order first touched.
+    var orderedPetitions: [(code: String, cached: CachedPetition)] { petitionOrder.compactMap { c in petitions[c].map { (c, $0) } } }
     mutating func forgetRecent() { recentDossiers.removeAll(); recentPetitions.removeAll() }
 
     /// Changes the dossier `code` in the open batch: taken from the recent ones, else loaded from the
     /// store (`load`), else new.
     mutating func changeDossier(_ code: String, load: (String) throws -> CachedDossier?, _ change: (inout DossierRecord) -> Void) rethrows {
-        try PendingRecords.change(code, open: &dossiers, recent: &recentDossiers, load: load, empty: { DossierRecord(code: code) }, change)
+        try PendingRecords.change(code, open: &dossiers, order: &dossierOrder, recent: &recentDossiers, load: load, empty: { DossierRecord(code: code) }, change)
     }
 
     /// Changes the petition `code` in the open batch, as `changeDossier` does.
     mutating func changePetition(_ code: String, load: (String) throws -> CachedPetition?, _ change: (inout PetitionRecord) -> Void) rethrows {
-        try PendingRecords.change(code, open: &petitions, recent: &recentPetitions, load: load, empty: { PetitionRecord(code: code) }, change)
+        try PendingRecords.change(code, open: &petitions, order: &petitionOrder, recent: &recentPetitions, load: load, empty: { PetitionRecord(code: code) }, change)
     }
 
     /// One hash of `code` when the record is already in the batch (most events of a batch).
-    private static func change<R>(_ code: String, open: inout [String: CachedRecord<R>], recent: inout RecentRecords<R>,
+    private static func change<R>(_ code: String, open: inout [String: CachedRecord<R>], order: inout [String], recent: inout RecentRecords<R>,
                                   load: (String) throws -> CachedRecord<R>?, empty: () -> R, _ change: (inout R) -> Void) rethrows {
         if let i = open.index(forKey: code) {
             change(&open.values[i].record)
@@ -84,6 +108,7 @@ struct PendingRecords {
         var cached = try recent.take(code) ?? load(code) ?? CachedRecord(key: nil, indexedActivity: nil, indexedUnits: [], record: empty())
         change(&cached.record)
         open[code] = cached
+        order.append(code)
     }
 }
 
@@ -183,10 +208,10 @@ extension Engine {
         // Encodings and facts are computed ahead on a second thread (`DossierWrites`); facts name
         // procedures by ordinal, so every receipt's procedure gets one here first.
         // The batch is not changed until the loop ends, so both passes see it in the same order.
-        let touched = pending.dossiers
+        let touched = pending.orderedDossiers
         var records: [DossierRecord] = []
         records.reserveCapacity(touched.count)
-        for c in touched.values {
+        for (_, c) in touched {
             if let receipt = c.record.firstReceipt, case .received(let r) = receipt.action { _ = procedureOrdinal(r.procedure) }
             records.append(c.record)
         }
@@ -215,7 +240,7 @@ extension Engine {
     }
 
     private func flushPetitions() throws {
-        for (code, c) in pending.petitions {
+        for (code, c) in pending.orderedPetitions {
             let activity = c.record.activityKey.micros
             if c.key == nil { counterDeltas[.petitions, default: 0] += 1 }
             let key = try store.savePetition(key: c.key, code: code, activity: activity, blob: RecordCodec.encode(c.record))

@@ -89,10 +89,10 @@ extension Engine {
             for id in fold.void { try store.setVoid(id, true) }
             for (id, c) in catalogueLines { try store.putCatalogue(id: id, at: c.at, body: c.line) }
             for (code, r) in fold.dossiers {
-                pending.dossiers[code] = CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: r)
+                pending.put(dossier: code, CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: r))
             }
             for (code, r) in fold.petitions {
-                pending.petitions[code] = CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: r)
+                pending.put(petition: code, CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: r))
             }
             try flushPending()
             try flushTallies()
