@@ -10,6 +10,9 @@ struct CachedRecord<Record: Sendable>: Sendable {
     var record: Record
     /// What the stored record adds to the tallies (`TallyFacts.none` for a new one).
     var tallied: TallyFacts = .none
+    /// The stored row's `DossierRowState` (nil for a new record, and for petitions), so that the
+    /// status counters move by what the row held, whatever wrote it.
+    var storedState: EventStore.DossierRowState? = nil
 }
 
 typealias CachedDossier = CachedRecord<DossierRecord>
@@ -183,7 +186,7 @@ extension Engine {
             recordsRead += 1
             let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodeDossier(code: code, buf) }
             return CachedDossier(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
-                                 tallied: tallyFacts(dossier: record))
+                                 tallied: tallyFacts(dossier: record), storedState: EventStore.DossierRowState(rawValue: stored.state) ?? .open)
         }, change)
     }
 
@@ -219,12 +222,17 @@ extension Engine {
         defer { writes.join() }
         for (i, (code, c)) in touched.enumerated() {
             let w = writes.write(i)
-            let activity = w.activity, open = w.open, units = w.units, facts = w.facts
-            // A new row was neither open nor ended.
-            let wasOpen = c.indexedActivity == Int64.max
+            let activity = w.activity, units = w.units, facts = w.facts
+            // What `chiso status` counts: a dossier that counts nowhere is neither open nor ended.
+            let state: EventStore.DossierRowState = !w.countsAnywhere ? .countsNowhere : w.open ? .open : .ended
             if c.key == nil { counterDeltas[.dossiers, default: 0] += 1 }
-            if open != wasOpen { counterDeltas[.openDossiers, default: 0] += open ? 1 : -1 }
-            let key = try store.saveDossier(key: c.key, code: code, activity: activity, open: open, blob: w.blob)
+            if state != c.storedState {
+                if state == .open { counterDeltas[.openDossiers, default: 0] += 1 }
+                if c.storedState == .open { counterDeltas[.openDossiers, default: 0] -= 1 }
+                if state == .countsNowhere { counterDeltas[.uncountedDossiers, default: 0] += 1 }
+                if c.storedState == .countsNowhere { counterDeltas[.uncountedDossiers, default: 0] -= 1 }
+            }
+            let key = try store.saveDossier(key: c.key, code: code, activity: activity, state: state, blob: w.blob)
             if let old = c.indexedActivity {
                 for u in c.indexedUnits where old != activity || !units.contains(u) {
                     try store.unindexUnit(.dossier, unit: u, activity: old, key: key)
@@ -235,7 +243,8 @@ extension Engine {
             }
             retally(from: c.tallied, to: facts)
             if let o = facts.procedure, o != c.tallied.procedure || c.key == nil { try store.addDossierProcedure(o, dossier: key) }
-            pending.recentDossiers.put(code, CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts))
+            pending.recentDossiers.put(code, CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts,
+                                                           storedState: state))
         }
     }
 
@@ -261,6 +270,7 @@ extension Engine {
 
     /// Records the latest event instant and ingest time per root unit (for `chiso status`).
     func flushIngestMarks(now: Int64) throws {
+        if let at = batchLatestAt { try store.raiseMeta(EventStore.Meta.latestEventAt, to: at); batchLatestAt = nil }
         guard !batchLatest.isEmpty else { return }
         var view: CatalogueView?
         var perRoot: [String: Int64] = [:]

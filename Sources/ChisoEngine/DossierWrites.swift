@@ -6,6 +6,8 @@ import ChisoCore
 struct DossierWrite: Sendable {
     var activity: Int64
     var open: Bool
+    /// Whether the dossier counts anywhere: received, and not refused (`DossierRecord.countsAnywhere`).
+    var countsAnywhere: Bool
     var blob: [UInt8]
     var units: Set<String>
     var facts: TallyFacts
@@ -14,6 +16,7 @@ struct DossierWrite: Sendable {
         activity = record.activityKey.micros
         // Open ⇔ activity key +∞ (DossierRecord.activityKey).
         open = activity == Instant.distantFuture.micros
+        countsAnywhere = record.countsAnywhere
         blob = RecordCodec.encode(record)
         units = record.touchedUnits
         // The writer gives every receipt's procedure an ordinal before the plan starts (`DossierWrites.init`).

@@ -22,6 +22,8 @@ public final class Engine {
     var pending = PendingRecords()
     var rootOfUnit: [String: String] = [:]
     var batchLatest: [String: Int64] = [:]
+    /// The latest `at` of the batch's accepted events, retractions included (`Meta.latestEventAt`).
+    var batchLatestAt: Int64?
     /// The void ids, mirrored in memory so that most events need no look-up (reloaded on rollback).
     var voidIDs: Set<String> = []
     /// How the open batch moves the status counters (written with the batch).

@@ -150,6 +150,7 @@ extension Engine {
         counterDeltas.removeAll()
         pending.forgetRecent()
         batchLatest.removeAll()
+        batchLatestAt = nil
         try store.db.rollback()
         catalogue = try loadCatalogue()
         voidIDs = try store.voidIDs()
@@ -240,6 +241,7 @@ extension Engine {
         if !voidIDs.contains(event.id) {
             try applyEffect(event, line: line, adding: true)
         }
+        batchLatestAt = max(batchLatestAt ?? .min, event.at.micros)
         switch event.body {
         case .unitDeclared(let u, _, _, _), .unitMerged(let u, _), .unitService(let u, _),
              .dossier(_, let u, _), .petition(_, let u, _):

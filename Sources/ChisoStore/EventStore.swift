@@ -120,19 +120,32 @@ public final class EventStore {
 
     // MARK: Dossiers and petitions
 
-    /// A stored record: its row key, activity key and blob.
+    /// A stored record: its row key, activity key, blob and, for a dossier, its `DossierRowState`
+    /// (0 for a petition).
     public struct StoredRecord {
         public var key: Int64
         public var activity: Int64
         public var blob: [UInt8]
+        public var state: Int64
+    }
+
+    /// What a dossier row's `open` column holds: what `chiso status` counts (interfaces.md).
+    public enum DossierRowState: Int64, Sendable {
+        /// Received and ended.
+        case ended = 0
+        /// Received and not ended.
+        case open = 1
+        /// Counts nowhere: refused, or no receipt (events.md, details.md 6). Databases written before
+        /// 2026-11-30 hold 1 or 0 for these until `chiso rebuild`.
+        case countsNowhere = 2
     }
 
     public func dossier(code: String) throws(SQLiteError) -> StoredRecord? {
-        try record(code: code, sql: "SELECT key, activity, record FROM dossiers WHERE code = ?")
+        try record(code: code, sql: "SELECT key, activity, record, open FROM dossiers WHERE code = ?")
     }
 
     public func petition(code: String) throws(SQLiteError) -> StoredRecord? {
-        try record(code: code, sql: "SELECT key, activity, record FROM petitions WHERE code = ?")
+        try record(code: code, sql: "SELECT key, activity, record, 0 FROM petitions WHERE code = ?")
     }
 
     private func record(code: String, sql: StaticString) throws(SQLiteError) -> StoredRecord? {
@@ -140,19 +153,19 @@ public final class EventStore {
         s.bind(code, at: 1)
         defer { s.reset() }
         guard try s.step() else { return nil }
-        return StoredRecord(key: s.int64(at: 0), activity: s.int64(at: 1), blob: s.blob(at: 2) ?? [])
+        return StoredRecord(key: s.int64(at: 0), activity: s.int64(at: 1), blob: s.blob(at: 2) ?? [], state: s.int64(at: 3))
     }
 
     /// Inserts or updates a dossier's state; returns its row key.
-    public func saveDossier(key: Int64?, code: String, activity: Int64, open: Bool, blob: [UInt8]) throws(SQLiteError) -> Int64 {
+    public func saveDossier(key: Int64?, code: String, activity: Int64, state: DossierRowState, blob: [UInt8]) throws(SQLiteError) -> Int64 {
         if let key {
             let s = try db.cachedStatement(literal: "UPDATE dossiers SET activity = ?, open = ?, record = ? WHERE key = ?")
-            s.bind(activity, at: 1); s.bind(open, at: 2); s.bind(blob: blob, at: 3); s.bind(key, at: 4)
+            s.bind(activity, at: 1); s.bind(state.rawValue, at: 2); s.bind(blob: blob, at: 3); s.bind(key, at: 4)
             try s.run()
             return key
         }
         let s = try db.cachedStatement(literal: "INSERT INTO dossiers(code, activity, open, record) VALUES (?, ?, ?, ?)")
-        s.bind(code, at: 1); s.bind(activity, at: 2); s.bind(open, at: 3); s.bind(blob: blob, at: 4)
+        s.bind(code, at: 1); s.bind(activity, at: 2); s.bind(state.rawValue, at: 3); s.bind(blob: blob, at: 4)
         try s.run()
         return db.lastInsertedRowID
     }
@@ -282,7 +295,10 @@ public final class EventStore {
 
     /// The counters `chiso status` reads, kept in `meta` and moved by each batch in its transaction.
     public enum Counter: String, CaseIterable, Sendable {
+        /// `dossiers` counts every dossier row; `uncountedDossiers` those that count nowhere
+        /// (`DossierRowState.countsNowhere`).
         case events = "count.events", dossiers = "count.dossiers", openDossiers = "count.openDossiers"
+        case uncountedDossiers = "count.uncountedDossiers"
         case petitions = "count.petitions", rejected = "count.rejected", voidEvents = "count.voidEvents"
     }
 
@@ -306,9 +322,11 @@ public final class EventStore {
     public func recount() throws(SQLiteError) {
         let sql: [(Counter, String)] = [
             (.events, "SELECT count(*) FROM events"), (.dossiers, "SELECT count(*) FROM dossiers"),
-            (.openDossiers, "SELECT count(*) FROM dossiers WHERE open = 1"), (.petitions, "SELECT count(*) FROM petitions"),
+            (.openDossiers, "SELECT count(*) FROM dossiers WHERE open = 1"), (.uncountedDossiers, "SELECT count(*) FROM dossiers WHERE open = 2"),
+            (.petitions, "SELECT count(*) FROM petitions"),
             (.rejected, "SELECT count(*) FROM rejects"), (.voidEvents, "SELECT count(*) FROM void_events"),
         ]
+        if let latest = try db.scalarInt64("SELECT max(at) FROM events") { try setMeta(Meta.latestEventAt, latest) }
         for (c, q) in sql {
             let n = try db.scalarInt64(q) ?? 0
             let s = try db.cachedStatement(literal: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
@@ -330,6 +348,8 @@ public final class EventStore {
         public var events: Int64 = 0
         public var dossiers: Int64 = 0
         public var openDossiers: Int64 = 0
+        /// Dossier rows that count nowhere (refused, or no receipt); not in `dossiers`.
+        public var uncountedDossiers: Int64 = 0
         public var petitions: Int64 = 0
         public var rejected: Int64 = 0
         public var voidEvents: Int64 = 0
@@ -345,6 +365,7 @@ public final class EventStore {
             c.events = try db.scalarInt64("SELECT count(*) FROM events") ?? 0
             c.dossiers = try db.scalarInt64("SELECT count(*) FROM dossiers") ?? 0
             c.openDossiers = try db.scalarInt64("SELECT count(*) FROM dossiers WHERE open = 1") ?? 0
+            c.uncountedDossiers = try db.scalarInt64("SELECT count(*) FROM dossiers WHERE open = 2") ?? 0
             c.petitions = try db.scalarInt64("SELECT count(*) FROM petitions") ?? 0
             c.rejected = try db.scalarInt64("SELECT count(*) FROM rejects") ?? 0
             c.voidEvents = try db.scalarInt64("SELECT count(*) FROM void_events") ?? 0
@@ -352,11 +373,19 @@ public final class EventStore {
             c.events = try counter(.events) ?? 0
             c.dossiers = try counter(.dossiers) ?? 0
             c.openDossiers = try counter(.openDossiers) ?? 0
+            // Absent in a database written before it existed, which holds no such rows (`DossierRowState`).
+            c.uncountedDossiers = try counter(.uncountedDossiers) ?? 0
             c.petitions = try counter(.petitions) ?? 0
             c.rejected = try counter(.rejected) ?? 0
             c.voidEvents = try counter(.voidEvents) ?? 0
         }
-        c.latestEventAt = try db.scalarInt64("SELECT max(latest_event_at) FROM ingests")
+        // Every event counts, retractions too; a database written before `Meta.latestEventAt` existed
+        // has only the roots' marks, which leave retractions out.
+        let roots = try db.scalarInt64("SELECT max(latest_event_at) FROM ingests")
+        let any = try meta(Meta.latestEventAt)
+        c.latestEventAt = [roots, any].compactMap { $0 }.max()
+        // The real dossiers: rows that count nowhere are reported apart.
+        c.dossiers -= c.uncountedDossiers
         let s = try db.makeStatement("SELECT root, latest_event_at, ingested_at FROM ingests ORDER BY root")
         while try s.step() { c.roots.append((s.text(at: 0) ?? "", s.int64(at: 1), s.int64(at: 2))) }
         return c
@@ -374,6 +403,8 @@ public final class EventStore {
         public static let talliesCalendar = "tallies.calendar"
         /// Moved by every ingest commit, so that a writer can tell another one committed in between.
         public static let commitSerial = "commit.serial"
+        /// The latest `at` of any event in the log, retractions included (`chiso status`).
+        public static let latestEventAt = "events.latestAt"
     }
 
     public func meta(_ key: String) throws(SQLiteError) -> Int64? {
@@ -381,6 +412,12 @@ public final class EventStore {
         s.bind(key, at: 1)
         defer { s.reset() }
         return try s.step() ? s.int64(at: 0) : nil
+    }
+
+    /// Sets `key` to `value` unless it already holds more.
+    public func raiseMeta(_ key: String, to value: Int64) throws(SQLiteError) {
+        if let old = try meta(key), old >= value { return }
+        try setMeta(key, value)
     }
 
     public func setMeta(_ key: String, _ value: Int64) throws(SQLiteError) {

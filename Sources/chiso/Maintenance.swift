@@ -52,7 +52,9 @@ struct Status: ParsableCommand {
         abstract: "What the database holds and how fresh it is.",
         discussion: """
             Events, dossiers (open and ended), petitions, units, procedures, quarantined lines, the latest \
-            event instant and ingest time per root unit, and the file's size.
+            event instant (retractions included) and ingest time per root unit, and the file's size. \
+            Dossiers that count nowhere (refused, or with no receipt) are not among the dossiers; they \
+            are counted apart ("uncountedDossiers").
 
             Example:
               $ chiso status --format json
@@ -81,12 +83,13 @@ struct Status: ParsableCommand {
         func when(_ micros: Int64?) -> String { micros.map { Instant(micros: $0).rfc3339(in: zone) } ?? "—" }
         if format == "json" {
             let roots = c.roots.map { "{\"root\": \(jsonQuoted($0.root)), \"latestEventAt\": \(jsonQuoted(when($0.latestEventAt))), \"ingestedAt\": \(jsonQuoted(when($0.ingestedAt)))}" }
-            print("{\"events\": \(c.events), \"dossiers\": \(c.dossiers), \"openDossiers\": \(c.openDossiers), \"endedDossiers\": \(c.dossiers - c.openDossiers), \"petitions\": \(c.petitions), \"units\": \(units), \"procedures\": \(procedures), \"rejected\": \(c.rejected), \"voidEvents\": \(c.voidEvents), \"latestEventAt\": \(c.latestEventAt.map { jsonQuoted(when($0)) } ?? "null"), \"roots\": [\(roots.joined(separator: ", "))], \"fileBytes\": \(size), \"tallies\": \(jsonQuoted(tallies.rawValue))}")
+            print("{\"events\": \(c.events), \"dossiers\": \(c.dossiers), \"openDossiers\": \(c.openDossiers), \"endedDossiers\": \(c.dossiers - c.openDossiers), \"uncountedDossiers\": \(c.uncountedDossiers), \"petitions\": \(c.petitions), \"units\": \(units), \"procedures\": \(procedures), \"rejected\": \(c.rejected), \"voidEvents\": \(c.voidEvents), \"latestEventAt\": \(c.latestEventAt.map { jsonQuoted(when($0)) } ?? "null"), \"roots\": [\(roots.joined(separator: ", "))], \"fileBytes\": \(size), \"tallies\": \(jsonQuoted(tallies.rawValue))}")
             return
         }
         print("database        \(options.databasePath) (\(size) bytes)")
         print("events          \(c.events) (\(c.voidEvents) retracted)")
-        print("dossiers        \(c.dossiers) (\(c.openDossiers) open, \(c.dossiers - c.openDossiers) ended)")
+        print("dossiers        \(c.dossiers) (\(c.openDossiers) open, \(c.dossiers - c.openDossiers) ended)"
+              + (c.uncountedDossiers > 0 ? "; \(c.uncountedDossiers) more count nowhere (refused, or no receipt)" : ""))
         print("petitions       \(c.petitions)")
         print("units           \(units)")
         print("procedures      \(procedures)")

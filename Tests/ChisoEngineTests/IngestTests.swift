@@ -279,3 +279,35 @@ final class ReaderLog: @unchecked Sendable {
         #expect(Engine.writeProblem(path: "/nowhere/new.sqlite", isWritable: { _ in false }, exists: { _ in false }) == nil)
     }
 }
+
+/// `chiso status` (interfaces.md): dossiers are open or ended; a refused dossier, or one with no
+/// receipt, counts nowhere (events.md, details.md 6) and is counted apart; the latest event instant
+/// includes retractions.
+@Suite struct StatusCountTests {
+    @Test func dossiersThatCountNowhereAreCountedApart() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            #"{"id":"s1","type":"dossier.submitted","at":"2026-08-10T09:00:00+07:00","unit":"H44.101","dossier":"Z1","procedure":"P1","channel":"online"}"#,
+            Line.dossier("s2", "refused", "Z1", at: "2026-08-10 10:00"),
+            Line.received("r1", "Z2", unit: "H44.101", at: "2026-08-10 09:00"),
+            Line.dossier("r2", "refused", "Z2", at: "2026-08-10 09:30"),
+            Line.received("k1", "Z3", unit: "H44.101", at: "2026-08-10 09:00"),
+            Line.retract("k2", target: "k1", at: "2026-08-11 09:00"),
+            Line.received("o1", "Z4", unit: "H44.101", at: "2026-08-10 09:00"),
+            Line.received("f0", "Z5", unit: "H44.101", at: "2026-08-03 09:00"),
+            Line.finished("f1", "Z5", at: "2026-08-04 09:00"),
+        ])
+        var c = try e.store.counts()
+        #expect((c.dossiers, c.openDossiers, c.uncountedDossiers) == (2, 1, 3)) // Z4 open, Z5 ended
+        #expect(c.latestEventAt == instant("2026-08-11T09:00:00+07:00").micros) // the retraction
+        // Retracting Z2's refusal makes it an open dossier; receiving Z1 does not (it stays refused).
+        try ingest(e, [Line.retract("x1", target: "r2", at: "2026-08-12 09:00"),
+                       Line.received("z1r", "Z1", unit: "H44.101", at: "2026-08-10 09:05")])
+        c = try e.store.counts()
+        #expect((c.dossiers, c.openDossiers, c.uncountedDossiers) == (3, 2, 2))
+        // The counters equal a count of the rows.
+        try e.store.recount()
+        let recounted = try e.store.counts()
+        #expect((recounted.dossiers, recounted.openDossiers, recounted.uncountedDossiers) == (3, 2, 2))
+    }
+}

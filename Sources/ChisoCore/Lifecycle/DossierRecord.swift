@@ -57,6 +57,21 @@ public struct DossierRecord: Sendable, Equatable {
         return entries.last?.at ?? .distantFuture
     }
 
+    /// Whether the dossier counts anywhere once all its events are in: it has a receipt and was not
+    /// refused (events.md: "A refused dossier never counts anywhere"; details.md 6: a dossier with
+    /// no receipt counts nowhere). What `chiso status` counts as a dossier.
+    public var countsAnywhere: Bool {
+        var received = false
+        for e in entries {
+            switch e.action {
+            case .refused: return false
+            case .received: received = true
+            default: break
+            }
+        }
+        return received
+    }
+
     /// Every unit the dossier was received or transferred by: where the candidate index files it.
     public var touchedUnits: Set<String> {
         var s = Set<String>()
