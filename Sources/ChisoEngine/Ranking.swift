@@ -125,7 +125,7 @@ extension Ranking {
         }
         var seen = Set<String>()
         chosen = chosen.filter { code in
-            if let merged = view.units[code]?.firstMergedAt, merged < window.from { return false }
+            if view.units[code]?.mergedAway(before: window.from) == true { return false }
             return seen.insert(code).inserted
         }
         return chosen.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }

@@ -147,6 +147,39 @@ import Testing
         #expect(report.isClean && report.compared > 0, "\(report.differences)")
     }
 
+    /// details.md 19: a petition belongs to the last `transferred.to` before E, even a transfer dated
+    /// before the filing (details.md 5: events count as they are dated), as a dossier does.
+    @Test func aPetitionTransferDatedBeforeItsFilingMovesIt() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            Line.petition("k1", "filed", "K1", unit: "H44.01", at: "2026-08-10 10:00", extra: #","category":"staff""#),
+            Line.petition("k2", "transferred", "K1", unit: "H44.01", at: "2026-08-10 09:00", extra: #","to":"H44.102""#),
+        ])
+        #expect(try snapshot(e, unit: "H44.102").measures["petitions"] == 1)
+        #expect(try snapshot(e, unit: "H44.01").measures["petitions"] == 0)
+        // The clock still starts at the filing: 15 working days from Mon 10 Aug 10:00, unanswered on time until then.
+        #expect(try snapshot(e, unit: "H44.102", asOf: "2026-08-31T10:00:00+07:00").measures["petitions.onTime"] == 1)
+    }
+
+    /// details.md 13 leaves out a unit merged before the window; declaring it again after the merge
+    /// undoes that for the tree (events.md: re-declaring updates name, parent and level from `at` on).
+    @Test func aMergedUnitDeclaredAgainCountsAgain() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            #"{"id":"m1","type":"unit.merged","at":"2026-06-10T00:00:00+07:00","unit":"H44.102","into":"H44.101"}"#,
+        ])
+        #expect(try snapshot(e, unit: "H44").measures["communes"] == 1) // August: merged before it
+        try ingest(e, [Line.unit("m2", "H44.102", parent: "H44", level: "commune", at: "2026-07-10 00:00")])
+        #expect(try snapshot(e, unit: "H44").measures["communes"] == 2) // declared again in July
+        #expect(try snapshot(e, unit: "H44", period: "2026-06").measures["communes"] == 2) // merged during June
+        // A second merge after the declaration leaves it out again from the next window on.
+        try ingest(e, [#"{"id":"m3","type":"unit.merged","at":"2026-08-20T00:00:00+07:00","unit":"H44.102","into":"H44.101"}"#])
+        #expect(try snapshot(e, unit: "H44").measures["communes"] == 2)
+        #expect(try snapshot(e, unit: "H44", period: "2026-09").measures["communes"] == 1)
+        let report = try e.verify(profile: defaultProfile(), now: instant("2026-10-01T00:00:00+07:00"))
+        #expect(report.isClean, "\(report.differences)")
+    }
+
     @Test func retractionVoidsAnEventAndCanBeUndone() throws {
         let e = try openEngine()
         try ingest(e, smallProvince() + [

@@ -42,9 +42,19 @@ public struct UnitNode: Sendable, Equatable {
     /// second reorganisation) moves, at each merge, the dossiers processing there at that instant:
     /// those the first merge moved away stay where it sent them (details.md 13).
     public var merges: [UnitMerge] = []
-    /// When it was first merged: from then on it is no longer a live unit (details.md 13: left out of
-    /// the 3.2 pairs, 4.6 communes and rankings of a window starting later), whatever merges follow.
-    public var firstMergedAt: Instant? { merges.first?.at }
+    /// Every `unit.declared` of it before E, in time order.
+    public var declaredAts: [Instant] = []
+
+    /// Whether it is left out of a window starting at `from` (details.md 13: the 3.2 pairs, 4.6
+    /// communes and rankings leave out a unit merged before `from`): its latest merge before `from`
+    /// is not followed, still before `from`, by a declaration of it, which undoes the merge for the
+    /// tree ("re-declaring updates name/parent/level from `at` on", events.md). A merge during the
+    /// window leaves it in. The dossiers a merge moved stay where it sent them.
+    public func mergedAway(before from: Instant) -> Bool {
+        guard let merged = merges.last(where: { $0.at < from })?.at else { return false }
+        if let declared = declaredAts.last(where: { $0 < from }), declared > merged { return false }
+        return true
+    }
     /// Whether it offers electronic certified copies (4.6).
     public var eCertifiedCopy: Bool = false
     /// Whether a `unit.declared` named it before E. A code only merged or given a service is not
@@ -80,7 +90,7 @@ public struct CatalogueView: Sendable {
             switch ev.body {
             case .unitDeclared(let unit, let name, let parent, let level):
                 var node = units[unit] ?? UnitNode(code: unit)
-                node.name = name; node.level = level; node.parent = parent; node.declared = true
+                node.name = name; node.level = level; node.parent = parent; node.declared = true; node.declaredAts.append(ev.at)
                 units[unit] = node
             case .unitMerged(let unit, let into):
                 var node = units[unit] ?? UnitNode(code: unit)

@@ -192,7 +192,7 @@ public struct Evaluator: Sendable {
 
     /// Units of the subtree not merged before the window (details.md 13: left out of 3.2 pairs and 4.6 communes).
     public func liveUnits(subtree: [String], from: Instant) -> [String] {
-        subtree.filter { u in catalogue.units[u]?.firstMergedAt.map { $0 >= from } ?? true }
+        subtree.filter { u in !(catalogue.units[u]?.mergedAway(before: from) ?? false) }
     }
 
     /// The measures that come from the catalogue at E, given the procedures that dossiers of the window

@@ -72,7 +72,7 @@ public struct PetitionView: Sendable {
         var filed: PetitionEntry?
         var category = PetitionCategory.other
         var dossier: String?
-        var unit = ""
+        var transferredTo: String?
         var clockStart = Instant.distantPast
         var answered: Instant?
         var satisfied: Bool?
@@ -82,10 +82,12 @@ public struct PetitionView: Sendable {
             switch entry.action {
             case .filed(let c, let d):
                 if filed == nil {
-                    filed = entry; category = c; dossier = d; unit = entry.unit; clockStart = entry.at
+                    filed = entry; category = c; dossier = d; clockStart = entry.at
                 }
             case .transferred(let to):
-                unit = to
+                // The handling unit is the last transfer's `to` before E, even one dated before the
+                // filing (details.md 19, and 5: events count as they are dated), as for dossiers.
+                transferredTo = to
                 if answered == nil { clockStart = entry.at }
             case .answered:
                 if answered == nil { answered = entry.at }
@@ -96,6 +98,7 @@ public struct PetitionView: Sendable {
             }
         }
         guard let filed else { return nil }
+        let unit = transferredTo ?? filed.unit
         let limit = calendar.due(receivedAt: max(clockStart, filed.at), duration: ProcedureDuration(value: 15, unit: .workingDays))
         return PetitionView(code: record.code, filedAt: filed.at, category: category, dossier: dossier, unit: unit,
                             limit: limit, answeredAt: answered, latestSatisfied: satisfied, reraised: reraised)
