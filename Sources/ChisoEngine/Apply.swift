@@ -210,7 +210,7 @@ extension Engine {
     private func flushDossiers() throws {
         // Encodings and facts are computed ahead on a second thread (`DossierWrites`); facts name
         // procedures by ordinal, so every receipt's procedure gets one here first.
-        // The batch is not changed until the loop ends, so both passes see it in the same order.
+        // Both passes walk `touched`: the batch, in the order its records were first touched.
         let touched = pending.orderedDossiers
         var records: [DossierRecord] = []
         records.reserveCapacity(touched.count)
@@ -222,15 +222,11 @@ extension Engine {
         defer { writes.join() }
         for (i, (code, c)) in touched.enumerated() {
             let w = writes.write(i)
-            let activity = w.activity, units = w.units, facts = w.facts
-            // What `chiso status` counts: a dossier that counts nowhere is neither open nor ended.
-            let state: EventStore.DossierRowState = !w.countsAnywhere ? .countsNowhere : w.open ? .open : .ended
+            let activity = w.activity, state = w.state, units = w.units, facts = w.facts
             if c.key == nil { counterDeltas[.dossiers, default: 0] += 1 }
             if state != c.storedState {
-                if state == .open { counterDeltas[.openDossiers, default: 0] += 1 }
-                if c.storedState == .open { counterDeltas[.openDossiers, default: 0] -= 1 }
-                if state == .countsNowhere { counterDeltas[.uncountedDossiers, default: 0] += 1 }
-                if c.storedState == .countsNowhere { counterDeltas[.uncountedDossiers, default: 0] -= 1 }
+                countRow(state, by: 1)
+                if let old = c.storedState { countRow(old, by: -1) }
             }
             let key = try store.saveDossier(key: c.key, code: code, activity: activity, state: state, blob: w.blob)
             if let old = c.indexedActivity {
@@ -245,6 +241,15 @@ extension Engine {
             if let o = facts.procedure, o != c.tallied.procedure || c.key == nil { try store.addDossierProcedure(o, dossier: key) }
             pending.recentDossiers.put(code, CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts,
                                                            storedState: state))
+        }
+    }
+
+    /// Moves the status counter of a dossier row in `state` (`chiso status`); ended rows are the rest.
+    private func countRow(_ state: EventStore.DossierRowState, by delta: Int64) {
+        switch state {
+        case .open: counterDeltas[.openDossiers, default: 0] += delta
+        case .countsNowhere: counterDeltas[.uncountedDossiers, default: 0] += delta
+        case .ended: break
         }
     }
 

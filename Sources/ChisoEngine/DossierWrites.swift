@@ -1,22 +1,25 @@
 import Dispatch
 import ChisoCore
+import ChisoStore
 
 /// What one touched dossier is written as at commit: its row, its candidate-index entries and its
 /// tally facts. A pure function of the record, the tally rules and the procedure ordinals.
 struct DossierWrite: Sendable {
     var activity: Int64
-    var open: Bool
-    /// Whether the dossier counts anywhere: received, and not refused (`DossierRecord.countsAnywhere`).
-    var countsAnywhere: Bool
+    /// What `chiso status` counts it as: a dossier that counts nowhere (`DossierRecord.countsAnywhere`)
+    /// is neither open nor ended.
+    var state: EventStore.DossierRowState
     var blob: [UInt8]
     var units: Set<String>
     var facts: TallyFacts
 
+    /// Whether it is open (tests compare it).
+    var open: Bool { state == .open }
+
     init(_ record: DossierRecord, rules: TallyRules, ordinals: [String: Int32]) {
         activity = record.activityKey.micros
         // Open ⇔ activity key +∞ (DossierRecord.activityKey).
-        open = activity == Instant.distantFuture.micros
-        countsAnywhere = record.countsAnywhere
+        state = !record.countsAnywhere ? .countsNowhere : activity == Instant.distantFuture.micros ? .open : .ended
         blob = RecordCodec.encode(record)
         units = record.touchedUnits
         // The writer gives every receipt's procedure an ordinal before the plan starts (`DossierWrites.init`).

@@ -35,15 +35,20 @@ public struct UnitNode: Sendable, Equatable {
     public var name: String?
     public var level: UnitLevel?
     public var parent: String?
-    /// When it was last merged (it is then a closed child of `mergedInto`), details.md 13.
-    public var mergedAt: Instant?
-    public var mergedInto: String?
     /// Every merge of it before E, in time order. A unit merged twice (a producer's correction, or a
     /// second reorganisation) moves, at each merge, the dossiers processing there at that instant:
     /// those the first merge moved away stay where it sent them (details.md 13).
     public var merges: [UnitMerge] = []
     /// Every `unit.declared` of it before E, in time order.
     public var declaredAts: [Instant] = []
+    /// Whether it offers electronic certified copies (4.6).
+    public var eCertifiedCopy: Bool = false
+    /// Whether a `unit.declared` named it before E. A code only merged or given a service is not
+    /// declared: it belongs to no tree (details.md 12).
+    public var declared: Bool { !declaredAts.isEmpty }
+    /// When it was last merged (it is then a closed child of `mergedInto`), details.md 13.
+    public var mergedAt: Instant? { merges.last?.at }
+    public var mergedInto: String? { merges.last?.into }
 
     /// Whether it is left out of a window starting at `from` (details.md 13: the 3.2 pairs, 4.6
     /// communes and rankings leave out a unit merged before `from`): its latest merge before `from`
@@ -55,11 +60,6 @@ public struct UnitNode: Sendable, Equatable {
         if let declared = declaredAts.last(where: { $0 < from }), declared > merged { return false }
         return true
     }
-    /// Whether it offers electronic certified copies (4.6).
-    public var eCertifiedCopy: Bool = false
-    /// Whether a `unit.declared` named it before E. A code only merged or given a service is not
-    /// declared: it belongs to no tree (details.md 12).
-    public var declared: Bool = false
 }
 
 /// One `unit.merged` of a unit: at `at`, it became a closed child of `into` (details.md 13).
@@ -90,11 +90,11 @@ public struct CatalogueView: Sendable {
             switch ev.body {
             case .unitDeclared(let unit, let name, let parent, let level):
                 var node = units[unit] ?? UnitNode(code: unit)
-                node.name = name; node.level = level; node.parent = parent; node.declared = true; node.declaredAts.append(ev.at)
+                node.name = name; node.level = level; node.parent = parent; node.declaredAts.append(ev.at)
                 units[unit] = node
             case .unitMerged(let unit, let into):
                 var node = units[unit] ?? UnitNode(code: unit)
-                node.parent = into; node.mergedAt = ev.at; node.mergedInto = into
+                node.parent = into
                 node.merges.append(UnitMerge(at: ev.at, into: into))
                 units[unit] = node
             case .unitService(let unit, let copy):
@@ -196,12 +196,6 @@ public struct CatalogueView: Sendable {
     public var roots: [String] {
         units.values.filter { n in n.declared && (n.parent.map { units[$0]?.declared != true } ?? true) }
             .map(\.code).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    }
-
-    /// The latest merge of a unit before E, if any: the one that placed it in the tree.
-    public func merge(of unit: String) -> (at: Instant, into: String)? {
-        guard let n = units[unit], let at = n.mergedAt, let into = n.mergedInto else { return nil }
-        return (at, into)
     }
 
     /// The first merge of `unit` at or after `from` and before E that moves it elsewhere (`into` ≠
