@@ -14,8 +14,14 @@ import Darwin
 /// only ever see whole batches (interfaces.md "Standards").
 public final class Engine {
     public let store: EventStore
-    public let calendar: WorkingCalendar
-    public let decoder: EventDecoder
+    /// The working calendar of the database's state: the one stored with it (`Meta.stateCalendar`),
+    /// else, for a new database, `configuredCalendar`. Dues, working times, periods and instants all
+    /// follow it, so an edited calendar file applies only after `chiso rebuild` (details.md 27).
+    public internal(set) var calendar: WorkingCalendar
+    /// The calendar the command loaded (`--indicators`, `$CHISO_INDICATORS` or the built-in copy):
+    /// what `rebuild` adopts.
+    public let configuredCalendar: WorkingCalendar
+    public internal(set) var decoder: EventDecoder
     /// The unretracted catalogue events, loaded once and kept current by ingest.
     public internal(set) var catalogue: Catalogue
     /// Dossier and petition records touched by the open batch, written at commit.
@@ -51,15 +57,33 @@ public final class Engine {
     /// Whether this writer has compared its calendar with the tallies' (`checkTallyCalendar`).
     var tallyCalendarChecked = false
 
+    /// Opens the database at `path`. `calendar` is the one the command loaded; a database that
+    /// already holds a calendar keeps using its own until `rebuild` (see `calendar`).
     public init(path: String, calendar: WorkingCalendar, readOnly: Bool = false) throws {
         store = try Engine.openStore(path: path, readOnly: readOnly)
-        self.calendar = calendar
-        decoder = EventDecoder(zone: calendar.zone)
+        configuredCalendar = calendar
+        self.calendar = try Engine.storedCalendar(store, path: path) ?? calendar
+        decoder = EventDecoder(zone: self.calendar.zone)
         catalogue = Catalogue()
         catalogue = try loadCatalogue()
         voidIDs = try store.voidIDs()
         tallies.load(codes: try store.procedureCodes())
         lastCommitSerial = try store.meta(EventStore.Meta.commitSerial)
+    }
+
+    /// Whether the calendar the command loaded differs from the database's (an edited calendar file
+    /// waiting for `chiso rebuild`, details.md 27).
+    public var calendarEditPending: Bool { configuredCalendar.fingerprint != calendar.fingerprint }
+
+    /// The calendar stored with the database's state, or nil (a new database, or one written before
+    /// databases kept their calendar).
+    static func storedCalendar(_ store: EventStore, path: String) throws -> WorkingCalendar? {
+        guard let text = try store.metaText(EventStore.Meta.stateCalendar) else { return nil }
+        do {
+            return try WorkingCalendar(fileText: text, name: "the calendar stored in \(path)")
+        } catch {
+            throw EngineError.corrupt(error.description)
+        }
     }
 
     /// Opens the store; a file that cannot be opened gets a message saying what to do.

@@ -26,6 +26,9 @@ public struct IndicatorSet: Sendable {
         return try Profile.load(fileText: text, name: "built-in " + name + ".json")
     }
 
+    /// Where `calendar()` reads the calendar from, for messages.
+    public var calendarSource: String { directory.map { $0 + "/calendar-vn.json" } ?? "the built-in calendar-vn.json" }
+
     /// The working calendar (`calendar-vn.json`).
     public func calendar() throws -> WorkingCalendar {
         if let directory {

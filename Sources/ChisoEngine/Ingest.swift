@@ -111,10 +111,16 @@ extension Engine {
         }
     }
 
-    /// Tallies hold dues and working times computed with one calendar. A writer with another calendar
-    /// marks them invalid, so that snapshots fold records (exact under any calendar) until
-    /// `chiso rebuild` recomputes them (details.md 27).
+    /// Tallies hold dues and working times computed with one calendar. The first writer of a database
+    /// stores its calendar with it, and every later command uses that one (`Engine.calendar`), so a
+    /// writer's calendar differs from the tallies' only on a database written before databases kept
+    /// their calendar: it then marks them invalid, so that snapshots fold records (exact under any
+    /// calendar) until `chiso rebuild` recomputes them (details.md 27).
     func checkTallyCalendar() throws {
+        // A new database, or one written before databases kept their calendar, takes this writer's.
+        if try store.metaText(EventStore.Meta.stateCalendar) == nil {
+            try store.setMetaText(EventStore.Meta.stateCalendar, calendar.fileText)
+        }
         let mine = calendar.fingerprint
         switch try store.meta(EventStore.Meta.talliesCalendar) {
         case nil: try store.setMeta(EventStore.Meta.talliesCalendar, mine)

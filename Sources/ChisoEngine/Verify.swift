@@ -68,8 +68,24 @@ extension Engine {
         return nil
     }
 
-    /// Recomputes the whole incremental state from the log (after a calendar edit or an upgrade), in one transaction.
+    /// Recomputes the whole incremental state from the log (after a calendar edit or an upgrade), in one
+    /// transaction, under the calendar the command loaded, which the database keeps from then on
+    /// (details.md 27).
     public func rebuild() throws {
+        let previous = (calendar, decoder)
+        calendar = configuredCalendar
+        decoder = EventDecoder(zone: calendar.zone)
+        tallies.rules = nil
+        do {
+            try rebuildState()
+        } catch {
+            (calendar, decoder) = previous
+            tallies.rules = nil
+            throw error
+        }
+    }
+
+    private func rebuildState() throws {
         let fold = try foldLog()
         var catalogueLines: [String: (at: Int64, line: String)] = [:]
         let catalogueIDs = Set(fold.catalogue.events.map(\.id))
@@ -99,6 +115,7 @@ extension Engine {
             try store.setMeta(EventStore.Meta.watermark, try store.db.scalarInt64("SELECT max(at) FROM events WHERE type != 'event.retracted'") ?? .min)
             try store.setMeta(EventStore.Meta.talliesValid, 1)
             try store.setMeta(EventStore.Meta.talliesCalendar, calendar.fingerprint)
+            try store.setMetaText(EventStore.Meta.stateCalendar, calendar.fileText)
             counterDeltas.removeAll()
             try store.recount()
             let serial = (try store.meta(EventStore.Meta.commitSerial) ?? 0) &+ 1

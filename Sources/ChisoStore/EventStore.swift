@@ -405,13 +405,29 @@ public final class EventStore {
         public static let commitSerial = "commit.serial"
         /// The latest `at` of any event in the log, retractions included (`chiso status`).
         public static let latestEventAt = "events.latestAt"
+        /// The calendar the state was computed with, as a calendar file's text
+        /// (`WorkingCalendar.fileText`): every command uses it until `chiso rebuild` adopts another
+        /// (details.md 27).
+        public static let stateCalendar = "state.calendar"
     }
 
-    public func meta(_ key: String) throws(SQLiteError) -> Int64? {
-        let s = try db.cachedStatement(literal: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?")
+    /// A `meta` value as text (`Meta.stateCalendar`); nil when absent.
+    public func metaText(_ key: String) throws(SQLiteError) -> String? {
+        let s = try db.cachedStatement(literal: "SELECT value FROM meta WHERE key = ?")
         s.bind(key, at: 1)
         defer { s.reset() }
-        return try s.step() ? s.int64(at: 0) : nil
+        return try s.step() ? s.text(at: 0) : nil
+    }
+
+    public func setMetaText(_ key: String, _ value: String) throws(SQLiteError) {
+        let s = try db.cachedStatement(literal: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        s.bind(key, at: 1); s.bind(value, at: 2)
+        try s.run()
+    }
+
+    /// A `meta` value that is a number; nil when absent.
+    public func meta(_ key: String) throws(SQLiteError) -> Int64? {
+        try metaText(key).flatMap { Int64($0) }
     }
 
     /// Sets `key` to `value` unless it already holds more.
@@ -421,9 +437,7 @@ public final class EventStore {
     }
 
     public func setMeta(_ key: String, _ value: Int64) throws(SQLiteError) {
-        let s = try db.cachedStatement(literal: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-        s.bind(key, at: 1); s.bind(String(value), at: 2)
-        try s.run()
+        try setMetaText(key, String(value))
     }
 
     /// Procedure codes by ordinal (index 0 is the petitions' "").

@@ -54,7 +54,8 @@ struct Status: ParsableCommand {
             Events, dossiers (open and ended), petitions, units, procedures, quarantined lines, the latest \
             event instant (retractions included) and ingest time per root unit, and the file's size. \
             Dossiers that count nowhere (refused, or with no receipt) are not among the dossiers; they \
-            are counted apart ("uncountedDossiers").
+            are counted apart ("uncountedDossiers"). "calendarEditPending" is true when the calendar \
+            loaded differs from the database's, which it keeps until `chiso rebuild`.
 
             Example:
               $ chiso status --format json
@@ -83,7 +84,7 @@ struct Status: ParsableCommand {
         func when(_ micros: Int64?) -> String { micros.map { Instant(micros: $0).rfc3339(in: zone) } ?? "—" }
         if format == "json" {
             let roots = c.roots.map { "{\"root\": \(jsonQuoted($0.root)), \"latestEventAt\": \(jsonQuoted(when($0.latestEventAt))), \"ingestedAt\": \(jsonQuoted(when($0.ingestedAt)))}" }
-            print("{\"events\": \(c.events), \"dossiers\": \(c.dossiers), \"openDossiers\": \(c.openDossiers), \"endedDossiers\": \(c.dossiers - c.openDossiers), \"uncountedDossiers\": \(c.uncountedDossiers), \"petitions\": \(c.petitions), \"units\": \(units), \"procedures\": \(procedures), \"rejected\": \(c.rejected), \"voidEvents\": \(c.voidEvents), \"latestEventAt\": \(c.latestEventAt.map { jsonQuoted(when($0)) } ?? "null"), \"roots\": [\(roots.joined(separator: ", "))], \"fileBytes\": \(size), \"tallies\": \(jsonQuoted(tallies.rawValue))}")
+            print("{\"events\": \(c.events), \"dossiers\": \(c.dossiers), \"openDossiers\": \(c.openDossiers), \"endedDossiers\": \(c.dossiers - c.openDossiers), \"uncountedDossiers\": \(c.uncountedDossiers), \"petitions\": \(c.petitions), \"units\": \(units), \"procedures\": \(procedures), \"rejected\": \(c.rejected), \"voidEvents\": \(c.voidEvents), \"latestEventAt\": \(c.latestEventAt.map { jsonQuoted(when($0)) } ?? "null"), \"roots\": [\(roots.joined(separator: ", "))], \"fileBytes\": \(size), \"tallies\": \(jsonQuoted(tallies.rawValue)), \"calendarEditPending\": \(engine.calendarEditPending)}")
             return
         }
         print("database        \(options.databasePath) (\(size) bytes)")
@@ -96,6 +97,9 @@ struct Status: ParsableCommand {
         print("rejected lines  \(c.rejected)")
         print("latest event    \(when(c.latestEventAt))")
         print("tallies         \(tallies.sentence)")
+        if engine.calendarEditPending {
+            print("calendar        the database's own; \(try options.indicatorSet.calendarSource) differs and applies after `chiso rebuild`")
+        }
         for r in c.roots { print("  root \(r.root): latest event \(when(r.latestEventAt)), ingested \(when(r.ingestedAt))") }
     }
 }
@@ -135,7 +139,9 @@ struct Rebuild: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Recompute the whole incremental state from the event log.",
         discussion: """
-            Run it after editing the calendar (dues change) or upgrading chiso. The log itself is not touched.
+            Run it after editing the calendar or upgrading chiso. A database keeps the calendar its scores \
+            were computed with, so an edited calendar (dues change) applies from a rebuild on; until then \
+            every command notes that it waits. The log itself is not touched.
 
             Example:
               $ chiso rebuild --indicators ./indicators
@@ -145,10 +151,12 @@ struct Rebuild: ParsableCommand {
     @OptionGroup var options: DatabaseOptions
 
     func run() throws {
-        let engine = try options.openEngine()
+        let engine = try options.openEngine(announceCalendarEdit: false)
+        let calendarEdited = engine.calendarEditPending
         try engine.rebuild()
         let c = try engine.store.counts()
-        print("rebuilt the state of \(c.dossiers) dossiers and \(c.petitions) petitions from \(c.events) events")
+        print("rebuilt the state of \(c.dossiers) dossiers and \(c.petitions) petitions from \(c.events) events"
+              + (calendarEdited ? " under the calendar of \(try options.indicatorSet.calendarSource), which now applies" : ""))
     }
 }
 

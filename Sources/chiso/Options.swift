@@ -48,9 +48,17 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens the database. A command that only reads (`forReading`) opens an existing file read-only,
     /// so that it never takes the write lock from a running ingest (interfaces.md "Standards");
     /// a missing file is created, empty, as on first use.
-    func openEngine(forReading: Bool = false) throws -> Engine {
+    ///
+    /// The database keeps the calendar its scores were computed with, and an edited calendar file
+    /// applies after `chiso rebuild` (details.md 27): until then a note on standard error says that
+    /// the loaded calendar waits (`announceCalendarEdit`, off for `rebuild`, which applies it).
+    func openEngine(forReading: Bool = false, announceCalendarEdit: Bool = true) throws -> Engine {
         let readOnly = forReading && fileSize(databasePath) > 0
-        return try Engine(path: databasePath, calendar: loadCalendar(), readOnly: readOnly)
+        let engine = try Engine(path: databasePath, calendar: loadCalendar(), readOnly: readOnly)
+        if announceCalendarEdit, engine.calendarEditPending {
+            printError("note: \(try indicatorSet.calendarSource) differs from the calendar this database's scores were computed with; it applies after `chiso rebuild` (until then every command uses the database's calendar)")
+        }
+        return engine
     }
 }
 

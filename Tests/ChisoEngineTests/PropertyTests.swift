@@ -362,64 +362,68 @@ import ChisoStore
     }
 }
 
-/// Tallies hold dues computed with one calendar (details.md 27): another calendar folds until a rebuild.
+/// A database keeps the calendar its scores were computed with; an edited calendar applies after
+/// `chiso rebuild` (details.md 27), in every path: tallies, folds, verify and new events.
 @Suite struct TallyCalendarTests {
-    @Test func anotherCalendarFoldsUntilRebuild() throws {
+    /// D1 and D2, received Mon 10 Aug 09:00 (P1: 5 working days, due Mon 17 Aug 09:00) and finished
+    /// Mon 17 Aug 10:00: late, unless Fri 14 Aug is a holiday (then due Tue 18 Aug 09:00: on time).
+    static func dossier(_ n: Int) -> [String] {
+        [Line.received("r\(n)", "D\(n)", unit: "H44.101", at: "2026-08-10 09:00"), Line.finished("f\(n)", "D\(n)", at: "2026-08-17 10:00")]
+    }
+
+    @Test func anEditedCalendarAppliesAfterRebuild() throws {
         let path = temporaryDatabase()
         let engine = try openEngine(path)
-        try ingest(engine, PropertyTests().randomStream(seed: 31, span: 40, dossiers: 60, dueShift: 20))
-        let profile = try defaultProfile()
-        let now = instant("2026-12-01T00:00:00+07:00")
-        let w = try Window.parse("2026-Q3")
-        #expect(try engine.scorer(profile: profile).snapshot(unit: "H44", window: w, now: now).fromTallies)
-        #expect(try engine.tallyStatus() == .current)
+        let original = engine.calendar
+        try ingest(engine, smallProvince() + TallyCalendarTests.dossier(1))
+        let before = try snapshot(engine, unit: "H44.101")
+        #expect(before.fromTallies && before.measures["active"] == 1 && before.measures["active.onTime"] == 0)
 
-        var other = engine.calendar
-        other.holidays.insert(LocalDate(year: 2026, month: 8, day: 14))
-        #expect(other.fingerprint != engine.calendar.fingerprint)
-        let reader = try Engine(path: path, calendar: other, readOnly: true)
-        #expect(try reader.tallyStatus() == .otherCalendar)
-        #expect(!(try reader.scorer(profile: profile).snapshot(unit: "H44", window: w, now: now).fromTallies))
+        var edited = original
+        edited.holidays.insert(LocalDate(year: 2026, month: 8, day: 14))
+        #expect(edited.fingerprint != original.fingerprint)
 
-        // A writer with the other calendar marks the tallies invalid; a rebuild recomputes them under it.
-        let writer = try Engine(path: path, calendar: other)
+        // A reader given the edited calendar keeps the database's, in the tallies and in folds.
+        let reader = try Engine(path: path, calendar: edited, readOnly: true)
+        #expect(reader.calendarEditPending)
+        #expect(reader.calendar.fingerprint == original.fingerprint)
+        #expect(try reader.tallyStatus() == .current)
+        let read = try snapshot(reader, unit: "H44.101")
+        #expect(read.fromTallies && read.measures == before.measures)
+        let folded = try reader.scorer(profile: defaultProfile(), useTallies: false)
+            .snapshot(unit: "H44.101", window: Window.parse("2026-08"), now: instant("2027-06-01T00:00:00+07:00"))
+        #expect(!folded.fromTallies && folded.measures == before.measures)
+
+        // So does a writer: its new dossier is judged under the database's calendar, the tallies stay current.
+        let writer = try Engine(path: path, calendar: edited)
+        try ingest(writer, TallyCalendarTests.dossier(2))
         #expect(!writer.talliesInvalidated)
-        try ingest(writer, [Line.unit("u9", "H44.09", parent: "H44", level: "commune")])
-        #expect(try writer.tallyStatus() == .rebuildNeeded)
-        #expect(writer.talliesInvalidated, "chiso ingest says so through this flag")
-        #expect(!engine.talliesInvalidated)
-        #expect(!(try writer.scorer(profile: profile).snapshot(unit: "H44", window: w, now: now).fromTallies))
-        try writer.rebuild()
         #expect(try writer.tallyStatus() == .current)
-        let tallied = try writer.scorer(profile: profile).snapshot(unit: "H44", window: w, now: now)
-        let folded = try writer.scorer(profile: profile, useTallies: false).snapshot(unit: "H44", window: w, now: now)
-        #expect(tallied.fromTallies && !folded.fromTallies)
-        #expect(tallied.measures == folded.measures)
-    }
-}
+        let written = try snapshot(writer, unit: "H44.101")
+        #expect(written.fromTallies && written.measures["active"] == 2 && written.measures["active.onTime"] == 0)
+        #expect(try writer.verify(profile: defaultProfile(), now: instant("2027-06-01T00:00:00+07:00")).isClean)
 
-/// `chiso status` reads counters kept by each batch; they must equal counting the tables.
-@Suite struct StatusCounterTests {
-    @Test(arguments: [UInt64(11), 12, 13])
-    func countersEqualTheTables(seed: UInt64) throws {
-        let engine = try openEngine()
-        var lines = PropertyTests().randomStream(seed: seed)
-        lines.insert("not json", at: lines.count / 2)
-        lines.insert(#"{"id":"bad"}"#, at: lines.count / 3)
-        try ingest(engine, lines, batchSize: 7)
-        try ingest(engine, lines, batchSize: 13) // duplicates and the same rejections again
-        func counted() throws -> [Int64] {
-            let db = engine.store.db
-            // Dossiers that count nowhere (state 2) are counted apart from the dossiers.
-            return try ["events", "dossiers WHERE open != 2", "dossiers WHERE open = 1", "dossiers WHERE open = 2", "petitions", "rejects", "void_events"].map {
-                try db.scalarInt64("SELECT count(*) FROM \($0)") ?? -1
-            }
-        }
-        let c = try engine.store.counts()
-        #expect([c.events, c.dossiers, c.openDossiers, c.uncountedDossiers, c.petitions, c.rejected, c.voidEvents] == (try counted()))
-        #expect(c.rejected == 2)
-        try engine.rebuild()
-        let r = try engine.store.counts()
-        #expect([r.events, r.dossiers, r.openDossiers, r.uncountedDossiers, r.petitions, r.rejected, r.voidEvents] == (try counted()))
+        // The rebuild applies the edit, and the database keeps it from then on.
+        try writer.rebuild()
+        #expect(!writer.calendarEditPending && writer.calendar.fingerprint == edited.fingerprint)
+        let rebuilt = try snapshot(writer, unit: "H44.101")
+        let refolded = try writer.scorer(profile: defaultProfile(), useTallies: false)
+            .snapshot(unit: "H44.101", window: Window.parse("2026-08"), now: instant("2027-06-01T00:00:00+07:00"))
+        #expect(rebuilt.fromTallies && !refolded.fromTallies)
+        #expect(rebuilt.measures["active.onTime"] == 2 && refolded.measures == rebuilt.measures)
+        let reopened = try Engine(path: path, calendar: original, readOnly: true)
+        #expect(reopened.calendarEditPending && reopened.calendar.fingerprint == edited.fingerprint)
+        #expect(try snapshot(reopened, unit: "H44.101").measures == rebuilt.measures)
+    }
+
+    @Test func aCalendarFileRoundTrips() throws {
+        var calendar = try testIndicators.calendar()
+        calendar.extraWorkdays.insert(LocalDate(year: 2031, month: 1, day: 4))
+        calendar.workingHours = [(start: 450, end: 690), (start: 780, end: 1050)]
+        calendar.zone = Zone(offsetSeconds: -(5 * 3600 + 1800))
+        let read = try WorkingCalendar(fileText: calendar.fileText, name: "round trip")
+        #expect(read.fingerprint == calendar.fingerprint)
+        #expect(read.fileText == calendar.fileText)
+        #expect(calendar.fileText.contains(#""timeZone": "-05:30""#) && calendar.fileText.contains(#"["07:30", "11:30"]"#))
     }
 }

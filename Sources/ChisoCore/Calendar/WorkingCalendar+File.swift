@@ -82,6 +82,16 @@ extension WorkingCalendar {
         self.init(zone: zone, holidays: try dates("holidays"), extraWorkdays: try dates("extraWorkdays"), workingHours: hours)
     }
 
+    /// The calendar written as a calendar file, dates sorted, which `init(fileText:name:)` reads back
+    /// to the same calendar: what a database keeps of the calendar its state was computed with, so
+    /// that an edited calendar file applies only after `chiso rebuild` (details.md 27).
+    public var fileText: String {
+        func hhmm(_ minutes: Int) -> String { pad2(minutes / 60) + ":" + pad2(minutes % 60) }
+        func dates(_ set: Set<LocalDate>) -> String { set.map { "\"\($0)\"" }.sorted().joined(separator: ", ") }
+        let hours = workingHours.map { "[\"\(hhmm($0.start))\", \"\(hhmm($0.end))\"]" }.joined(separator: ", ")
+        return "{\"timeZone\": \"\(zone.suffix)\", \"workingHours\": [\(hours)], \"holidays\": [\(dates(holidays))], \"extraWorkdays\": [\(dates(extraWorkdays))]}"
+    }
+
     /// `HH:MM` as minutes since midnight, 00:00 … 24:00.
     private static func minutes(_ text: String) -> Int? {
         let b = Array(text.utf8)
