@@ -62,7 +62,7 @@ public final class Engine {
     public init(path: String, calendar: WorkingCalendar, readOnly: Bool = false) throws {
         store = try Engine.openStore(path: path, readOnly: readOnly)
         configuredCalendar = calendar
-        self.calendar = try Engine.storedCalendar(store, path: path) ?? calendar
+        self.calendar = try Engine.storedCalendar(store) ?? calendar
         decoder = EventDecoder(zone: self.calendar.zone)
         catalogue = Catalogue()
         catalogue = try loadCatalogue()
@@ -75,15 +75,13 @@ public final class Engine {
     /// waiting for `chiso rebuild`, details.md 27).
     public var calendarEditPending: Bool { configuredCalendar.fingerprint != calendar.fingerprint }
 
-    /// The calendar stored with the database's state, or nil (a new database, or one written before
-    /// databases kept their calendar).
-    static func storedCalendar(_ store: EventStore, path: String) throws -> WorkingCalendar? {
+    /// The calendar stored with the database's state, or nil: a new database, one written before
+    /// databases kept their calendar, or a stored text that no longer reads (then, as for an old
+    /// database, the next writer stores its own, and the tallies' fingerprint decides whether
+    /// snapshots fold until a rebuild).
+    static func storedCalendar(_ store: EventStore) throws -> WorkingCalendar? {
         guard let text = try store.metaText(EventStore.Meta.stateCalendar) else { return nil }
-        do {
-            return try WorkingCalendar(fileText: text, name: "the calendar stored in \(path)")
-        } catch {
-            throw EngineError.corrupt(error.description)
-        }
+        return try? WorkingCalendar(fileText: text, name: "the stored calendar")
     }
 
     /// Opens the store; a file that cannot be opened gets a message saying what to do.

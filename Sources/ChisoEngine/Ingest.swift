@@ -118,7 +118,7 @@ extension Engine {
     /// calendar) until `chiso rebuild` recomputes them (details.md 27).
     func checkTallyCalendar() throws {
         // A new database, or one written before databases kept their calendar, takes this writer's.
-        if try store.metaText(EventStore.Meta.stateCalendar) == nil {
+        if try Engine.storedCalendar(store) == nil {
             try store.setMetaText(EventStore.Meta.stateCalendar, calendar.fileText)
         }
         let mine = calendar.fingerprint

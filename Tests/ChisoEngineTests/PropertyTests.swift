@@ -416,6 +416,20 @@ import ChisoStore
         #expect(try snapshot(reopened, unit: "H44.101").measures == rebuilt.measures)
     }
 
+    /// A stored calendar that no longer reads is treated as absent: the database opens, and its next
+    /// writer stores its own.
+    @Test func anUnreadableStoredCalendarIsReplacedByTheNextWriter() throws {
+        let path = temporaryDatabase()
+        let engine = try openEngine(path)
+        try ingest(engine, smallProvince())
+        try engine.store.setMetaText(EventStore.Meta.stateCalendar, "{not a calendar")
+        let writer = try openEngine(path)
+        #expect(!writer.calendarEditPending)
+        try ingest(writer, TallyCalendarTests.dossier(1))
+        #expect(try writer.store.metaText(EventStore.Meta.stateCalendar) == writer.calendar.fileText)
+        #expect(try writer.tallyStatus() == .current)
+    }
+
     @Test func aCalendarFileRoundTrips() throws {
         var calendar = try testIndicators.calendar()
         calendar.extraWorkdays.insert(LocalDate(year: 2031, month: 1, day: 4))
