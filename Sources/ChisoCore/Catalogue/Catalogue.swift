@@ -90,11 +90,11 @@ public struct CatalogueView: Sendable {
             switch ev.body {
             case .unitDeclared(let unit, let name, let parent, let level):
                 var node = units[unit] ?? UnitNode(code: unit)
-                node.name = name; node.level = level; node.parent = parent; node.declaredAts.append(ev.at)
+                node.name = name; node.level = level; node.parent = cutCycle(unit, parent); node.declaredAts.append(ev.at)
                 units[unit] = node
             case .unitMerged(let unit, let into):
                 var node = units[unit] ?? UnitNode(code: unit)
-                node.parent = into
+                node.parent = cutCycle(unit, into)
                 node.merges.append(UnitMerge(at: ev.at, into: into))
                 units[unit] = node
             case .unitService(let unit, let copy):
@@ -118,6 +118,21 @@ public struct CatalogueView: Sendable {
         for code in units.keys { rootByUnit[code] = walkToRoot(code) }
         latestDeclarations = declarations.values.compactMap { $0.last?.declaration }
             .sorted { $0.procedure.utf8.lexicographicallyPrecedes($1.procedure.utf8) }
+    }
+
+    /// `parent`, unless making it `unit`'s parent would close a cycle in the tree folded so far (it is
+    /// `unit` or below it): then nil. Parent cycles are cut at the repeated unit (details.md 12) as the
+    /// tree is folded, so the declaration or merge that would close one leaves its unit a root, and
+    /// every unit's tree, root and subtree are the same from wherever they are walked.
+    private func cutCycle(_ unit: String, _ parent: String?) -> String? {
+        var current = parent
+        var steps = 0
+        while let c = current, steps <= units.count {
+            if c == unit { return nil }
+            current = units[c]?.parent
+            steps += 1
+        }
+        return parent
     }
 
     /// The same view at another E. Only valid when no catalogue event falls between the two instants
@@ -176,7 +191,7 @@ public struct CatalogueView: Sendable {
         return out
     }
 
-    /// The root of U's tree at E; parent cycles are cut at the repeated unit (details.md 12).
+    /// The root of U's tree at E (the fold has cut parent cycles, `cutCycle`, details.md 12).
     public func root(of unit: String) -> String {
         rootByUnit[unit] ?? walkToRoot(unit)
     }

@@ -1,0 +1,54 @@
+import Testing
+@testable import ChisoCore
+
+/// The unit tree as of E (details.md 12): parent cycles are cut at the repeated unit as the tree is
+/// folded, so the declaration or merge that would close a cycle leaves its unit a root.
+@Suite struct UnitTreeTests {
+    func view(_ lines: [(id: String, unit: String, parent: String?, at: String)], merges: [(unit: String, into: String, at: String)] = []) throws -> CatalogueView {
+        let decoder = EventDecoder(zone: .vietnam)
+        var events: [Event] = try lines.map { l in
+            let p = l.parent.map { "\"\($0)\"" } ?? "null"
+            return try decoder.decode(JSONParser.parse(#"{"id":"\#(l.id)","type":"unit.declared","at":"\#(l.at)T00:00:00+07:00","unit":"\#(l.unit)","name":"\#(l.unit)","parent":\#(p),"level":"commune"}"#))
+        }
+        for (i, m) in merges.enumerated() {
+            events.append(try decoder.decode(JSONParser.parse(#"{"id":"m\#(i)","type":"unit.merged","at":"\#(m.at)T00:00:00+07:00","unit":"\#(m.unit)","into":"\#(m.into)"}"#)))
+        }
+        return Catalogue(events: events).asOf(.distantFuture)
+    }
+
+    @Test func aUnitThatIsItsOwnParentIsARoot() throws {
+        let v = try view([("u1", "A", "A", "2026-01-01")])
+        #expect(v.roots == ["A"])
+        #expect(v.root(of: "A") == "A")
+        #expect(v.subtree(of: "A") == ["A"])
+    }
+
+    /// A names B as its parent before B exists; B's declaration under A would close the cycle, so B is
+    /// the root, from wherever the tree is walked.
+    @Test func theDeclarationThatClosesACycleLeavesItsUnitARoot() throws {
+        let v = try view([("u1", "A", "B", "2026-01-01"), ("u2", "B", "A", "2026-01-02")])
+        #expect(v.roots == ["B"])
+        #expect(v.root(of: "A") == "B" && v.root(of: "B") == "B")
+        #expect(v.subtree(of: "B") == ["B", "A"] && v.subtree(of: "A") == ["A"])
+    }
+
+    /// A re-declaration that would put the root under its own grandchild keeps the tree as it was,
+    /// with the re-declared unit a root; the tree before it is unchanged.
+    @Test func aReDeclarationUnderADescendantIsCut() throws {
+        let lines: [(id: String, unit: String, parent: String?, at: String)] = [
+            ("u1", "A", nil, "2026-01-01"), ("u2", "B", "A", "2026-01-01"), ("u3", "C", "B", "2026-01-01"), ("u4", "A", "C", "2026-03-01"),
+        ]
+        let v = try view(lines)
+        #expect(v.roots == ["A"])
+        #expect(v.subtree(of: "A") == ["A", "B", "C"])
+        #expect(["A", "B", "C"].allSatisfy { v.root(of: $0) == "A" })
+    }
+
+    /// A merge into a unit of its own subtree would close a cycle too: the merged unit is cut loose.
+    @Test func aMergeIntoADescendantIsCut() throws {
+        let v = try view([("u1", "A", nil, "2026-01-01"), ("u2", "B", "A", "2026-01-01")], merges: [("A", "B", "2026-02-01")])
+        #expect(v.root(of: "B") == "A")
+        #expect(v.units["A"]?.parent == nil)
+        #expect(v.units["A"]?.mergedInto == "B")
+    }
+}
