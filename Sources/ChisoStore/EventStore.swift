@@ -183,6 +183,14 @@ public final class EventStore {
         return db.lastInsertedRowID
     }
 
+    /// Deletes a dossier's or petition's row (every event of it was retracted: it is as if never sent,
+    /// events.md "Corrections"). The caller removes its index and procedure rows.
+    public func deleteRecord(_ kind: RecordKind, key: Int64) throws(SQLiteError) {
+        let s = try db.cachedStatement(literal: kind == .dossier ? "DELETE FROM dossiers WHERE key = ?" : "DELETE FROM petitions WHERE key = ?")
+        s.bind(key, at: 1)
+        try s.run()
+    }
+
     public enum RecordKind: Sendable { case dossier, petition }
 
     public func indexUnit(_ kind: RecordKind, unit: String, activity: Int64, key: Int64) throws(SQLiteError) {
@@ -461,6 +469,12 @@ public final class EventStore {
     public func addProcedure(ordinal: Int32, code: String) throws(SQLiteError) {
         let s = try db.cachedStatement(literal: "INSERT INTO procedures(ordinal, code) VALUES (?, ?)")
         s.bind(Int64(ordinal), at: 1); s.bind(code, at: 2)
+        try s.run()
+    }
+
+    public func removeDossierProcedure(_ ordinal: Int32, dossier: Int64) throws(SQLiteError) {
+        let s = try db.cachedStatement(literal: "DELETE FROM dossier_procedures WHERE procedure = ? AND dossier = ?")
+        s.bind(Int64(ordinal), at: 1); s.bind(dossier, at: 2)
         try s.run()
     }
 

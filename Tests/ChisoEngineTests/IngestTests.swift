@@ -297,17 +297,37 @@ final class ReaderLog: @unchecked Sendable {
             Line.received("f0", "Z5", unit: "H44.101", at: "2026-08-03 09:00"),
             Line.finished("f1", "Z5", at: "2026-08-04 09:00"),
         ])
+        // Z3's only event is retracted: it is as if never sent, and not counted at all.
         var c = try e.store.counts()
-        #expect((c.dossiers, c.openDossiers, c.uncountedDossiers) == (2, 1, 3)) // Z4 open, Z5 ended
+        #expect((c.dossiers, c.openDossiers, c.uncountedDossiers) == (2, 1, 2)) // Z4 open, Z5 ended
         #expect(c.latestEventAt == instant("2026-08-11T09:00:00+07:00").micros) // the retraction
         // Retracting Z2's refusal makes it an open dossier; receiving Z1 does not (it stays refused).
         try ingest(e, [Line.retract("x1", target: "r2", at: "2026-08-12 09:00"),
                        Line.received("z1r", "Z1", unit: "H44.101", at: "2026-08-10 09:05")])
         c = try e.store.counts()
-        #expect((c.dossiers, c.openDossiers, c.uncountedDossiers) == (3, 2, 2))
+        #expect((c.dossiers, c.openDossiers, c.uncountedDossiers) == (3, 2, 1))
         // The counters equal a count of the rows.
         try e.store.recount()
         let recounted = try e.store.counts()
-        #expect((recounted.dossiers, recounted.openDossiers, recounted.uncountedDossiers) == (3, 2, 2))
+        #expect((recounted.dossiers, recounted.openDossiers, recounted.uncountedDossiers) == (3, 2, 1))
+    }
+
+    /// A petition whose filing is retracted, and the dossier it named, count nowhere in either arrival
+    /// order, as after `chiso rebuild` (an audit found them counted when the filing came first).
+    @Test(arguments: [false, true])
+    func aRetractedPetitionCountsNowhere(retractionFirst: Bool) throws {
+        let e = try openEngine()
+        let filing = Line.petition("k1", "filed", "K1", at: "2026-08-10 09:00", extra: #","category":"staff","dossier":"D9""#)
+        let retraction = Line.retract("x1", target: "k1")
+        try ingest(e, smallProvince())
+        for line in retractionFirst ? [retraction, filing] : [filing, retraction] { try ingest(e, [line]) }
+        let c = try e.store.counts()
+        #expect((c.petitions, c.dossiers, c.uncountedDossiers, c.voidEvents) == (0, 0, 0, 1))
+        #expect(try e.store.petition(code: "K1") == nil && e.store.dossier(code: "D9") == nil)
+        // Retracting the retraction brings both back.
+        try ingest(e, [Line.retract("x2", target: "x1")])
+        let back = try e.store.counts()
+        #expect((back.petitions, back.uncountedDossiers) == (1, 1))
+        #expect(try e.verify(profile: defaultProfile(), now: instant("2027-06-01T00:00:00+07:00")).isClean)
     }
 }

@@ -124,10 +124,15 @@ import ChisoStore
         #expect(compared > 50)
         // And the engine's own verify agrees.
         #expect(try engine.verify(profile: profile, now: now).isClean)
-        // A rebuild from the log gives the same snapshots.
+        // A rebuild from the log gives the same snapshots, and the same counts in `chiso status`: a
+        // dossier or petition whose every event is retracted is as if never sent (events.md).
         let before = try incremental.snapshot(unit: "H44", window: Window.parse("2026-08"), now: now).json(zone: .vietnam)
+        let counted = try engine.store.counts()
         try engine.rebuild()
         #expect(try engine.scorer(profile: profile).snapshot(unit: "H44", window: Window.parse("2026-08"), now: now).json(zone: .vietnam) == before)
+        let recounted = try engine.store.counts()
+        #expect([counted.events, counted.dossiers, counted.openDossiers, counted.uncountedDossiers, counted.petitions, counted.voidEvents]
+                == [recounted.events, recounted.dossiers, recounted.openDossiers, recounted.uncountedDossiers, recounted.petitions, recounted.voidEvents])
     }
 
     /// details.md 7: r1 retracts a receipt, r2 retracts r1, … rN retracts rN−1. rN stands, so the
