@@ -8,11 +8,14 @@ public final class EventStore {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
         db = try Database(path: path, mode: readOnly ? .readOnly : .readWrite)
-        // The page cache: 32 MiB for a writer (the per-dossier state is read back often, and ingest's
-        // peak memory must stay bounded, issue 5); readers add memory-mapped reads.
+        // The page cache: 8 MiB for a writer. Pages it misses come from the operating system's file
+        // cache for a system call each, and a 1M ingest ran no slower with 8 MiB than with 32; the
+        // memory a writer may use (issue 5: < 150 MB at 10M) goes to larger batches instead, which
+        // write each touched record, index row and cell once for more events (docs/performance.md
+        // "Ingest", item 8). Readers keep 64 MiB and add memory-mapped reads.
         try db.execute(readOnly
             ? "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY"
-            : "PRAGMA cache_size = -32768; PRAGMA mmap_size = 0; PRAGMA temp_store = MEMORY")
+            : "PRAGMA cache_size = -8192; PRAGMA mmap_size = 0; PRAGMA temp_store = MEMORY")
         if !readOnly {
             try db.configureWriter(autoCheckpointPages: 0)
             for sql in Schema.statements { try db.execute(sql) }
