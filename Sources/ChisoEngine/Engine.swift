@@ -48,9 +48,9 @@ public final class Engine {
     /// Set when this writer marked the tallies invalid because its calendar differs from theirs
     /// (`checkTallyCalendar`): `chiso ingest` then says so, since snapshots fold until a rebuild.
     public internal(set) var talliesInvalidated = false
-    /// Stored dossiers and petitions this writer read back to change them: the misses of the recent
-    /// records (`RecentRecords`) on records that exist. Deterministic for one input and batch size;
-    /// the ingest benchmark gates it.
+    /// Stored dossiers and petitions this writer read back to change them: records committed by an
+    /// earlier batch, less what the cache of recent records (`RecentRecords`, off by default) held.
+    /// Deterministic for one input and batch size; the ingest benchmark gates it.
     public internal(set) var recordsRead = 0
     /// How many checkpoints this writer ran between batches (tests read it).
     var checkpointsRun = 0

@@ -9,12 +9,12 @@ import ChisoStore
 /// How `chiso ingest` batches its work (interfaces.md, events.md "Bad input").
 public struct IngestOptions: Sendable {
     /// Events per transaction at most. Larger batches write each touched dossier, index row and
-    /// tally cell once for more events (docs/performance.md "Ingest", items 2 and 8); a live feed
+    /// tally cell once for more events (docs/performance.md "Ingest", items 2, 8 and 9); a live feed
     /// commits within about a second whatever the size (`maxBatchMilliseconds`).
     public var batchSize: Int = IngestOptions.defaultBatchSize
-    /// The default `batchSize`: the largest that keeps a 10M ingest under issue 5's 150 MB, with the
-    /// writer's 8 MiB page cache (`EventStore`).
-    public static let defaultBatchSize = 32_000
+    /// The default `batchSize`: a 10M ingest stays under issue 5's 150 MB (130.4 MB) with the
+    /// writer's 8 MiB page cache (`EventStore`) and no cache of recent records (`RecentRecords`).
+    public static let defaultBatchSize = 64_000
     /// Stop at the first rejected line (everything before it stays committed).
     public var strict: Bool = false
     /// Commit the open batch when the input has been idle this long, so a live feed is durable

@@ -23,6 +23,13 @@ import Testing
         #expect(recent.take("D4") == nil)
     }
 
+    /// Off by default (docs/performance.md "Ingest", item 9): the memory goes to larger batches.
+    @Test func theDefaultCacheKeepsNothing() {
+        var recent = RecentRecords<DossierRecord>()
+        recent.put("A", RecentRecordsTests.cached("A", key: 1))
+        #expect(recent.count == 0 && recent.take("A") == nil)
+    }
+
     @Test func aRecordPutAgainKeepsOnlyItsNewestCopy() {
         var recent = RecentRecords<DossierRecord>()
         recent.generation = 2
