@@ -228,7 +228,12 @@ extension Engine {
         for (i, (code, c)) in touched.enumerated() {
             let w = writes.write(i)
             if c.record.entries.isEmpty {
-                try dropDossier(code, c)
+                try unstore(.dossier, c)
+                if let key = c.key {
+                    if let o = c.tallied.procedure { try store.removeDossierProcedure(o, dossier: key) }
+                    counterDeltas[.dossiers, default: 0] -= 1
+                    if let old = c.storedState { countRow(old, by: -1) }
+                }
                 continue
             }
             let activity = w.activity, state = w.state, units = w.units, facts = w.facts
@@ -253,20 +258,14 @@ extension Engine {
         }
     }
 
-    /// A dossier every event of which is retracted (or void on arrival) is as if never sent (events.md
-    /// "Corrections"): its row, index and procedure rows go and its tally share is removed, so that
-    /// `chiso status` counts what `chiso rebuild` would; one never stored is not stored. The cache
-    /// remembers it as absent.
-    private func dropDossier(_ code: String, _ c: CachedDossier) throws {
-        if let key = c.key {
-            if let old = c.indexedActivity { for u in c.indexedUnits { try store.unindexUnit(.dossier, unit: u, activity: old, key: key) } }
-            if let o = c.tallied.procedure { try store.removeDossierProcedure(o, dossier: key) }
-            try store.deleteRecord(.dossier, key: key)
-            counterDeltas[.dossiers, default: 0] -= 1
-            if let old = c.storedState { countRow(old, by: -1) }
-            retally(from: c.tallied, to: .none)
-        }
-        pending.recentDossiers.put(code, CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: c.record))
+    /// Removes a stored record every event of which is retracted (or was void on arrival): it is as if
+    /// never sent (events.md "Corrections"), so its row and index rows go and its tally share is
+    /// removed, and `chiso status` counts what `chiso rebuild` would. One never stored is not stored.
+    private func unstore<R>(_ kind: EventStore.RecordKind, _ c: CachedRecord<R>) throws {
+        guard let key = c.key else { return }
+        if let old = c.indexedActivity { for u in c.indexedUnits { try store.unindexUnit(kind, unit: u, activity: old, key: key) } }
+        try store.deleteRecord(kind, key: key)
+        retally(from: c.tallied, to: .none)
     }
 
     /// Moves the status counter of a dossier row in `state` (`chiso status`); ended rows are the rest.
@@ -281,14 +280,8 @@ extension Engine {
     private func flushPetitions() throws {
         for (code, c) in pending.orderedPetitions {
             if c.record.entries.isEmpty {
-                // As for dossiers (`dropDossier`): every event retracted, as if never sent.
-                if let key = c.key {
-                    if let old = c.indexedActivity { for u in c.indexedUnits { try store.unindexUnit(.petition, unit: u, activity: old, key: key) } }
-                    try store.deleteRecord(.petition, key: key)
-                    counterDeltas[.petitions, default: 0] -= 1
-                    retally(from: c.tallied, to: .none)
-                }
-                pending.recentPetitions.put(code, CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: c.record))
+                try unstore(.petition, c)
+                if c.key != nil { counterDeltas[.petitions, default: 0] -= 1 }
                 continue
             }
             let activity = c.record.activityKey.micros

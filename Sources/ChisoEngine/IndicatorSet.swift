@@ -26,13 +26,15 @@ public struct IndicatorSet: Sendable {
         return try Profile.load(fileText: text, name: "built-in " + name + ".json")
     }
 
+    /// The calendar file in `directory`; nil for the built-in copy.
+    private var calendarPath: String? { directory.map { $0 + "/calendar-vn.json" } }
+
     /// Where `calendar()` reads the calendar from, for messages.
-    public var calendarSource: String { directory.map { $0 + "/calendar-vn.json" } ?? "the built-in calendar-vn.json" }
+    public var calendarSource: String { calendarPath ?? "the built-in calendar-vn.json" }
 
     /// The working calendar (`calendar-vn.json`).
     public func calendar() throws -> WorkingCalendar {
-        if let directory {
-            let path = directory + "/calendar-vn.json"
+        if let path = calendarPath {
             return try WorkingCalendar(fileText: try readTextFile(path), name: path)
         }
         guard let text = BuiltinIndicators.files["calendar-vn.json"] else {
