@@ -21,6 +21,7 @@ PARTS = [  # (part, a substring of a mangled Swift or SQLite function name)
     ("write dossier rows", "saveDossier"),
     ("write petition rows", "savePetition"),
     ("write unit-index rows", "indexUnit"),
+    ("write unit-index rows", "moveIndexRows"),
     ("write procedure rows", "addDossierProcedure"),
     ("move tallies", "retally4from"),
     ("write tally cells", "flushTallies"),

@@ -122,8 +122,9 @@ struct PendingRecords {
 
 extension Engine {
     /// Applies an accepted event's effect on the state, or removes it (`adding: false`) when it turns void.
-    /// Retractions re-evaluate their target (details.md 7).
-    func applyEffect(_ event: Event, line: String, adding: Bool) throws {
+    /// Retractions re-evaluate their target (details.md 7). `line` gives the event's logged line, which
+    /// only catalogue events keep (made only for them: ingest appends the bytes without a `String`).
+    func applyEffect(_ event: Event, line: () -> String, adding: Bool) throws {
         switch event.body {
         case .retracted(let target):
             // The retraction row is written on arrival, void or not; here only its target follows.
@@ -144,7 +145,7 @@ extension Engine {
         default:
             try retallyRecordsAffected(by: event) {
                 if adding {
-                    try store.putCatalogue(id: event.id, at: event.at.micros, body: line)
+                    try store.putCatalogue(id: event.id, at: event.at.micros, body: line())
                     catalogue.insert(event)
                 } else {
                     try store.deleteCatalogue(id: event.id)
@@ -177,7 +178,7 @@ extension Engine {
                 throw EngineError.corrupt("logged event \(target) no longer decodes")
             }
             guard case .retracted(let next) = event.body else {
-                try applyEffect(event, line: line, adding: !void)
+                try applyEffect(event, line: { line }, adding: !void)
                 return
             }
             // A retraction turned void or valid again: its own target follows.
@@ -225,6 +226,9 @@ extension Engine {
         }
         let writes = DossierWrites(records: records, rules: tallyRules(), ordinals: tallies.ordinals, parallelMinimum: parallelWritesMinimum)
         defer { writes.join() }
+        // Index and procedure rows are written after the loop, each set in its table's order.
+        var unindexed: [EventStore.UnitIndexRow] = [], indexed: [EventStore.UnitIndexRow] = []
+        var procedureRows: [(procedure: Int32, dossier: Int64)] = []
         for (i, (code, c)) in touched.enumerated() {
             let w = writes.write(i)
             if c.record.entries.isEmpty {
@@ -243,18 +247,28 @@ extension Engine {
                 if let old = c.storedState { countRow(old, by: -1) }
             }
             let key = try store.saveDossier(key: c.key, code: code, activity: activity, state: state, blob: w.blob)
-            if let old = c.indexedActivity {
-                for u in c.indexedUnits where old != activity || !units.contains(u) {
-                    try store.unindexUnit(.dossier, unit: u, activity: old, key: key)
-                }
-            }
-            for u in units where c.indexedActivity != activity || !c.indexedUnits.contains(u) {
-                try store.indexUnit(.dossier, unit: u, activity: activity, key: key)
-            }
+            Engine.indexMoves(c, activity: activity, units: units, key: key, removing: &unindexed, adding: &indexed)
             retally(from: c.tallied, to: facts)
-            if let o = facts.procedure, o != c.tallied.procedure || c.key == nil { try store.addDossierProcedure(o, dossier: key) }
+            if let o = facts.procedure, o != c.tallied.procedure || c.key == nil { procedureRows.append((o, key)) }
             pending.recentDossiers.put(code, CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts,
                                                            storedState: state))
+        }
+        try store.moveIndexRows(.dossier, removing: unindexed, adding: indexed)
+        try store.addDossierProcedures(procedureRows)
+    }
+
+    /// The candidate-index rows of a record to remove (filed at its old activity key under a unit it
+    /// no longer touches, or at another key) and to add, when it is written with `activity` and `units`.
+    /// The two never share a row: a row removed is either at the old key or under a unit not touched now.
+    private static func indexMoves<R>(_ c: CachedRecord<R>, activity: Int64, units: Set<String>, key: Int64,
+                                      removing: inout [EventStore.UnitIndexRow], adding: inout [EventStore.UnitIndexRow]) {
+        if let old = c.indexedActivity {
+            for u in c.indexedUnits where old != activity || !units.contains(u) {
+                removing.append(.init(unit: u, activity: old, key: key))
+            }
+        }
+        for u in units where c.indexedActivity != activity || !c.indexedUnits.contains(u) {
+            adding.append(.init(unit: u, activity: activity, key: key))
         }
     }
 
@@ -278,6 +292,7 @@ extension Engine {
     }
 
     private func flushPetitions() throws {
+        var unindexed: [EventStore.UnitIndexRow] = [], indexed: [EventStore.UnitIndexRow] = []
         for (code, c) in pending.orderedPetitions {
             if c.record.entries.isEmpty {
                 try unstore(.petition, c)
@@ -288,18 +303,12 @@ extension Engine {
             if c.key == nil { counterDeltas[.petitions, default: 0] += 1 }
             let key = try store.savePetition(key: c.key, code: code, activity: activity, blob: RecordCodec.encode(c.record))
             let units = c.record.touchedUnits
-            if let old = c.indexedActivity {
-                for u in c.indexedUnits where old != activity || !units.contains(u) {
-                    try store.unindexUnit(.petition, unit: u, activity: old, key: key)
-                }
-            }
-            for u in units where c.indexedActivity != activity || !c.indexedUnits.contains(u) {
-                try store.indexUnit(.petition, unit: u, activity: activity, key: key)
-            }
+            Engine.indexMoves(c, activity: activity, units: units, key: key, removing: &unindexed, adding: &indexed)
             let facts = tallyFacts(petition: c.record)
             retally(from: c.tallied, to: facts)
             pending.recentPetitions.put(code, CachedPetition(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts))
         }
+        try store.moveIndexRows(.petition, removing: unindexed, adding: indexed)
     }
 
     /// Records the latest event instant and ingest time per root unit (for `chiso status`).

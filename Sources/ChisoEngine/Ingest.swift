@@ -222,8 +222,7 @@ extension Engine {
 
     /// Appends a decoded event to the log and applies it to the state (or finds it a duplicate, or a conflict).
     func accept(_ event: Event, line bytes: UnsafeRawBufferPointer, now: Instant) throws -> LineOutcome {
-        let line = String(decoding: bytes, as: UTF8.self)
-        if try !store.appendEvent(id: event.id, type: event.type, at: event.at.micros, body: line, ingestedAt: now.micros) {
+        if try !store.appendEvent(id: event.id, type: event.type, at: event.at.micros, line: bytes, ingestedAt: now.micros) {
             guard let stored = try store.eventBody(id: event.id) else {
                 throw EngineError.corrupt("event \(event.id) is in the log but cannot be read back")
             }
@@ -247,7 +246,7 @@ extension Engine {
             try store.addRetraction(target: target, retraction: event.id)
         }
         if !voidIDs.contains(event.id) {
-            try applyEffect(event, line: line, adding: true)
+            try applyEffect(event, line: { String(decoding: bytes, as: UTF8.self) }, adding: true)
         }
         batchLatestAt = max(batchLatestAt ?? .min, event.at.micros)
         switch event.body {

@@ -4,6 +4,8 @@
 /// cached on the connection (`Database.cachedStatement`).
 public final class EventStore {
     public let db: Database
+    /// `appendEvent`'s statement, once prepared (one of `db`'s cached statements).
+    private var appendStatement: Statement?
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
@@ -30,8 +32,24 @@ public final class EventStore {
 
     /// Appends an event; false when its id is already in the log (the caller compares bodies).
     public func appendEvent(id: String, type: String, at: Int64, body: String, ingestedAt: Int64) throws(SQLiteError) -> Bool {
-        let s = try db.cachedStatement(literal: "INSERT INTO events(id, type, at, body, ingested_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
-        s.bind(id, at: 1); s.bind(type, at: 2); s.bind(at, at: 3); s.bind(body, at: 4); s.bind(ingestedAt, at: 5)
+        var body = body
+        return try body.withUTF8 { bytes in
+            Result { () throws(SQLiteError) in
+                try appendEvent(id: id, type: type, at: at, line: UnsafeRawBufferPointer(bytes), ingestedAt: ingestedAt)
+            }
+        }.get()
+    }
+
+    /// `appendEvent` of a line's bytes, which must be valid UTF-8 (ingest's lines are: the JSON
+    /// parser rejects any other). Ingest's hot path: no `String` is made for the line, and the
+    /// statement is kept here rather than looked up, since every parameter is bound on each call.
+    public func appendEvent(id: String, type: String, at: Int64, line: UnsafeRawBufferPointer, ingestedAt: Int64) throws(SQLiteError) -> Bool {
+        let s: Statement
+        if let kept = appendStatement { s = kept } else {
+            s = try db.cachedStatement(literal: "INSERT INTO events(id, type, at, body, ingested_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
+            appendStatement = s
+        }
+        s.bind(id, at: 1); s.bind(type, at: 2); s.bind(at, at: 3); s.bind(utf8Text: line, at: 4); s.bind(ingestedAt, at: 5)
         try s.run()
         return db.changes > 0
     }
@@ -195,6 +213,32 @@ public final class EventStore {
     }
 
     public enum RecordKind: Sendable { case dossier, petition }
+
+    /// A row of the candidate index (`dossier_units`, `petition_units`): record `key` filed under
+    /// `unit` at its activity key.
+    public struct UnitIndexRow: Sendable, Equatable {
+        public var unit: String
+        public var activity: Int64
+        public var key: Int64
+        public init(unit: String, activity: Int64, key: Int64) { self.unit = unit; self.activity = activity; self.key = key }
+
+        /// The index's own order (unit, activity, key); units compare by their UTF-8 bytes, as SQLite's
+        /// BINARY collation does.
+        public static func ordered(_ a: UnitIndexRow, _ b: UnitIndexRow) -> Bool {
+            // Not `!=`: Swift's String equality holds for canonically equivalent spellings SQLite keeps apart.
+            if !a.unit.utf8.elementsEqual(b.unit.utf8) { return a.unit.utf8.lexicographicallyPrecedes(b.unit.utf8) }
+            return a.activity != b.activity ? a.activity < b.activity : a.key < b.key
+        }
+    }
+
+    /// Removes, then adds, a batch's candidate-index rows, each set in the index's order: consecutive
+    /// rows then mostly fall on the page just written, where the order in which records were touched
+    /// sends each to another part of the index (docs/performance.md "Ingest", item 10). `removing` and
+    /// `adding` must not share a row.
+    public func moveIndexRows(_ kind: RecordKind, removing: [UnitIndexRow], adding: [UnitIndexRow]) throws(SQLiteError) {
+        for r in removing.sorted(by: UnitIndexRow.ordered) { try unindexUnit(kind, unit: r.unit, activity: r.activity, key: r.key) }
+        for r in adding.sorted(by: UnitIndexRow.ordered) { try indexUnit(kind, unit: r.unit, activity: r.activity, key: r.key) }
+    }
 
     public func indexUnit(_ kind: RecordKind, unit: String, activity: Int64, key: Int64) throws(SQLiteError) {
         let s = try db.cachedStatement(literal: kind == .dossier
@@ -479,6 +523,13 @@ public final class EventStore {
         let s = try db.cachedStatement(literal: "DELETE FROM dossier_procedures WHERE procedure = ? AND dossier = ?")
         s.bind(Int64(ordinal), at: 1); s.bind(dossier, at: 2)
         try s.run()
+    }
+
+    /// `addDossierProcedure` for a batch's rows, in the table's order (see `moveIndexRows`).
+    public func addDossierProcedures(_ rows: [(procedure: Int32, dossier: Int64)]) throws(SQLiteError) {
+        for r in rows.sorted(by: { $0.procedure != $1.procedure ? $0.procedure < $1.procedure : $0.dossier < $1.dossier }) {
+            try addDossierProcedure(r.procedure, dossier: r.dossier)
+        }
     }
 
     public func addDossierProcedure(_ ordinal: Int32, dossier: Int64) throws(SQLiteError) {

@@ -71,9 +71,10 @@ public final class Statement {
         }
     }
 
-    /// Runs to completion ignoring rows, then rewinds (`sqlite3_reset`; bindings are kept).
+    /// Runs to completion ignoring rows, then rewinds (`sqlite3_reset`; bindings are kept, a bind
+    /// failure is forgotten once thrown), so a statement kept by its user can be bound and run again.
     public func run() throws(SQLiteError) {
-        defer { sqlite3_reset(handle) }
+        defer { sqlite3_reset(handle); bindFailure = nil }
         while try step() {}
     }
 
@@ -113,6 +114,19 @@ public final class Statement {
                     UInt8(SQLITE_UTF8))
             }
         }
+        check(code, index: index)
+    }
+
+    /// Binds UTF-8 bytes (copied) as text to parameter `index` (1-based), without making a `String`;
+    /// the caller vouches that they are valid UTF-8 (SQLite does not check). Empty bytes bind `''`.
+    public func bind(utf8Text bytes: UnsafeRawBufferPointer, at index: Int32) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            check(sqlite3_bind_text(handle, index, "", 0, transientDestructor), index: index)
+            return
+        }
+        let code = sqlite3_bind_text64(
+            handle, index, base.assumingMemoryBound(to: CChar.self), sqlite3_uint64(bytes.count),
+            transientDestructor, UInt8(SQLITE_UTF8))
         check(code, index: index)
     }
 

@@ -26,6 +26,24 @@ import Testing
         #expect(try db.makeStatement(sql) !== first)
     }
 
+    /// A statement kept by its user (as `EventStore` keeps the append) is run again without `reset()`:
+    /// a bind failure is thrown once by `run()`, then forgotten.
+    @Test func runForgetsABindFailureOnceThrown() throws {
+        let db = try Database(path: ":memory:")
+        try db.execute("CREATE TABLE t(x TEXT)")
+        let insert = try db.cachedStatement("INSERT INTO t VALUES (?)")
+        insert.bind("a", at: 2)  // out of range
+        #expect(throws: SQLiteError.self) { try insert.run() }
+        insert.bind(utf8Text: UnsafeRawBufferPointer(start: nil, count: 0), at: 1)
+        try insert.run()
+        "ẞ b".utf8CString.withUnsafeBytes { insert.bind(utf8Text: UnsafeRawBufferPointer(rebasing: $0.dropLast()), at: 1) }
+        try insert.run()
+        let read = try db.makeStatement("SELECT x FROM t ORDER BY rowid")
+        var seen: [String] = []
+        while try read.step() { seen.append(read.text(at: 0) ?? "NULL") }
+        #expect(seen == ["", "ẞ b"])
+    }
+
     /// The literal cache keys by the literal's address: one statement per literal, reset on reuse.
     @Test func literalStatementIsReusedPerLiteralAndComesBackReset() throws {
         let db = try Database(path: ":memory:")

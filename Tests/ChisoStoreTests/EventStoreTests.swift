@@ -1,0 +1,60 @@
+import ChisoStore
+import Testing
+
+/// The hot-path writes of `EventStore` (docs/performance.md "Ingest", item 10).
+@Suite struct EventStoreTests {
+    /// An appended line's bytes are stored as the text `appendEvent(body:)` stores, and a repeated id
+    /// is reported, whichever form appended it first.
+    @Test func appendingBytesStoresTheSameTextAsAppendingAString() throws {
+        let file = TemporaryDatabaseFile()
+        defer { file.remove() }
+        let store = try EventStore(path: file.path)
+        let line = #"{"id":"e-1","type":"dossier.received","unit":"Sở Tư pháp ✓"}"#
+        let appended = try Array(line.utf8).withUnsafeBytes { bytes in
+            try store.appendEvent(id: "e-1", type: "dossier.received", at: 1, line: bytes, ingestedAt: 2)
+        }
+        #expect(appended)
+        #expect(try store.eventBody(id: "e-1") == line)
+        #expect(try store.appendEvent(id: "e-1", type: "dossier.received", at: 1, body: line, ingestedAt: 2) == false)
+        #expect(try store.appendEvent(id: "e-2", type: "x", at: 1, body: "", ingestedAt: 2))
+        let again = try [UInt8]().withUnsafeBytes { bytes in
+            try store.appendEvent(id: "e-2", type: "x", at: 1, line: bytes, ingestedAt: 2)
+        }
+        #expect(again == false)
+        #expect(try store.eventBody(id: "e-2") == "")
+    }
+
+    /// `moveIndexRows` sorts in the index's own order (unit bytes, activity, key), which is SQLite's
+    /// for the primary key: a unit spelled with a decomposed accent sorts by its bytes, not as Swift
+    /// compares strings. It removes, then adds.
+    @Test func indexRowsAreWrittenInTheIndexsOrder() throws {
+        let file = TemporaryDatabaseFile()
+        defer { file.remove() }
+        let store = try EventStore(path: file.path)
+        let units = ["H44.02", "H44.01", "H44", "b"]
+        var rows: [EventStore.UnitIndexRow] = []
+        for (i, u) in units.enumerated() {
+            for activity: Int64 in [5, -3] { rows.append(.init(unit: u, activity: activity, key: Int64(10 - i))) }
+        }
+        // Two spellings of "Á" that Swift finds equal: by bytes the decomposed one (41 CC 81) comes
+        // first, whatever the activity; compared as equal strings the activity would decide.
+        rows += [.init(unit: "A\u{0301}", activity: 5, key: 20), .init(unit: "\u{00C1}", activity: -3, key: 21)]
+        try store.db.transaction {
+            try store.moveIndexRows(.dossier, removing: [], adding: rows)
+            try store.moveIndexRows(.dossier, removing: [rows[0], rows[3]], adding: [.init(unit: "H44", activity: 0, key: 1)])
+        }
+        let read = try store.db.makeStatement("SELECT unit, activity, dossier FROM dossier_units ORDER BY unit, activity, dossier")
+        var stored: [EventStore.UnitIndexRow] = []
+        while try read.step() { stored.append(.init(unit: read.text(at: 0) ?? "", activity: read.int64(at: 1), key: read.int64(at: 2))) }
+        var expected = rows
+        expected.removeAll { $0 == rows[0] || $0 == rows[3] }
+        expected.append(.init(unit: "H44", activity: 0, key: 1))
+        let decomposed = EventStore.UnitIndexRow(unit: "A\u{0301}", activity: 5, key: 20)
+        let composed = EventStore.UnitIndexRow(unit: "\u{00C1}", activity: -3, key: 21)
+        #expect(EventStore.UnitIndexRow.ordered(decomposed, composed))
+        #expect(!EventStore.UnitIndexRow.ordered(composed, decomposed))
+        let sorted = expected.sorted(by: EventStore.UnitIndexRow.ordered)
+        #expect(stored.map(\.key) == sorted.map(\.key))
+        #expect(stored.map { Array($0.unit.utf8) } == sorted.map { Array($0.unit.utf8) })
+    }
+}
