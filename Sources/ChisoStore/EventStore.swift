@@ -233,11 +233,45 @@ public final class EventStore {
 
     /// Removes, then adds, a batch's candidate-index rows, each set in the index's order: consecutive
     /// rows then mostly fall on the page just written, where the order in which records were touched
-    /// sends each to another part of the index (docs/performance.md "Ingest", item 10). `removing` and
-    /// `adding` must not share a row.
+    /// sends each to another part of the index. Rows are added several to a statement (`insertRows`;
+    /// docs/performance.md "Ingest", item 10). `removing` and `adding` must not share a row.
     public func moveIndexRows(_ kind: RecordKind, removing: [UnitIndexRow], adding: [UnitIndexRow]) throws(SQLiteError) {
         for r in removing.sorted(by: UnitIndexRow.ordered) { try unindexUnit(kind, unit: r.unit, activity: r.activity, key: r.key) }
-        for r in adding.sorted(by: UnitIndexRow.ordered) { try indexUnit(kind, unit: r.unit, activity: r.activity, key: r.key) }
+        let table = kind == .dossier ? "dossier_units(unit, activity, dossier)" : "petition_units(unit, activity, petition)"
+        try insertRows(adding.sorted(by: UnitIndexRow.ordered), sql: "INSERT OR IGNORE INTO \(table) VALUES ", tuple: 3) { s, at, r in
+            s.bind(r.unit, at: at); s.bind(r.activity, at: at + 1); s.bind(r.key, at: at + 2)
+        }
+    }
+
+    /// Rows inserted per statement by `insertRows`: a statement's fixed cost (stepping, resetting,
+    /// opening its cursors) is paid once for this many rows.
+    static let rowsPerInsert = 16
+
+    /// Inserts `rows` in order, `rowsPerInsert` to a statement (`INSERT … VALUES (?, …), (?, …), …`)
+    /// and the rest one by one; `bind` binds one row's `tuple` parameters from index `at`.
+    private func insertRows<Row>(_ rows: [Row], sql prefix: String, tuple: Int32,
+                                 bind: (Statement, Int32, Row) -> Void) throws(SQLiteError) {
+        func statement(_ count: Int) throws(SQLiteError) -> Statement {
+            let one = "(" + repeatElement("?", count: Int(tuple)).joined(separator: ", ") + ")"
+            return try db.cachedStatement(prefix + repeatElement(one, count: count).joined(separator: ", "))
+        }
+        var i = 0
+        if rows.count >= EventStore.rowsPerInsert {
+            let many = try statement(EventStore.rowsPerInsert)
+            while rows.count - i >= EventStore.rowsPerInsert {
+                for j in 0..<EventStore.rowsPerInsert { bind(many, Int32(j) * tuple + 1, rows[i + j]) }
+                try many.run()
+                i += EventStore.rowsPerInsert
+            }
+        }
+        if i < rows.count {
+            let one = try statement(1)
+            while i < rows.count {
+                bind(one, 1, rows[i])
+                try one.run()
+                i += 1
+            }
+        }
     }
 
     public func indexUnit(_ kind: RecordKind, unit: String, activity: Int64, key: Int64) throws(SQLiteError) {
@@ -525,10 +559,12 @@ public final class EventStore {
         try s.run()
     }
 
-    /// `addDossierProcedure` for a batch's rows, in the table's order (see `moveIndexRows`).
+    /// `addDossierProcedure` for a batch's rows, in the table's order and several to a statement (see
+    /// `moveIndexRows`).
     public func addDossierProcedures(_ rows: [(procedure: Int32, dossier: Int64)]) throws(SQLiteError) {
-        for r in rows.sorted(by: { $0.procedure != $1.procedure ? $0.procedure < $1.procedure : $0.dossier < $1.dossier }) {
-            try addDossierProcedure(r.procedure, dossier: r.dossier)
+        let sorted = rows.sorted { $0.procedure != $1.procedure ? $0.procedure < $1.procedure : $0.dossier < $1.dossier }
+        try insertRows(sorted, sql: "INSERT OR IGNORE INTO dossier_procedures(procedure, dossier) VALUES ", tuple: 2) { s, at, r in
+            s.bind(Int64(r.procedure), at: at); s.bind(r.dossier, at: at + 1)
         }
     }
 

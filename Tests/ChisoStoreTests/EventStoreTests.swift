@@ -39,9 +39,12 @@ import Testing
         // Two spellings of "Á" that Swift finds equal: by bytes the decomposed one (41 CC 81) comes
         // first, whatever the activity; compared as equal strings the activity would decide.
         rows += [.init(unit: "A\u{0301}", activity: 5, key: 20), .init(unit: "\u{00C1}", activity: -3, key: 21)]
+        // Enough rows for a statement of several rows (`rowsPerInsert`) and some one by one.
+        for key in Int64(100)..<120 { rows.append(.init(unit: "H44.03", activity: key % 3, key: key)) }
         try store.db.transaction {
             try store.moveIndexRows(.dossier, removing: [], adding: rows)
-            try store.moveIndexRows(.dossier, removing: [rows[0], rows[3]], adding: [.init(unit: "H44", activity: 0, key: 1)])
+            // A row already there is ignored, inside a statement of several rows too.
+            try store.moveIndexRows(.dossier, removing: [rows[0], rows[3]], adding: [.init(unit: "H44", activity: 0, key: 1)] + rows[10..<30])
         }
         let read = try store.db.makeStatement("SELECT unit, activity, dossier FROM dossier_units ORDER BY unit, activity, dossier")
         var stored: [EventStore.UnitIndexRow] = []
