@@ -225,9 +225,23 @@ public final class EventStore {
         /// The index's own order (unit, activity, key); units compare by their UTF-8 bytes, as SQLite's
         /// BINARY collation does.
         public static func ordered(_ a: UnitIndexRow, _ b: UnitIndexRow) -> Bool {
-            // Not `!=`: Swift's String equality holds for canonically equivalent spellings SQLite keeps apart.
-            if !a.unit.utf8.elementsEqual(b.unit.utf8) { return a.unit.utf8.lexicographicallyPrecedes(b.unit.utf8) }
+            // Not `<` on strings: Swift's String equality holds for canonically equivalent spellings
+            // that SQLite keeps apart. (`utf8.lexicographicallyPrecedes` is the same order, but, generic,
+            // it cost half of the index rows' time at 1M.)
+            let units = compareBytes(a.unit, b.unit)
+            if units != 0 { return units < 0 }
             return a.activity != b.activity ? a.activity < b.activity : a.key < b.key
+        }
+
+        /// The sign of the first difference between the UTF-8 bytes of `a` and `b` (a prefix comes first).
+        static func compareBytes(_ a: String, _ b: String) -> Int {
+            var a = a, b = b
+            return a.withUTF8 { x in
+                b.withUTF8 { y in
+                    for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] ? -1 : 1 }
+                    return x.count == y.count ? 0 : x.count < y.count ? -1 : 1
+                }
+            }
         }
     }
 
