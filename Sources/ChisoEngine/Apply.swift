@@ -188,6 +188,14 @@ extension Engine {
 
     func withDossier(_ code: String, _ change: (inout DossierRecord) -> Void) throws {
         try pending.changeDossier(code, load: { code in
+            // Read ahead by the reading thread, and still what the store holds (`PrefetchedDossiers`).
+            if let found = prefetched?.dossier(code, at: lastCommitSerial) {
+                guard let p = found else { return nil }
+                recordsRead += 1
+                recordsPrefetched += 1
+                return CachedDossier(key: p.key, indexedActivity: p.activity, indexedUnits: p.record.touchedUnits, record: p.record,
+                                     tallied: tallyFacts(dossier: p.record), storedState: p.state)
+            }
             guard let stored = try store.dossier(code: code) else { return nil }
             recordsRead += 1
             let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodeDossier(code: code, buf) }

@@ -52,6 +52,12 @@ public final class Engine {
     /// earlier batch, less what the cache of recent records (`RecentRecords`, off by default) held.
     /// Deterministic for one input and batch size; the ingest benchmark gates it.
     public internal(set) var recordsRead = 0
+    /// Of `recordsRead`, those the reading thread read ahead (`DossierPrefetcher`; tests read it).
+    var recordsPrefetched = 0
+    /// Whether ingest reads stored dossiers ahead on its reading thread (tests turn it off to compare).
+    var prefetchesRecords = true
+    /// The stored dossiers read ahead for the chunk of lines being ingested.
+    var prefetched: PrefetchedDossiers?
     /// How many checkpoints this writer ran between batches (tests read it).
     var checkpointsRun = 0
     /// Whether this writer has compared its calendar with the tallies' (`checkTallyCalendar`).

@@ -284,8 +284,9 @@ extension Engine {
         }
         do {
             // Lines are read, parsed and decoded on a thread of their own, ahead of this one.
-            let reader = try LineReader(source: input, decoder: decoder, idleMilliseconds: options.idleCommitMilliseconds)
-            defer { reader.stop() }
+            let reader = try LineReader(source: input, decoder: decoder, idleMilliseconds: options.idleCommitMilliseconds,
+                                        prefetcher: prefetchesRecords ? DossierPrefetcher(path: store.db.path) : nil)
+            defer { reader.stop(); prefetched = nil }
             loop: while true {
                 switch reader.next() {
                 case .idle:
@@ -295,6 +296,7 @@ extension Engine {
                 case .failed(let error):
                     throw error
                 case .lines(let chunk):
+                    prefetched = chunk.prefetched
                     var strictStop = false
                     try chunk.forEach { parsed, bytes in
                         guard !strictStop, let prepared = parsed.prepared else { return } // a blank line

@@ -18,6 +18,8 @@ struct ParsedLine: Sendable {
 struct ParsedLines: Sendable {
     var bytes: [UInt8] = []
     var lines: [ParsedLine] = []
+    /// The stored dossiers the lines name, when the reader has a `DossierPrefetcher`.
+    var prefetched: PrefetchedDossiers?
 
     /// Calls `body` with each line and its bytes, in order.
     func forEach(_ body: (ParsedLine, UnsafeRawBufferPointer) throws -> Void) rethrows {
@@ -48,6 +50,7 @@ final class LineReader: @unchecked Sendable {
     private let source: LineSource
     private let decoder: EventDecoder
     private let idleMilliseconds: Int32
+    private let prefetcher: DossierPrefetcher?
     // Guarded by `lock`.
     private var queue: [Chunk] = []
     private var stopped = false
@@ -55,11 +58,13 @@ final class LineReader: @unchecked Sendable {
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
     private let changed: UnsafeMutablePointer<pthread_cond_t>
 
-    /// Starts reading at once.
-    init(source: LineSource, decoder: EventDecoder, idleMilliseconds: Int32) throws(EngineError) {
+    /// Starts reading at once. With a `prefetcher`, each chunk also carries the stored dossiers its
+    /// lines name, read just before it is handed over.
+    init(source: LineSource, decoder: EventDecoder, idleMilliseconds: Int32, prefetcher: DossierPrefetcher? = nil) throws(EngineError) {
         self.source = source
         self.decoder = decoder
         self.idleMilliseconds = idleMilliseconds
+        self.prefetcher = prefetcher
         lock = .allocate(capacity: 1)
         lock.initialize(to: pthread_mutex_t())
         pthread_mutex_init(lock, nil)
@@ -115,6 +120,18 @@ final class LineReader: @unchecked Sendable {
         pthread_mutex_unlock(lock)
     }
 
+    /// Hands a chunk of lines over with its prefetched dossiers (read after any wait for room, so as
+    /// late, and as likely to still be current, as can be); false once the writer stopped.
+    private func put(lines: ParsedLines) -> Bool {
+        guard let prefetcher else { return put(.lines(lines)) }
+        pthread_mutex_lock(lock)
+        while queue.count >= LineReader.capacity && !stopped { pthread_cond_wait(changed, lock) }
+        pthread_mutex_unlock(lock)
+        var lines = lines
+        lines.prefetched = prefetcher.prefetch(lines.lines)
+        return put(.lines(lines))
+    }
+
     /// Hands a chunk over, waiting while the queue is full; false once the writer stopped.
     private func put(_ chunk: Chunk) -> Bool {
         pthread_mutex_lock(lock)
@@ -135,7 +152,7 @@ final class LineReader: @unchecked Sendable {
         var lines = ParsedLines()
         var sentSinceIdle = false
         func handOver() -> Bool {
-            guard put(.lines(lines)) else { return false }
+            guard put(lines: lines) else { return false }
             lines = ParsedLines()
             lines.bytes.reserveCapacity(64 << 10)
             lines.lines.reserveCapacity(LineReader.chunkLines)
@@ -162,13 +179,13 @@ final class LineReader: @unchecked Sendable {
                         guard handOver() else { return }
                     }
                 case .end:
-                    if !lines.lines.isEmpty { guard put(.lines(lines)) else { return } }
+                    if !lines.lines.isEmpty { guard put(lines: lines) else { return } }
                     _ = put(.end)
                     return
                 }
             }
         } catch {
-            if !lines.lines.isEmpty { guard put(.lines(lines)) else { return } }
+            if !lines.lines.isEmpty { guard put(lines: lines) else { return } }
             _ = put(.failed(error))
         }
     }

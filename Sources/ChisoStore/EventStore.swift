@@ -8,8 +8,23 @@ public final class EventStore {
     private var appendStatement: Statement?
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+    public convenience init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+        try self.init(path: path, readOnly: readOnly, smallCache: false)
+    }
+
+    /// A read-only connection with a 2 MiB page cache and no memory map, for a helper of the writer
+    /// that reads a few rows now and then (ingest's prefetch of stored records): what it reads is
+    /// mostly in the system's file cache, and the memory a writer may use goes to its batches.
+    public static func lightReader(path: String) throws(SQLiteError) -> EventStore {
+        try EventStore(path: path, readOnly: true, smallCache: true)
+    }
+
+    private init(path: String, readOnly: Bool, smallCache: Bool) throws(SQLiteError) {
         db = try Database(path: path, mode: readOnly ? .readOnly : .readWrite)
+        if smallCache {
+            try db.execute("PRAGMA cache_size = -2048; PRAGMA mmap_size = 0")
+            return
+        }
         // The page cache: 8 MiB for a writer. Pages it misses come from the operating system's file
         // cache for a system call each, and a 1M ingest ran no slower with 8 MiB than with 32; the
         // memory a writer may use (issue 5: < 150 MB at 10M) goes to larger batches instead, which
