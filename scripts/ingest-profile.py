@@ -20,9 +20,9 @@ PARTS = [  # (part, a substring of a mangled Swift or SQLite function name)
     ("read a petition back", "EventB0C8petition4code"),
     ("write dossier rows", "saveDossier"),
     ("write petition rows", "savePetition"),
-    ("write unit-index rows", "indexUnit"),
+    ("write unit-index rows", "indexUnit"),  # unindexUnit: a row removed on its own
     ("write unit-index rows", "moveIndexRows"),
-    ("write procedure rows", "addDossierProcedure"),
+    ("write procedure rows", "addDossierProcedures"),
     ("move tallies", "retally4from"),
     ("write tally cells", "flushTallies"),
     ("checkpoint", "sqlite3WalCheckpoint"),

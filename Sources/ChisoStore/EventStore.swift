@@ -303,14 +303,6 @@ public final class EventStore {
         }
     }
 
-    public func indexUnit(_ kind: RecordKind, unit: String, activity: Int64, key: Int64) throws(SQLiteError) {
-        let s = try db.cachedStatement(literal: kind == .dossier
-            ? "INSERT OR IGNORE INTO dossier_units(unit, activity, dossier) VALUES (?, ?, ?)"
-            : "INSERT OR IGNORE INTO petition_units(unit, activity, petition) VALUES (?, ?, ?)")
-        s.bind(unit, at: 1); s.bind(activity, at: 2); s.bind(key, at: 3)
-        try s.run()
-    }
-
     public func unindexUnit(_ kind: RecordKind, unit: String, activity: Int64, key: Int64) throws(SQLiteError) {
         let s = try db.cachedStatement(literal: kind == .dossier
             ? "DELETE FROM dossier_units WHERE unit = ? AND activity = ? AND dossier = ?"
@@ -588,19 +580,13 @@ public final class EventStore {
         try s.run()
     }
 
-    /// `addDossierProcedure` for a batch's rows, in the table's order and several to a statement (see
-    /// `moveIndexRows`).
+    /// Notes that each dossier was received for its procedure (ignoring pairs already noted), for a
+    /// batch's rows at once: in the table's order and several to a statement (see `moveIndexRows`).
     public func addDossierProcedures(_ rows: [(procedure: Int32, dossier: Int64)]) throws(SQLiteError) {
         let sorted = rows.sorted { $0.procedure != $1.procedure ? $0.procedure < $1.procedure : $0.dossier < $1.dossier }
         try insertRows(sorted, sql: "INSERT OR IGNORE INTO dossier_procedures(procedure, dossier) VALUES ", tuple: 2) { s, at, r in
             s.bind(Int64(r.procedure), at: at); s.bind(r.dossier, at: at + 1)
         }
-    }
-
-    public func addDossierProcedure(_ ordinal: Int32, dossier: Int64) throws(SQLiteError) {
-        let s = try db.cachedStatement(literal: "INSERT OR IGNORE INTO dossier_procedures(procedure, dossier) VALUES (?, ?)")
-        s.bind(Int64(ordinal), at: 1); s.bind(dossier, at: 2)
-        try s.run()
     }
 
     /// Calls `body` with (key, code, blob) of every dossier received for a procedure (possibly a few
