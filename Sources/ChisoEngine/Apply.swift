@@ -188,19 +188,19 @@ extension Engine {
 
     func withDossier(_ code: String, _ change: (inout DossierRecord) -> Void) throws {
         try pending.changeDossier(code, load: { code in
-            // Read ahead by the reading thread, and still what the store holds (`PrefetchedDossiers`).
-            if let found = prefetched?.dossier(code, at: lastCommitSerial) {
-                guard let p = found else { return nil }
-                recordsRead += 1
-                recordsPrefetched += 1
-                return CachedDossier(key: p.key, indexedActivity: p.activity, indexedUnits: p.record.touchedUnits, record: p.record,
-                                     tallied: tallyFacts(dossier: p.record), storedState: p.state)
+            // Read ahead by the reading thread, and still what the store holds (`PrefetchedDossiers`),
+            // else read now.
+            let found: StoredDossier?
+            if let ahead = prefetched?.dossier(code, at: lastCommitSerial) {
+                found = ahead
+                if ahead != nil { recordsPrefetched += 1 }
+            } else {
+                found = try store.dossier(code: code).map { stored in try StoredDossier(code: code, stored) }
             }
-            guard let stored = try store.dossier(code: code) else { return nil }
+            guard let d = found else { return nil }
             recordsRead += 1
-            let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodeDossier(code: code, buf) }
-            return CachedDossier(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
-                                 tallied: tallyFacts(dossier: record), storedState: EventStore.DossierRowState(rawValue: stored.state) ?? .open)
+            return CachedDossier(key: d.key, indexedActivity: d.activity, indexedUnits: d.record.touchedUnits, record: d.record,
+                                 tallied: tallyFacts(dossier: d.record), storedState: d.state)
         }, change)
     }
 

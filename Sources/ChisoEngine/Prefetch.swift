@@ -1,12 +1,20 @@
 import ChisoCore
 import ChisoStore
 
-/// A dossier as committed, read ahead of the writer: its stored row and its decoded record.
-struct PrefetchedDossier: Sendable {
+/// A dossier as committed: its stored row with the record decoded, as the writer loads it into a
+/// batch, whether it reads it itself or the reading thread read it ahead.
+struct StoredDossier: Sendable {
     var key: Int64
     var activity: Int64
     var state: EventStore.DossierRowState
     var record: DossierRecord
+
+    init(code: String, _ stored: EventStore.StoredRecord) throws {
+        key = stored.key
+        activity = stored.activity
+        state = EventStore.DossierRowState(rawValue: stored.state) ?? .open
+        record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodeDossier(code: code, buf) }
+    }
 }
 
 /// The stored dossiers that a chunk of lines names, read by the reading thread through a connection
@@ -21,11 +29,11 @@ struct PrefetchedDossiers: Sendable {
     var serial: Int64?
     /// By code: the code as read (a `String` key also finds a canonically equivalent spelling, which
     /// the store keeps apart, so the writer compares the bytes) and the stored dossier, nil when none.
-    var records: [String: (code: String, stored: PrefetchedDossier?)] = [:]
+    var records: [String: (code: String, stored: StoredDossier?)] = [:]
 
     /// What was read for `code` at `serial`: `.some(nil)` when the store had no such dossier, nil when
     /// it was not read, or was read at another commit.
-    func dossier(_ code: String, at serial: Int64?) -> PrefetchedDossier?? {
+    func dossier(_ code: String, at serial: Int64?) -> StoredDossier?? {
         guard self.serial == serial, let entry = records[code], entry.code.utf8.elementsEqual(code.utf8) else { return nil }
         return .some(entry.stored)
     }
@@ -78,16 +86,9 @@ final class DossierPrefetcher: @unchecked Sendable {
             var result = PrefetchedDossiers(serial: serial)
             result.records.reserveCapacity(codes.count)
             for code in codes where sent.insert(code).inserted {
-                guard let stored = try store.dossier(code: code) else {
-                    result.records[code] = (code, nil)
-                    continue
-                }
-                let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in
-                    try RecordCodec.decodeDossier(code: code, buf)
-                }
-                result.records[code] = (code, PrefetchedDossier(
-                    key: stored.key, activity: stored.activity,
-                    state: EventStore.DossierRowState(rawValue: stored.state) ?? .open, record: record))
+                result.records[code] = (code, try store.dossier(code: code).map { stored in
+                    try StoredDossier(code: code, stored)
+                })
             }
             return result
         } catch {
