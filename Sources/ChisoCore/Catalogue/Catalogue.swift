@@ -76,12 +76,16 @@ public struct CatalogueView: Sendable {
     public private(set) var children: [String: [String]] = [:]
     /// Every declaration of each procedure before E, in order.
     public private(set) var declarations: [String: [(at: Instant, declaration: ProcedureDeclaration)]] = [:]
-    public private(set) var announcements: [(at: Instant, procedure: String, unit: String, decidedAt: LocalDate, effectiveAt: LocalDate)] = []
-    public private(set) var publications: [(at: Instant, procedure: String, unit: String)] = []
+    public typealias Announcement = (at: Instant, procedure: String, unit: String, decidedAt: LocalDate, effectiveAt: LocalDate)
+    public typealias Publication = (at: Instant, procedure: String, unit: String)
+    public private(set) var announcements: [Announcement] = []
+    public private(set) var publications: [Publication] = []
     /// The latest declaration of each procedure, in code order (computed once per view).
     public private(set) var latestDeclarations: [ProcedureDeclaration] = []
     /// The root of every declared unit (computed once per view; `root(of:)` walks for other codes).
     private var rootByUnit: [String: String] = [:]
+    /// Each root's catalogue, indexed once per view (`RootCatalogue`).
+    private var rootCatalogues: [String: RootCatalogue] = [:]
 
     init(events: [Event], asOf e: Instant) {
         asOf = e
@@ -118,6 +122,23 @@ public struct CatalogueView: Sendable {
         for code in units.keys { rootByUnit[code] = walkToRoot(code) }
         latestDeclarations = declarations.values.compactMap { $0.last?.declaration }
             .sorted { $0.procedure.utf8.lexicographicallyPrecedes($1.procedure.utf8) }
+        indexRootCatalogues()
+    }
+
+    /// Groups the procedures, announcements and publications by root, once per view: every snapshot
+    /// asks them of its root, and a province's snapshot spent a third of its time filtering and
+    /// hashing the whole catalogue again (docs/performance.md "Where a tallied snapshot's time goes").
+    private mutating func indexRootCatalogues() {
+        var procedures: [String: [ProcedureDeclaration]] = [:]
+        for d in latestDeclarations where !d.abolished { procedures[root(of: d.unit), default: []].append(d) }
+        var announced: [String: [Announcement]] = [:]
+        for a in announcements { announced[root(of: a.unit), default: []].append(a) }
+        var published: [String: [Publication]] = [:]
+        for p in publications { published[root(of: p.unit), default: []].append(p) }
+        for root in Set(procedures.keys).union(announced.keys).union(published.keys) {
+            rootCatalogues[root] = RootCatalogue(procedures: procedures[root] ?? [], announcements: announced[root] ?? [],
+                                                 publications: published[root] ?? [])
+        }
     }
 
     /// `parent`, unless making it `unit`'s parent would close a cycle in the tree folded so far (it is
@@ -141,7 +162,7 @@ public struct CatalogueView: Sendable {
         var copy = CatalogueView(events: [], asOf: e)
         copy.units = units; copy.children = children; copy.declarations = declarations
         copy.announcements = announcements; copy.publications = publications
-        copy.latestDeclarations = latestDeclarations; copy.rootByUnit = rootByUnit
+        copy.latestDeclarations = latestDeclarations; copy.rootByUnit = rootByUnit; copy.rootCatalogues = rootCatalogues
         return copy
     }
 
@@ -237,25 +258,86 @@ public struct CatalogueView: Sendable {
     }
 
     /// Procedures under U's authority at E (details.md 15): in U's root catalogue, not abolished, and
-    /// whose `authority` names the code or the level of U or of a unit in Subtree(U).
+    /// whose `authority` names the code or the level of U or of a unit in Subtree(U). In code order.
     public func proceduresUnderAuthority(of unit: String, subtree: [String]) -> [ProcedureDeclaration] {
-        let root = self.root(of: unit)
-        var names = Set(subtree)
-        for u in subtree { if let l = units[u]?.level { names.insert(l.rawValue) } }
-        return latestDeclarations.filter { d in
-            inRootCatalogue(d, root: root) && d.authority.contains(where: { names.contains($0) })
+        let catalogue = rootCatalogue(of: root(of: unit))
+        var named = [Bool](repeating: false, count: catalogue.procedures.count)
+        var levels: Set<UnitLevel> = []
+        for u in subtree {
+            for i in catalogue.byEntry[u] ?? [] { named[i] = true }
+            if let l = units[u]?.level, levels.insert(l).inserted {
+                for i in catalogue.byEntry[l.rawValue] ?? [] { named[i] = true }
+            }
         }
+        return catalogue.procedures.indices.filter { named[$0] }.map { catalogue.procedures[$0] }
     }
 
     /// The procedures of a root's catalogue at E (not abolished), for 1.3.
-    public func rootCatalogue(root: String) -> [ProcedureDeclaration] {
-        latestDeclarations.filter { inRootCatalogue($0, root: root) }
-    }
+    public func rootCatalogue(root: String) -> [ProcedureDeclaration] { rootCatalogue(of: root).procedures }
+
+    /// A root's catalogue at E, indexed (empty for a code that roots none).
+    public func rootCatalogue(of root: String) -> RootCatalogue { rootCatalogues[root] ?? .empty }
 
     /// Whether `authority` of a procedure names this unit's code or level (3.2 pairs, details.md 15).
     public func authority(_ d: ProcedureDeclaration, names unit: String) -> Bool {
         if d.authority.contains(unit) { return true }
         if let l = units[unit]?.level { return d.authority.contains(l.rawValue) }
         return false
+    }
+}
+
+/// One root's catalogue at E, indexed once per `CatalogueView` for the questions every snapshot of a
+/// unit of that root asks (details.md 15, 16): which procedures it holds, which of them an authority
+/// entry names, and its announcements and publications. Immutable.
+public final class RootCatalogue: Sendable {
+    /// Its procedures at E, not abolished, in code order (1.3).
+    public let procedures: [ProcedureDeclaration]
+    /// For each authority entry (a unit code or a level name), the indexes in `procedures` of those
+    /// whose `authority` names it, ascending, each once.
+    public let byEntry: [String: [Int]]
+    /// `byEntry` restricted to the procedures offered online (3.2 pairs).
+    public let onlineByEntry: [String: [Int]]
+    /// The index in `procedures` of each code.
+    public let index: [String: Int]
+    /// The root's announcements and publications before E (details.md 16), in the order of the log.
+    public let announcements: [CatalogueView.Announcement]
+    public let publications: [CatalogueView.Publication]
+    /// The instants of each procedure's publications, in the order of the log (1.2).
+    public let publishedAt: [String: [Instant]]
+
+    static let empty = RootCatalogue(procedures: [], announcements: [], publications: [])
+
+    init(procedures: [ProcedureDeclaration], announcements: [CatalogueView.Announcement],
+         publications: [CatalogueView.Publication]) {
+        self.procedures = procedures
+        var byEntry: [String: [Int]] = [:]
+        var index: [String: Int] = [:]
+        for (i, p) in procedures.enumerated() {
+            index[p.procedure] = i
+            for a in p.authority where byEntry[a]?.last != i { byEntry[a, default: []].append(i) }
+        }
+        self.byEntry = byEntry
+        onlineByEntry = byEntry.compactMapValues { list in
+            let online = list.filter { procedures[$0].onlineLevel != .none }
+            return online.isEmpty ? nil : online
+        }
+        self.index = index
+        self.announcements = announcements
+        self.publications = publications
+        var published: [String: [Instant]] = [:]
+        for p in publications { published[p.procedure, default: []].append(p.at) }
+        publishedAt = published
+    }
+}
+
+extension Array where Element == Int {
+    /// Whether an ascending array holds `value`.
+    func binarySearchContains(_ value: Int) -> Bool {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if self[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < count && self[lo] == value
     }
 }

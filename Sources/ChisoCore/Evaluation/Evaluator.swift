@@ -205,7 +205,8 @@ public struct Evaluator: Sendable {
         let liveUnits = liveUnits(subtree: subtreeList, from: from)
         let authority = catalogue.proceduresUnderAuthority(of: unit, subtree: subtreeList)
         let root = catalogue.root(of: unit)
-        let rootCatalogue = catalogue.rootCatalogue(root: root)
+        let rootCatalogue = catalogue.rootCatalogue(of: root)
+        let procedures = rootCatalogue.procedures
         // Procedures under U's authority: 3.1, 3.5, 3.5b, 4.5a (counted locally, named once: a measure
         // that counts nothing is left out, as the dossier loop does).
         var c = [Int64](repeating: 0, count: 7)
@@ -233,45 +234,39 @@ public struct Evaluator: Sendable {
         for (i, name) in names.enumerated() where c[i] != 0 { m[name] = c[i] }
 
         // 3.2: pairs (online procedure of the root catalogue, live unit of the subtree it names).
-        // Online procedures by authority entry, so that each unit finds the procedures naming its code
-        // or its level without testing every procedure (details.md 15).
-        let online = rootCatalogue.filter { $0.onlineLevel != .none }
-        var byEntry: [String: [Int]] = [:]
-        for (i, p) in online.enumerated() { for a in Set(p.authority) { byEntry[a, default: []].append(i) } }
-        var onlineIndex: [String: Int] = [:]
-        for (i, p) in online.enumerated() { onlineIndex[p.procedure] = i }
-        // Observed receipts by ordinal (tallies) map to `online` through one array, not a hash per pair.
-        let ordinalToOnline = onlineReceipts.byOrdinal.isEmpty ? [] : onlineReceipts.codes.map { onlineIndex[$0] ?? -1 }
+        // Each unit finds the online procedures naming its code or its level through the root
+        // catalogue's index of authority entries, without testing every procedure (details.md 15).
+        // Observed receipts by ordinal (tallies) map to procedures through one array, not a hash per pair.
+        let ordinalToProcedure = onlineReceipts.byOrdinal.isEmpty ? [] : onlineReceipts.codes.map { rootCatalogue.index[$0] ?? -1 }
         func observed(_ u: String, _ body: (Int) -> Void) {
-            for code in onlineReceipts.byCode[u] ?? [] { if let i = onlineIndex[code] { body(i) } }
-            for o in onlineReceipts.byOrdinal[u] ?? [] where Int(o) < ordinalToOnline.count && ordinalToOnline[Int(o)] >= 0 {
-                body(ordinalToOnline[Int(o)])
+            for code in onlineReceipts.byCode[u] ?? [] {
+                if let i = rootCatalogue.index[code], procedures[i].onlineLevel != .none { body(i) }
+            }
+            for o in onlineReceipts.byOrdinal[u] ?? [] where Int(o) < ordinalToProcedure.count {
+                let i = ordinalToProcedure[Int(o)]
+                if i >= 0, procedures[i].onlineLevel != .none { body(i) }
             }
         }
-        var marked = [Bool](repeating: false, count: online.count)
         var pairs: Int64 = 0, pairsWithDossiers: Int64 = 0
         for u in liveUnits {
             let level = catalogue.units[u]?.level?.rawValue
-            let byCode = byEntry[u] ?? []
-            let byLevel = level.flatMap { byEntry[$0] } ?? []
-            // Procedures naming u's code or level, each once.
-            for i in byCode { marked[i] = true }
-            var naming = byCode
-            for i in byLevel where !marked[i] { naming.append(i) }
-            for i in byCode { marked[i] = false }
-            pairs += Int64(naming.count)
+            // Online procedures naming u's code or level, each once (both lists ascending).
+            let byCode = rootCatalogue.onlineByEntry[u] ?? []
+            let byLevel = level.flatMap { rootCatalogue.onlineByEntry[$0] } ?? []
+            var naming = byCode.count + byLevel.count
+            for i in byCode where byLevel.binarySearchContains(i) { naming -= 1 }
+            pairs += Int64(naming)
             if log == nil {
                 // Only observed pairs can count: check those, not every procedure naming u.
                 observed(u) { i in
-                    let a = online[i].authority
-                    if a.contains(u) || (level.map { a.contains($0) } ?? false) { pairsWithDossiers += 1 }
+                    if byCode.binarySearchContains(i) || byLevel.binarySearchContains(i) { pairsWithDossiers += 1 }
                 }
             } else {
                 var seen = Set<Int>()
                 observed(u) { seen.insert($0) }
-                for i in naming.sorted() {
+                for i in Set(byCode).union(byLevel).sorted() {
                     if seen.contains(i) { pairsWithDossiers += 1 } else {
-                        miss("onlinePairs.withDossiers", Shortfall(kind: .pair, code: online[i].procedure, unit: u, at: nil, detail: "no online dossier received by \(u)"))
+                        miss("onlinePairs.withDossiers", Shortfall(kind: .pair, code: procedures[i].procedure, unit: u, at: nil, detail: "no online dossier received by \(u)"))
                     }
                 }
             }
@@ -290,10 +285,10 @@ public struct Evaluator: Sendable {
         // 1.1–1.3 on U's root catalogue (details.md 16).
         announcementMeasures(root: root, from: from, into: &m, log: log)
         var complete: Int64 = 0
-        for p in rootCatalogue {
+        for p in procedures {
             if p.contentComplete { complete += 1 } else { miss("catalogue.complete", .procedure(p.procedure, "public record incomplete")) }
         }
-        if !rootCatalogue.isEmpty { m["catalogue"] = Int64(rootCatalogue.count) }
+        if !procedures.isEmpty { m["catalogue"] = Int64(procedures.count) }
         if complete != 0 { m["catalogue.complete"] = complete }
 
     }
@@ -315,8 +310,8 @@ public struct Evaluator: Sendable {
             let midnight = zone.startOfDay(date)
             return midnight >= from && midnight < e
         }
-        let announcements = catalogue.announcements.filter { catalogue.root(of: $0.unit) == root }
-        let publications = catalogue.publications.filter { catalogue.root(of: $0.unit) == root }
+        let rootCatalogue = catalogue.rootCatalogue(of: root)
+        let announcements = rootCatalogue.announcements
 
         // 1.1: one late announcement decided in W makes the procedure late.
         var announced: [String: Bool] = [:]
@@ -329,17 +324,23 @@ public struct Evaluator: Sendable {
         for (p, onTime) in announced where !onTime { log?.add("announcements.onTime", .procedure(p, "announced late")) }
 
         // 1.2: concerned announcements and whether each was published by its deadline.
-        var publishedDates: [String: [LocalDate]] = [:]
-        for p in publications { publishedDates[p.procedure, default: []].append(zone.localDate(of: p.at)) }
-        func publishedOnTime(_ a: (at: Instant, procedure: String, unit: String, decidedAt: LocalDate, effectiveAt: LocalDate)) -> Bool {
+        func publishedOnTime(_ a: CatalogueView.Announcement) -> Bool {
             let deadline = calendar.workingDay(publishDays, after: a.decidedAt)
-            return (publishedDates[a.procedure] ?? []).contains { $0 >= a.decidedAt && $0 <= deadline }
+            return (rootCatalogue.publishedAt[a.procedure] ?? []).contains {
+                let date = zone.localDate(of: $0)
+                return date >= a.decidedAt && date <= deadline
+            }
         }
+        // An announcement's deadline falls in W only if it was decided on or after `earliest`: the
+        // deadline grows with the decision date, and the first decision date whose deadline reaches
+        // W's first day is `publishDays` working days before that day. The rest are skipped without
+        // walking the calendar (at 10M stored events, four years of announcements).
+        let earliest = calendar.workingDay(publishDays, before: zone.firstDay(from: from))
         var concerned: [String: Bool] = [:]
-        for a in announcements where inWindow(calendar.workingDay(publishDays, after: a.decidedAt)) {
+        for a in announcements where a.decidedAt >= earliest && inWindow(calendar.workingDay(publishDays, after: a.decidedAt)) {
             concerned[a.procedure] = (concerned[a.procedure] ?? true) && publishedOnTime(a)
         }
-        for p in publications where p.at >= from && p.at < e {
+        for p in rootCatalogue.publications where p.at >= from && p.at < e {
             let date = zone.localDate(of: p.at)
             let latest = announcements.filter { $0.procedure == p.procedure && $0.decidedAt <= date }
                 .max { ($0.decidedAt, $0.at) < ($1.decidedAt, $1.at) }

@@ -192,7 +192,16 @@ struct ByteReader {
         defer { offset += 1 }
         return buffer[offset]
     }
+    /// One-byte values, the common case of tally cells and record fields, take the first branch.
+    @inline(__always)
     mutating func varint() throws(RecordCodecError) -> UInt64 {
+        if offset < buffer.count {
+            let b = buffer[offset]
+            if b < 0x80 { offset += 1; return UInt64(b) }
+        }
+        return try longVarint()
+    }
+    mutating func longVarint() throws(RecordCodecError) -> UInt64 {
         var result: UInt64 = 0, shift: UInt64 = 0
         while true {
             let b = try byte()

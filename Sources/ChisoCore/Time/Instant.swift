@@ -83,6 +83,12 @@ public struct Zone: Hashable, Sendable {
         Instant(micros: Int64(date.daysSinceEpoch) * Instant.microsPerDay - Int64(offsetSeconds) * Instant.microsPerSecond)
     }
 
+    /// The first local date whose midnight in this zone is at or after `instant`.
+    public func firstDay(from instant: Instant) -> LocalDate {
+        let date = localDate(of: instant)
+        return startOfDay(date) < instant ? LocalDate(daysSinceEpoch: date.daysSinceEpoch + 1) : date
+    }
+
     /// The local calendar date of an instant in this zone.
     public func localDate(of instant: Instant) -> LocalDate {
         let local = instant.micros + Int64(offsetSeconds) * Instant.microsPerSecond
