@@ -252,11 +252,6 @@ public struct CatalogueView: Sendable {
         return chosen.duration
     }
 
-    /// Whether a procedure declaration belongs to U's root catalogue and is not abolished (details.md 15).
-    public func inRootCatalogue(_ d: ProcedureDeclaration, root: String) -> Bool {
-        !d.abolished && self.root(of: d.unit) == root
-    }
-
     /// Procedures under U's authority at E (details.md 15): in U's root catalogue, not abolished, and
     /// whose `authority` names the code or the level of U or of a unit in Subtree(U). In code order.
     public func proceduresUnderAuthority(of unit: String, subtree: [String]) -> [ProcedureDeclaration] {
@@ -272,9 +267,6 @@ public struct CatalogueView: Sendable {
         return catalogue.procedures.indices.filter { named[$0] }.map { catalogue.procedures[$0] }
     }
 
-    /// The procedures of a root's catalogue at E (not abolished), for 1.3.
-    public func rootCatalogue(root: String) -> [ProcedureDeclaration] { rootCatalogue(of: root).procedures }
-
     /// A root's catalogue at E, indexed (empty for a code that roots none).
     public func rootCatalogue(of root: String) -> RootCatalogue { rootCatalogues[root] ?? .empty }
 
@@ -287,8 +279,9 @@ public struct CatalogueView: Sendable {
 }
 
 /// One root's catalogue at E, indexed once per `CatalogueView` for the questions every snapshot of a
-/// unit of that root asks (details.md 15, 16): which procedures it holds, which of them an authority
-/// entry names, and its announcements and publications. Immutable.
+/// unit of that root asks (details.md 15, 16): which procedures it holds (declared by a unit of its
+/// tree, not abolished), which of them an authority entry names, and its announcements and
+/// publications. Immutable.
 public final class RootCatalogue: Sendable {
     /// Its procedures at E, not abolished, in code order (1.3).
     public let procedures: [ProcedureDeclaration]
