@@ -37,6 +37,12 @@ public final class Database {
     /// The database's page size: the size of a WAL frame's page.
     private var pageSize: Int64 = 4096
 
+    /// Once per process, before its first connection: SQLite's memory statistics off. They take a
+    /// global mutex on every allocation SQLite makes, and chiso reads none of them
+    /// (docs/performance.md "Ingest", item 14). Refused, harmlessly, if something else in the
+    /// process initialised SQLite first.
+    private static let configureProcess: Void = { _ = chiso_sqlite3_config_memstatus(0) }()
+
     /// The busy timeout every connection starts with.
     public static let defaultBusyTimeoutMilliseconds: Int32 = 5_000
 
@@ -47,6 +53,7 @@ public final class Database {
     /// `synchronous=FULL` (a committed batch survives power loss, interfaces.md) and
     /// `foreign_keys=ON`. Checkpoint policy is the writer's: see `configureWriter`.
     public init(path: String, mode: OpenMode = .readWrite) throws(SQLiteError) {
+        Database.configureProcess
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch mode {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE

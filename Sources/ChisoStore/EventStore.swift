@@ -64,9 +64,22 @@ public final class EventStore {
             s = try db.cachedStatement(literal: "INSERT INTO events(id, type, at, body, ingested_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
             appendStatement = s
         }
-        s.bind(id, at: 1); s.bind(type, at: 2); s.bind(at, at: 3); s.bind(utf8Text: line, at: 4); s.bind(ingestedAt, at: 5)
-        try s.run()
-        return db.changes > 0
+        // The texts are bound without a copy: they live until `run` has stepped and reset the
+        // statement, and every call binds all five parameters again.
+        var id = id, type = type
+        return try id.withUTF8 { id in
+            type.withUTF8 { type in
+                Result { () throws(SQLiteError) -> Bool in
+                    s.bind(borrowedUTF8Text: UnsafeRawBufferPointer(id), at: 1)
+                    s.bind(borrowedUTF8Text: UnsafeRawBufferPointer(type), at: 2)
+                    s.bind(at, at: 3)
+                    s.bind(borrowedUTF8Text: line, at: 4)
+                    s.bind(ingestedAt, at: 5)
+                    try s.run()
+                    return db.changes > 0
+                }
+            }
+        }.get()
     }
 
     /// Removes an event appended in the open batch (a receipt found to conflict, details.md 6).

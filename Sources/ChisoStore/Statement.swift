@@ -120,13 +120,25 @@ public final class Statement {
     /// Binds UTF-8 bytes (copied) as text to parameter `index` (1-based), without making a `String`;
     /// the caller vouches that they are valid UTF-8 (SQLite does not check). Empty bytes bind `''`.
     public func bind(utf8Text bytes: UnsafeRawBufferPointer, at index: Int32) {
+        bindText(bytes, at: index, destructor: transientDestructor)
+    }
+
+    /// Binds UTF-8 bytes as text *without copying them* (`SQLITE_STATIC`): the bytes must stay valid
+    /// and unchanged until the statement has been stepped and reset, and every such parameter must
+    /// be bound again before its next step. For a statement bound and run within one call
+    /// (`EventStore.appendEvent`: a copy of each line and id cost an allocation an event).
+    public func bind(borrowedUTF8Text bytes: UnsafeRawBufferPointer, at index: Int32) {
+        bindText(bytes, at: index, destructor: nil)
+    }
+
+    private func bindText(_ bytes: UnsafeRawBufferPointer, at index: Int32, destructor: sqlite3_destructor_type?) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             check(sqlite3_bind_text(handle, index, "", 0, transientDestructor), index: index)
             return
         }
         let code = sqlite3_bind_text64(
             handle, index, base.assumingMemoryBound(to: CChar.self), sqlite3_uint64(bytes.count),
-            transientDestructor, UInt8(SQLITE_UTF8))
+            destructor, UInt8(SQLITE_UTF8))
         check(code, index: index)
     }
 

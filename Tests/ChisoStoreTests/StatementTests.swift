@@ -44,6 +44,27 @@ import Testing
         #expect(seen == ["", "ẞ b"])
     }
 
+    /// Borrowed text is not copied at bind time but read when the statement runs (so the bytes must
+    /// live until then): a change to the buffer between bind and run reaches the row, which shows that
+    /// no copy was made; an empty buffer stores '' (not NULL).
+    @Test func borrowedTextIsReadWhenTheStatementRuns() throws {
+        let db = try Database(path: ":memory:")
+        try db.execute("CREATE TABLE t(x TEXT)")
+        let insert = try db.cachedStatement("INSERT INTO t VALUES (?)")
+        var buffer = Array("Sở Tư pháp".utf8)
+        try buffer.withUnsafeMutableBytes { bytes in
+            insert.bind(borrowedUTF8Text: UnsafeRawBufferPointer(bytes), at: 1)
+            bytes.copyBytes(from: "Sổ".utf8)  // "Sở" and "Sổ" are 4 bytes each
+            try insert.run()
+        }
+        insert.bind(borrowedUTF8Text: UnsafeRawBufferPointer(start: nil, count: 0), at: 1)
+        try insert.run()
+        let read = try db.makeStatement("SELECT x FROM t ORDER BY rowid")
+        var seen: [String] = []
+        while try read.step() { seen.append(read.text(at: 0) ?? "NULL") }
+        #expect(seen == ["Sổ Tư pháp", ""])
+    }
+
     /// The literal cache keys by the literal's address: one statement per literal, reset on reuse.
     @Test func literalStatementIsReusedPerLiteralAndComesBackReset() throws {
         let db = try Database(path: ":memory:")
