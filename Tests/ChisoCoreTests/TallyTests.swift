@@ -33,6 +33,48 @@ import Testing
         #expect(sum.encoded().isEmpty)
     }
 
+    /// `TallySums.add(cell:)` decodes a cell in its own loop: it sums what `TallyCell(decoding:)`
+    /// reads, counts the clocks still running at E, notes 3.2's online receipts of a live unit,
+    /// reports ordinals it does not know, and refuses a damaged cell.
+    @Test func sumsReadACellAsItsDecodingDoes() throws {
+        var cell = TallyCell()
+        for s in [share(1, 7, [.received, .onlineHere, .receivedFeePositive]), share(1, 3, [.active, .activeOnTime]),
+                  share(1, 7, [.received, .endedCount, .endedMicros], micros: 300_000), share(1, 0, [.petitions])] {
+            cell.add(s, sign: 1)
+        }
+        var clocks = TallyCell()
+        let at: (Int64) -> Int64 = { 1_000_000 * $0 }
+        clocks.change(clock: ClockEntry(deadline: at(5), kind: .dossier, since: 0, satisfied: true), by: 1)
+        clocks.change(clock: ClockEntry(deadline: at(9), kind: .dossier, since: 0, satisfied: false), by: 1)
+        clocks.change(clock: ClockEntry(deadline: at(12), kind: .petition, since: at(2), satisfied: true), by: 1)
+        clocks.change(clock: ClockEntry(deadline: at(15), kind: .petition, since: at(7), satisfied: true), by: 1)
+        cell.add(clocks)
+        let bytes = cell.encoded()
+        let decoded = try bytes.withUnsafeBytes { try TallyCell(decoding: $0) }
+        let codes = (0..<8).map { "P\($0)" }
+        var sums = TallySums(codes: codes, asOf: Instant(micros: at(9)), from: Instant(micros: at(3)))
+        #expect(try bytes.withUnsafeBytes { try sums.add(cell: $0, unit: "U", live: true) })
+        for (i, o) in decoded.ordinals.enumerated() {
+            for f in TallyField.allCases {
+                #expect(sums.value(Int(o), f) == decoded.values[i * TallyField.count + f.rawValue], "ordinal \(o), \(f)")
+            }
+        }
+        #expect(sums.value(7, .received) == 0 && sums.value(0, .received) == 2 && sums.value(0, .endedMicros) == 300_000)
+        // E = 9 s: the dossier due at 5 s is late; 9, 12 and 15 s still run; of the petitions only the
+        // one filed at 7 s is filed in W (from 3 s).
+        #expect(sums.dossierClocksOnTime == 1 && sums.dossierClocksSatisfied == 0)
+        #expect(sums.petitionClocksOnTime == 2 && sums.petitionClocksFiledSatisfied == 1)
+        #expect(sums.onlineReceipts.byOrdinal["U"] == [7])
+
+        var few = TallySums(codes: Array(codes.prefix(5)), asOf: Instant(micros: 0), from: Instant(micros: 0))
+        #expect(try bytes.withUnsafeBytes { try few.add(cell: $0, unit: "U", live: false) } == false)
+        #expect(few.value(3, .active) == 1)
+
+        var damaged = TallySums(codes: codes, asOf: Instant(micros: 0), from: Instant(micros: 0))
+        #expect(throws: RecordCodecError.self) { try [UInt8]([1, 0, 0x80, 0x80, 0x80, 0x80, 0x01]).withUnsafeBytes { try damaged.add(cell: $0, unit: "U", live: true) } }
+        #expect(throws: RecordCodecError.self) { try Array(bytes.dropLast(2)).withUnsafeBytes { try damaged.add(cell: $0, unit: "U", live: true) } }
+    }
+
     /// The calendar arithmetic of `TallyRules.periods` gives the windows that `Window` walks, for
     /// random pairs of instants in either order (an end may be dated before its receipt).
     @Test func periodKeysMatchWindows() throws {

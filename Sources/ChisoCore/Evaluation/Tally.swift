@@ -465,7 +465,7 @@ public struct TallySums {
                 guard delta <= UInt64(Int32.max) - UInt64(ordinal) else { throw RecordCodecError(message: "bad tally cell") }
                 ordinal += Int32(delta)
                 let mask = try r.varint()
-                guard mask >> UInt64(n) == 0 else { throw RecordCodecError(message: "bad tally field \(mask.trailingZeroBitCount)") }
+                guard mask >> UInt64(n) == 0 else { throw RecordCodecError(message: "bad tally field \(63 - mask.leadingZeroBitCount)") }
                 var bits = UInt32(mask)
                 guard Int(ordinal) < count else {
                     unknown = true
