@@ -4,7 +4,7 @@
 # build under /usr/bin/time, and time the current-month province snapshot in-process
 # (Benchmarks/ScaleProbe, a package of its own). Appends a line per size to $CHISO_SCALE_DIR/results.txt.
 #
-#   scripts/scale-run.sh                      1M 2M 5M 10M (about 40 min and 8 GB of disk here)
+#   scripts/scale-run.sh                      1M 2M 5M 10M (about 15 min and 8 GB of disk here)
 #   scripts/scale-run.sh 1000000 2000000      chosen sizes
 #
 # Keep the databases with CHISO_SCALE_KEEP=1 (they are removed after each size otherwise).
