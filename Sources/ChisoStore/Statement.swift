@@ -103,18 +103,7 @@ public final class Statement {
     /// Binds UTF-8 text (copied) to parameter `index` (1-based).
     public func bind(_ value: String, at index: Int32) {
         var value = value
-        let code = value.withUTF8 { bytes in
-            // A nil base address would bind NULL; the empty string must stay text.
-            guard let base = bytes.baseAddress, !bytes.isEmpty else {
-                return sqlite3_bind_text(handle, index, "", 0, transientDestructor)
-            }
-            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { text in
-                sqlite3_bind_text64(
-                    handle, index, text, sqlite3_uint64(bytes.count), transientDestructor,
-                    UInt8(SQLITE_UTF8))
-            }
-        }
-        check(code, index: index)
+        value.withUTF8 { bindText(UnsafeRawBufferPointer($0), at: index, destructor: transientDestructor) }
     }
 
     /// Binds UTF-8 bytes (copied) as text to parameter `index` (1-based), without making a `String`;
@@ -132,6 +121,7 @@ public final class Statement {
     }
 
     private func bindText(_ bytes: UnsafeRawBufferPointer, at index: Int32, destructor: sqlite3_destructor_type?) {
+        // A nil base address would bind NULL; the empty string must stay text.
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             check(sqlite3_bind_text(handle, index, "", 0, transientDestructor), index: index)
             return
