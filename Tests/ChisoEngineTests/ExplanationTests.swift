@@ -113,4 +113,27 @@ import Testing
         #expect(text.contains("2.1 Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn: 0/1"))
         #expect(text.contains("dossier D1 @H44.101"))
     }
+
+    /// Items are listed most costly first, equal gains by date, then code: `stablySorted` orders
+    /// them as the standard library's stable sort with that comparison does, ties included, over
+    /// random items with many equal gains, dates and codes, and items with no date.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func itemsAreOrderedAsAStableSortOrdersThem(seed: UInt64) {
+        var rng = PropertyTests.SplitMix(state: seed)
+        let items = (0..<2_000).map { n in
+            Explanation.Item(shortfall: Shortfall(kind: .dossier, code: "D\(rng.int(300))", unit: "U\(n)",
+                                                  at: rng.chance(0.1) ? nil : Instant(micros: Int64(rng.int(50))), detail: "", procedure: nil),
+                             gain: [0.5, 0.25, 0.125][rng.int(3)])
+        }
+        let expected = items.sorted { a, b in
+            if a.gain != b.gain { return a.gain > b.gain }
+            let x = a.shortfall.at ?? .distantPast, y = b.shortfall.at ?? .distantPast
+            if x != y { return x < y }
+            return a.shortfall.code.utf8.lexicographicallyPrecedes(b.shortfall.code.utf8)
+        }
+        let sorted = stablySorted(items, key: { (-$0.gain, ($0.shortfall.at ?? .distantPast).micros) }) { a, b in
+            a.shortfall.code.utf8.lexicographicallyPrecedes(b.shortfall.code.utf8)
+        }
+        #expect(sorted.map(\.shortfall.unit) == expected.map(\.shortfall.unit))
+    }
 }
