@@ -67,9 +67,9 @@ extension Scorer {
 
 /// `elements` ordered by `key` (ascending, each part in turn), then by `tie`, and equal elements in
 /// their order in `elements`, as the standard library's stable `sorted(by:)` would order them. The
-/// keys are computed once and sorted with the elements' positions: an explanation's items hold four
-/// strings each, and comparing and moving the items themselves took half of `chiso explain` for a
-/// province month at 1M events (docs/performance.md "Explain (1M and 10M)").
+/// keys are computed once and sorted with the elements' positions: an explanation's items and an
+/// early warning's dossiers hold several strings each, and comparing and moving them took 60 % of
+/// `chiso explain` for a province month at 1M events (docs/performance.md "Explain and due (1M and 10M)").
 func stablySorted<T>(_ elements: [T], key: (T) -> (Double, Int64), tie: (T, T) -> Bool) -> [T] {
     var keyed = elements.enumerated().map { (key: key($0.element), position: $0.offset) }
     keyed.sort { a, b in

@@ -154,4 +154,17 @@ import Testing
         #expect(text.contains("Already late: 2"))
         #expect(text.contains("second supplement request, waiting for a supplement"))
     }
+
+    /// The table's instants are the date and the minute of the instant in the zone, as in its
+    /// RFC 3339 text: over random instants with and without fractions of a second, and no instant.
+    @Test func tableTimesAreTheDateAndTheMinute() {
+        var rng = PropertyTests.SplitMix(state: 11)
+        for _ in 0..<2_000 {
+            let t = Instant(micros: Int64(rng.int(4_000_000_000)) * 1_000_000 + (rng.chance(0.5) ? Int64(rng.int(1_000_000)) : 0))
+            let text = t.rfc3339(in: .vietnam)
+            #expect(EarlyWarning.local(t, zone: .vietnam) == text.prefix(10) + " " + text.dropFirst(11).prefix(5))
+        }
+        #expect(EarlyWarning.local(nil, zone: .vietnam) == "—")
+        #expect(EarlyWarning.local(instant("2026-09-03T09:05:00+07:00"), zone: .vietnam) == "2026-09-03 09:05")
+    }
 }
