@@ -136,4 +136,20 @@ import Testing
         }
         #expect(sorted.map(\.shortfall.unit) == expected.map(\.shortfall.unit))
     }
+
+    /// A stored record that no longer decodes makes the explanation and a folded snapshot fail with
+    /// the decoding error, instead of giving a score without it.
+    @Test func aRecordThatNoLongerDecodesIsAnErrorNotAPartialScore() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + (1...5).map { Line.received("r\($0)", "D\($0)", unit: "H44.101", at: "2026-08-0\($0 + 2) 09:00") })
+        let scorer = e.scorer(profile: try defaultProfile())
+        let folded = try scorer.snapshot(unit: "H44", window: Window.parse("2026-08"), now: now, asOf: instant("2026-08-05T00:00:00+07:00"))
+        #expect(!folded.fromTallies)
+        #expect(try explain(e, "2.1").lines.first?.component.denominator == 5)
+        try e.store.db.execute("UPDATE dossiers SET record = x'ff' WHERE code = 'D3'")
+        #expect(throws: RecordCodecError.self) { try explain(e, "2.1") }
+        #expect(throws: RecordCodecError.self) {
+            try scorer.snapshot(unit: "H44", window: Window.parse("2026-08"), now: now, asOf: instant("2026-08-05T00:00:00+07:00"))
+        }
+    }
 }
