@@ -10,18 +10,29 @@ public struct Explanation: Sendable {
     }
     public struct Line: Sendable {
         public var component: ComponentScore
+        /// The items that cost points, most costly first: all of them, or the first `keep` of them
+        /// (at least one) when the explanation was asked for with `keep`.
         public var items: [Item]
+        /// How many items cost points, listed or not.
+        public var itemCount: Int
         /// Dossiers counted on time because they can never be late: no `due` and a procedure with no
-        /// duration (events.md "Due"), listed under the components counting on-time dossiers.
+        /// duration (events.md "Due"), listed under the components counting on-time dossiers; all of
+        /// them, or the first `keep` (at least one).
         public var neverLate: [Shortfall] = []
+        /// How many such dossiers, listed or not.
+        public var neverLateCount = 0
+        /// The procedures of all of them, in code-point order.
+        public var neverLateProcedures: [String] = []
     }
     public var snapshot: Snapshot
     public var lines: [Line]
 }
 
 extension Scorer {
-    /// Explains one unit's snapshot; `component` limits it to one component id.
-    public func explain(unit: String, window: Window, now: Instant, asOf: Instant? = nil, component: String? = nil) throws -> Explanation {
+    /// Explains one unit's snapshot; `component` limits it to one component id, and `keep` the items
+    /// listed per component (their count stays whole), which bounds the memory a province needs.
+    public func explain(unit: String, window: Window, now: Instant, asOf: Instant? = nil, component: String? = nil,
+                        keep: Int? = nil) throws -> Explanation {
         if let component, profile.component(component) == nil {
             let ids = profile.components.map(\.id).joined(separator: ", ")
             throw EngineError.badRequest("no component \(component) in profile \(profile.id); components: \(ids)")
@@ -32,7 +43,9 @@ extension Scorer {
         }
         let view = catalogue.asOf(e)
         let (dossiers, petitions) = try records.candidates(units: view.candidateUnits(for: view.subtree(of: unit)), from: window.from)
-        let log = ShortfallLog()
+        // At least one item is kept: the text report reads a component's gain from its first item.
+        let keep = keep.map { max(1, $0) }
+        let log = ShortfallLog(keep: keep)
         let measures = Evaluator(catalogue: view, calendar: calendar)
             .measures(unit: unit, from: window.from, dossiers: dossiers, petitions: petitions, shortfalls: log)
         let card = profile.score(measures.inputs(for: profile))
@@ -41,24 +54,35 @@ extension Scorer {
         for group in card.groups {
             for c in group.components where component == nil || c.id == component {
                 var items: [Explanation.Item] = []
+                var itemCount = 0
                 // A component at its maximum costs nothing, whatever items fall short of its numerator.
                 if let def = profile.component(c.id), let num = def.numerator, c.points != c.max, let n = c.numerator, let d = c.denominator, d > 0,
                    let now = def.unroundedPoints(numerator: n, denominator: d),
                    let fixed = def.unroundedPoints(numerator: min(n + 1, d), denominator: d) {
                     let gain = fixed - now
                     items = (log.items[num] ?? []).map { Explanation.Item(shortfall: $0, gain: gain) }
+                    itemCount = log.counts[num] ?? 0
                     // Most costly first; equal gains by date, then code.
                     items = stablySorted(items, key: { (-$0.gain, ($0.shortfall.at ?? .distantPast).micros) }) { a, b in
                         a.shortfall.code.utf8.lexicographicallyPrecedes(b.shortfall.code.utf8)
                     }
                 }
                 var neverLate: [Shortfall] = []
+                var neverLateCount = 0
+                var neverLateProcedures: [String] = []
                 if profile.component(c.id)?.numerator == "active.onTime" {
+                    neverLateCount = log.neverLateCount
+                    neverLateProcedures = log.neverLateProcedures.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
                     neverLate = stablySorted(log.neverLate, key: { (0, ($0.at ?? .distantPast).micros) }) { a, b in
                         a.code.unicodeScalars.lexicographicallyPrecedes(b.code.unicodeScalars)
                     }
                 }
-                lines.append(Explanation.Line(component: c, items: items, neverLate: neverLate))
+                if let keep {
+                    items = Array(items.prefix(keep))
+                    neverLate = Array(neverLate.prefix(keep))
+                }
+                lines.append(Explanation.Line(component: c, items: items, itemCount: itemCount, neverLate: neverLate,
+                                              neverLateCount: neverLateCount, neverLateProcedures: neverLateProcedures))
             }
         }
         return Explanation(snapshot: snapshot, lines: lines)
@@ -80,24 +104,23 @@ extension Explanation {
                 continue
             }
             out += "\n\(c.id) \(c.name): \(c.numerator ?? 0)/\(c.denominator ?? 0) = \(ratio), \(points) of \(c.max.jsonNumber) points\n"
-            if !line.neverLate.isEmpty {
-                let procedures = Set(line.neverLate.compactMap(\.procedure)).sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
-                out += "  note: \(line.neverLate.count) dossier(s) can never be late (no due, and no duration declared for \(procedures.joined(separator: ", "))); declare the durations\n"
+            if line.neverLateCount > 0 {
+                out += "  note: \(line.neverLateCount) dossier(s) can never be late (no due, and no duration declared for \(line.neverLateProcedures.joined(separator: ", "))); declare the durations\n"
                 for f in line.neverLate.prefix(limit) {
                     out += "    \(f.code) @\(f.unit ?? "")\(f.at.map { " " + $0.rfc3339(in: zone) } ?? "")\n"
                 }
-                if line.neverLate.count > limit { out += "    … \(line.neverLate.count - limit) more (use --limit)\n" }
+                if line.neverLateCount > limit { out += "    … \(line.neverLateCount - limit) more (use --limit)\n" }
             }
-            if line.items.isEmpty { continue }
+            if line.itemCount == 0 { continue }
             let gain = line.items.first.map { String(format4($0.gain)) } ?? "0"
-            out += "  \(line.items.count) item(s) cost points; fixing one gains \(gain)\n"
+            out += "  \(line.itemCount) item(s) cost points; fixing one gains \(gain)\n"
             for item in line.items.prefix(limit) {
                 let f = item.shortfall
                 let date = f.at.map { " " + $0.rfc3339(in: zone) } ?? ""
                 let unit = f.unit.map { " @\($0)" } ?? ""
                 out += "  +\(format4(item.gain))  \(f.kind.rawValue) \(f.code)\(unit)\(date): \(f.detail)\n"
             }
-            if line.items.count > limit { out += "  … \(line.items.count - limit) more (use --limit)\n" }
+            if line.itemCount > limit { out += "  … \(line.itemCount - limit) more (use --limit)\n" }
         }
         return out
     }
@@ -112,13 +135,13 @@ extension Explanation {
             }
             // Only components counting on-time dossiers carry `neverLate` (events.md "Due").
             var neverLate = ""
-            if !line.neverLate.isEmpty {
+            if line.neverLateCount > 0 {
                 let listed = line.neverLate.prefix(limit).map { f in
                     "{\"code\": \(jsonQuoted(f.code)), \"unit\": \(f.unit.map(jsonQuoted) ?? "null"), \"procedure\": \(f.procedure.map(jsonQuoted) ?? "null"), \"at\": \(f.at.map { jsonQuoted($0.rfc3339(in: zone)) } ?? "null"), \"detail\": \(jsonQuoted(f.detail))}"
                 }
-                neverLate = ", \"neverLateCount\": \(line.neverLate.count), \"neverLate\": [\(listed.joined(separator: ", "))]"
+                neverLate = ", \"neverLateCount\": \(line.neverLateCount), \"neverLate\": [\(listed.joined(separator: ", "))]"
             }
-            return "{\"id\": \(jsonQuoted(c.id)), \"name\": \(jsonQuoted(c.name)), \"max\": \(c.max.jsonNumber), \"points\": \(c.points?.jsonNumber ?? "null"), \(c.measureJSON), \"itemCount\": \(line.items.count), \"items\": [\(items.joined(separator: ", "))]\(neverLate)}"
+            return "{\"id\": \(jsonQuoted(c.id)), \"name\": \(jsonQuoted(c.name)), \"max\": \(c.max.jsonNumber), \"points\": \(c.points?.jsonNumber ?? "null"), \(c.measureJSON), \"itemCount\": \(line.itemCount), \"items\": [\(items.joined(separator: ", "))]\(neverLate)}"
         }
         return "{\"unit\": \(jsonQuoted(snapshot.unit)), \"period\": \(jsonQuoted(snapshot.window.label)), \"asOf\": \(jsonQuoted(snapshot.asOf.rfc3339(in: zone))), \"total\": \(snapshot.card.total.jsonNumber), \"band\": \(jsonQuoted(snapshot.card.band.name)), \"components\": [\(comps.joined(separator: ",\n "))]}"
     }

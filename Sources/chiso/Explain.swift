@@ -52,7 +52,7 @@ struct Explain: ParsableCommand {
         let asOfInstant = try asOf.map { try parseInstantArgument($0, zone: zone, option: "--as-of") }
         let profile = try options.loadProfile()
         let explanation = try engine.reading {
-            try engine.scorer(profile: profile).explain(unit: unit, window: window, now: systemNow(), asOf: asOfInstant, component: component)
+            try engine.scorer(profile: profile).explain(unit: unit, window: window, now: systemNow(), asOf: asOfInstant, component: component, keep: limit)
         }
         print(format == "json" ? explanation.json(zone: zone, limit: limit) : explanation.text(zone: zone, limit: limit))
     }

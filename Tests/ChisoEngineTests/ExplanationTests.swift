@@ -152,4 +152,28 @@ import Testing
             try scorer.snapshot(unit: "H44", window: Window.parse("2026-08"), now: now, asOf: instant("2026-08-05T00:00:00+07:00"))
         }
     }
+
+    /// Asked to keep only the items it will list (`keep`, what `chiso explain --limit` passes), an
+    /// explanation gives the same report, text and JSON, as one that kept them all: the counts stay
+    /// whole and the items kept are the first in its order, though each list was trimmed many times
+    /// on the way (hundreds of items a component, trimmed from 2 × keep + 256).
+    @Test(arguments: [UInt64(5), 6])
+    func keepingOnlyTheListedItemsChangesNoReport(seed: UInt64) throws {
+        let e = try openEngine()
+        try ingest(e, PropertyTests().randomStream(seed: seed, span: 45, dossiers: 2_000, dueShift: 20))
+        let scorer = e.scorer(profile: try defaultProfile())
+        let window = try Window.parse("2026-08")
+        let full = try scorer.explain(unit: "H44", window: window, now: now)
+        #expect(full.lines.contains { $0.itemCount > 2 * 10 + 256 }, "no list long enough to be trimmed")
+        #expect(full.lines.contains { $0.neverLateCount > 2 * 10 + 256 }, "no never-late list long enough to be trimmed")
+        for keep in [0, 1, 3, 10, 100_000] {
+            let kept = try scorer.explain(unit: "H44", window: window, now: now, keep: keep)
+            #expect(kept.text(zone: .vietnam, limit: keep) == full.text(zone: .vietnam, limit: keep), "keep \(keep)")
+            #expect(kept.json(zone: .vietnam, limit: keep) == full.json(zone: .vietnam, limit: keep), "keep \(keep)")
+            for (a, b) in zip(kept.lines, full.lines) {
+                #expect(a.itemCount == b.items.count && a.neverLateCount == b.neverLate.count)
+                #expect(a.items.map(\.shortfall.code) == b.items.prefix(max(1, keep)).map(\.shortfall.code))
+            }
+        }
+    }
 }

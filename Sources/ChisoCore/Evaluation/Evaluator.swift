@@ -391,14 +391,55 @@ public struct Shortfall: Sendable {
 }
 
 /// Collects shortfalls per numerator measure during one evaluation.
+///
+/// With `keep`, each list keeps only its first `keep` items in explain's order (by date, then code,
+/// then arrival: the order of a component's items, whose gains are equal), and counts the rest: a
+/// province month has hundreds of thousands of items, and `chiso explain` prints ten of each
+/// (docs/performance.md "Explain and due (1M and 10M)"). A list is trimmed when it reaches twice
+/// `keep` and more; what it keeps is what a full list, sorted, would begin with.
 public final class ShortfallLog {
+    /// By numerator measure: the items kept, in the order they came or, once trimmed, in explain's.
     public private(set) var items: [String: [Shortfall]] = [:]
+    /// By numerator measure: how many items there were, kept or not.
+    public private(set) var counts: [String: Int] = [:]
     /// Dossiers of P(W) with no `due` whose procedure has no duration: valid, never late, and worth
     /// telling the unit about (events.md "Due": "report it in `chiso explain`").
     public private(set) var neverLate: [Shortfall] = []
-    public init() {}
-    func add(_ measure: String, _ item: Shortfall) { items[measure, default: []].append(item) }
-    func addNeverLate(_ item: Shortfall) { neverLate.append(item) }
+    /// How many never-late dossiers there were, kept or not.
+    public private(set) var neverLateCount = 0
+    /// The procedures of every never-late dossier, kept or not.
+    public private(set) var neverLateProcedures: Set<String> = []
+    /// How many items each list keeps; nil for all.
+    public let keep: Int?
+
+    public init(keep: Int? = nil) { self.keep = keep.map { max(0, $0) } }
+
+    func add(_ measure: String, _ item: Shortfall) {
+        counts[measure, default: 0] += 1
+        items[measure, default: []].append(item)
+        if let keep, let list = items[measure], list.count >= 2 * keep + 256 {
+            items[measure] = ShortfallLog.first(keep, of: list)
+        }
+    }
+
+    func addNeverLate(_ item: Shortfall) {
+        neverLateCount += 1
+        if let procedure = item.procedure { neverLateProcedures.insert(procedure) }
+        neverLate.append(item)
+        if let keep, neverLate.count >= 2 * keep + 256 { neverLate = ShortfallLog.first(keep, of: neverLate) }
+    }
+
+    /// The first `n` of `list` by date (none first), then code (code points), equal ones in their
+    /// order in `list` (a stable sort).
+    static func first(_ n: Int, of list: [Shortfall]) -> [Shortfall] {
+        let order = list.indices.map { (at: (list[$0].at ?? .distantPast).micros, position: $0) }.sorted { a, b in
+            if a.at != b.at { return a.at < b.at }
+            let x = list[a.position].code.utf8, y = list[b.position].code.utf8
+            if !x.elementsEqual(y) { return x.lexicographicallyPrecedes(y) }
+            return a.position < b.position
+        }
+        return order.prefix(n).map { list[$0.position] }
+    }
 }
 
 /// The per-dossier counts of one evaluation.
