@@ -125,7 +125,8 @@ extension Explanation {
         return out
     }
 
-    /// The explanation as JSON: the snapshot's numbers and every item with its gain.
+    /// The explanation as JSON: the snapshot's numbers, and per component the count of the items that
+    /// cost points and at most `limit` of them, each with its gain.
     public func json(zone: Zone, limit: Int) -> String {
         let comps = lines.map { line -> String in
             let c = line.component
