@@ -432,13 +432,9 @@ public final class ShortfallLog {
     /// The first `n` of `list` by date (none first), then code (code points), equal ones in their
     /// order in `list` (a stable sort).
     static func first(_ n: Int, of list: [Shortfall]) -> [Shortfall] {
-        let order = list.indices.map { (at: (list[$0].at ?? .distantPast).micros, position: $0) }.sorted { a, b in
-            if a.at != b.at { return a.at < b.at }
-            let x = list[a.position].code.utf8, y = list[b.position].code.utf8
-            if !x.elementsEqual(y) { return x.lexicographicallyPrecedes(y) }
-            return a.position < b.position
-        }
-        return order.prefix(n).map { list[$0.position] }
+        Array(stablySorted(list, key: { (0, ($0.at ?? .distantPast).micros) }) { a, b in
+            a.code.utf8.lexicographicallyPrecedes(b.code.utf8)
+        }.prefix(n))
     }
 }
 
