@@ -73,6 +73,18 @@ import Testing
         var damaged = TallySums(codes: codes, asOf: Instant(micros: 0), from: Instant(micros: 0))
         #expect(throws: RecordCodecError.self) { try [UInt8]([1, 0, 0x80, 0x80, 0x80, 0x80, 0x01]).withUnsafeBytes { try damaged.add(cell: $0, unit: "U", live: true) } }
         #expect(throws: RecordCodecError.self) { try Array(bytes.dropLast(2)).withUnsafeBytes { try damaged.add(cell: $0, unit: "U", live: true) } }
+        // Ordinals that add up past Int32.max, and a field beyond the last: an error, not a crash,
+        // whether the cell is summed or decoded.
+        var w = ByteWriter()
+        w.varint(2)
+        for _ in 0..<2 { w.varint(UInt64(Int32.max)); w.varint(1); w.signed(1) }
+        w.varint(0)
+        var past = ByteWriter()
+        past.varint(1); past.varint(0); past.varint(1 << 40); past.signed(1); past.varint(0)
+        for cell in [w.bytes, past.bytes] {
+            #expect(throws: RecordCodecError.self) { try cell.withUnsafeBytes { try damaged.add(cell: $0, unit: "U", live: true) } }
+            #expect(throws: RecordCodecError.self) { try cell.withUnsafeBytes { try TallyCell(decoding: $0) } }
+        }
     }
 
     /// The calendar arithmetic of `TallyRules.periods` gives the windows that `Window` walks, for

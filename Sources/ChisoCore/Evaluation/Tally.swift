@@ -378,13 +378,14 @@ public struct TallyCell: Sendable, Equatable {
         var ordinal: Int32 = 0
         for _ in 0..<(try r.varint()) {
             let delta = try r.varint()
-            guard delta <= UInt64(Int32.max) else { throw RecordCodecError(message: "bad tally cell") }
+            guard delta <= UInt64(Int32.max) - UInt64(ordinal) else { throw RecordCodecError(message: "bad tally cell") }
             ordinal += Int32(delta)
-            var mask = UInt32(truncatingIfNeeded: try r.varint())
+            let fields = try r.varint()
+            guard fields >> UInt64(TallyField.count) == 0 else { throw RecordCodecError(message: "bad tally field \(63 - fields.leadingZeroBitCount)") }
+            var mask = UInt32(fields)
             while mask != 0 {
                 let f = mask.trailingZeroBitCount
                 mask &= mask - 1
-                guard f < TallyField.count else { throw RecordCodecError(message: "bad tally field \(f)") }
                 body(ordinal, f, try r.signed())
             }
         }
