@@ -30,11 +30,16 @@ struct PrefetchedDossiers: Sendable {
     /// By code: the code as read (a `String` key also finds a canonically equivalent spelling, which
     /// the store keeps apart, so the writer compares the bytes) and the stored dossier, nil when none.
     var records: [String: (code: String, stored: StoredDossier?)] = [:]
+    /// Whether the store held no dossier at all at `serial` (the first batch of a new database):
+    /// then every code is known absent without a look-up, and `records` stays empty.
+    var storeHadNoDossiers = false
 
     /// What was read for `code` at `serial`: `.some(nil)` when the store had no such dossier, nil when
     /// it was not read, or was read at another commit.
     func dossier(_ code: String, at serial: Int64?) -> StoredDossier?? {
-        guard self.serial == serial, let entry = records[code], entry.code.utf8.elementsEqual(code.utf8) else { return nil }
+        guard self.serial == serial else { return nil }
+        if storeHadNoDossiers { return .some(nil) }
+        guard let entry = records[code], entry.code.utf8.elementsEqual(code.utf8) else { return nil }
         return .some(entry.stored)
     }
 }
@@ -84,6 +89,12 @@ final class DossierPrefetcher: @unchecked Sendable {
                 sentSerial = .some(serial)
             }
             var result = PrefetchedDossiers(serial: serial)
+            // A new database's first batch finds nothing: one look-up says so for every code
+            // (docs/performance.md "Ingest", item 18).
+            if try !store.hasDossiers() {
+                result.storeHadNoDossiers = true
+                return result
+            }
             result.records.reserveCapacity(codes.count)
             for code in codes where sent.insert(code).inserted {
                 result.records[code] = (code, try store.dossier(code: code).map { stored in

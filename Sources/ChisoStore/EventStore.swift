@@ -193,6 +193,13 @@ public final class EventStore {
         try record(code: code, sql: "SELECT key, activity, record, open FROM dossiers WHERE code = ?")
     }
 
+    /// Whether the store holds any dossier (a new database's does not).
+    public func hasDossiers() throws(SQLiteError) -> Bool {
+        let s = try db.cachedStatement(literal: "SELECT EXISTS(SELECT 1 FROM dossiers)")
+        defer { s.reset() }
+        return try s.step() && s.int64(at: 0) != 0
+    }
+
     public func petition(code: String) throws(SQLiteError) -> StoredRecord? {
         try record(code: code, sql: "SELECT key, activity, record, 0 FROM petitions WHERE code = ?")
     }

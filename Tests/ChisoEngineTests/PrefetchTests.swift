@@ -44,4 +44,46 @@ import ChisoStore
         #expect(prefetched > 0, "no stored dossier was taken from the reading thread")
         #expect(states[0] == states[1])
     }
+
+    /// On a store with no dossier (a new database's first batch) the reading thread says so once
+    /// instead of looking every code up; once a dossier is committed it looks them up again, and a
+    /// code it did not read is not answered.
+    @Test func aStoreWithoutDossiersIsAnsweredWithoutLookUps() throws {
+        let path = temporaryDatabase()
+        let engine = try openEngine(path)
+        let lines = PropertyTests().randomStream(seed: 64, span: 20, dossiers: 10)
+        func parsed(_ lines: [String]) -> [ParsedLine] {
+            lines.enumerated().map { n, line in
+                ParsedLine(range: 0..<0, number: n + 1, prepared: Array(line.utf8).withUnsafeBytes {
+                    Engine.prepare($0, endsWithoutNewline: false, decoder: engine.decoder)
+                })
+            }
+        }
+        let codes = Set(parsed(lines).compactMap { line -> String? in
+            if case .success(let event)? = line.prepared, case .dossier(let code, _, _) = event.body { return code }
+            return nil
+        })
+        let code = try #require(codes.first)
+        let prefetcher = try #require(DossierPrefetcher(path: path))
+        let before = try #require(prefetcher.prefetch(parsed(lines)))
+        #expect(before.storeHadNoDossiers)
+        #expect(before.records.isEmpty)
+        #expect(PrefetchTests.answer(before.dossier(code, at: before.serial)) == "absent")
+        #expect(PrefetchTests.answer(before.dossier(code, at: (before.serial ?? 0) + 1)) == "not read", "read at another commit")
+
+        try ingest(engine, lines)
+        let after = try #require(prefetcher.prefetch(parsed(lines)))
+        #expect(!after.storeHadNoDossiers)
+        #expect(after.records.count == codes.count)
+        #expect(PrefetchTests.answer(after.dossier(code, at: after.serial)) == "stored")
+        #expect(PrefetchTests.answer(after.dossier("no such dossier", at: after.serial)) == "not read")
+    }
+
+    static func answer(_ found: StoredDossier??) -> String {
+        switch found {
+        case nil: return "not read"
+        case .some(nil): return "absent"
+        case .some(.some): return "stored"
+        }
+    }
 }
