@@ -37,6 +37,13 @@ public final class LineSource {
         guard fd >= 0 else {
             throw .badRequest("cannot open \(path): \(String(cString: strerror(errno))); check the path")
         }
+        // A folder opens, and fails only at the first read, after the files before it were
+        // committed: say so when it is opened, with the other files (docs/decisions.md, "ingest").
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw .badRequest("\(path) is a folder, not a file of events; pass the files in it, e.g. \(path)/*.jsonl")
+        }
         return LineSource(descriptor: fd, name: path, ownsDescriptor: true)
     }
 
@@ -105,7 +112,7 @@ public final class LineSource {
             let n = read(fd, buffer.baseAddress! + end, buffer.count - end)
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
-                throw .badRequest("cannot read \(name): \(String(cString: strerror(errno)))")
+                throw .badRequest("cannot read \(name): \(String(cString: strerror(errno))); the batches committed before this stay (`chiso status`), the open one was undone: make the input readable and ingest it again (lines already in count as duplicates)")
             }
             if n == 0 { eof = true } else { end += n }
         }

@@ -186,6 +186,18 @@ extension ChisoCLI {
             #expect(try LogReader(path: db).log().isEmpty)
         }
 
+        /// A folder among the files is found when the files are opened, before any is ingested.
+        @Test func aFolderAmongTheFilesStopsTheIngestBeforeAnyLine() throws {
+            let dir = temporaryFolder()
+            let good = dir.appendingPathComponent("good.jsonl")
+            try (EventLine.province.joined(separator: "\n") + "\n").write(to: good, atomically: true, encoding: .utf8)
+            let db = dir.appendingPathComponent("t.sqlite").path
+            let run = try runChiso(["ingest", good.path, dir.path, "--db", db])
+            expectOneSentenceError(run, naming: "\(dir.path) is a folder")
+            #expect(run.stderr.contains("nothing was ingested"))
+            #expect(try LogReader(path: db).log().isEmpty)
+        }
+
         /// A file that is not a database, or a folder, given as --db: one sentence saying what to do.
         @Test func aDatabaseThatIsNotOneIsOneSentence() throws {
             let dir = temporaryFolder()

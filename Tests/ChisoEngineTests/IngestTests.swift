@@ -44,6 +44,31 @@ import ChisoStore
     @Test func unknownType() throws {
         try check(#"{"id":"b1","type":"dossier.teleported","at":"2026-01-01T00:00:00Z","unit":"H44","dossier":"D"}"#, code: "unknown-type", contains: "dossier.teleported")
     }
+    /// details.md 1: `fee`, `amount` and `duration.value` are ≥ 0, read from the literal: a negative
+    /// number too small for a Double (it rounds to -0.0) is still below zero.
+    @Test(arguments: [#""fee":-1e-400"#, #""fee":-0.0000001"#, #""fee":-2"#])
+    func negativeFee(fee: String) throws {
+        try check(#"{"id":"b1","type":"dossier.received","at":"2026-01-01T00:00:00Z","dossier":"D","unit":"H44","procedure":"P","channel":"online",\#(fee)}"#,
+                  code: "invalid-value", contains: "must be ≥ 0")
+    }
+
+    @Test func negativeDurationTooSmallForADouble() throws {
+        try check(Line.procedure("b1", "P9", duration: #"{"value":-1e-330,"unit":"days"}"#), code: "invalid-value", contains: "duration.value")
+    }
+
+    /// Zero written with a minus sign is zero, so it is ≥ 0; any other digit makes it negative.
+    @Test func minusZeroIsZero() {
+        for zero in ["-0", "-0.0", "-0e-400", "-0.000E5", "0E-5"] { #expect(JSONNumber(literal: zero)?.isNegative == false, "\(zero)") }
+        for negative in ["-1e-400", "-0.0001", "-0.001", "-5"] {
+            #expect(JSONNumber(literal: negative)?.isNegative == true, "\(negative)")
+        }
+    }
+
+    /// An unknown dossier or petition type is said to be unknown, not to miss the fields a known one needs.
+    @Test(arguments: ["dossier.bogus", "petition.bogus", "dossier.", "petition"])
+    func unknownTypeWithoutItsFields(type: String) throws {
+        try check(#"{"id":"b1","type":"\#(type)","at":"2026-01-01T00:00:00Z"}"#, code: "unknown-type", contains: type)
+    }
     @Test func timestampWithoutOffset() throws {
         try check(#"{"id":"b1","type":"unit.declared","at":"2026-08-03T09:12:00","unit":"H44.02","name":"x","parent":"H44","level":"commune"}"#,
                   code: "bad-timestamp", contains: "2026-08-03T09:12:00")

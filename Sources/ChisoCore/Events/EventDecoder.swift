@@ -37,11 +37,13 @@ public struct EventDecoder: Sendable {
         case "event.retracted":
             body = .retracted(target: try r.code("target"))
         default:
-            if type.hasPrefix("dossier.") {
+            // An unknown type is said to be one before any field it would need is missed
+            // (events.md "Bad input": the reason sends the producer to what is wrong).
+            if EventDecoder.dossierTypes.contains(type) {
                 let dossier = try r.code("dossier")
                 let unit = try r.code("unit")
                 body = .dossier(dossier: dossier, unit: unit, action: try r.dossierAction(type))
-            } else if type.hasPrefix("petition.") {
+            } else if EventDecoder.petitionTypes.contains(type) {
                 let petition = try r.code("petition")
                 let unit = try r.code("unit")
                 body = .petition(petition: petition, unit: unit, action: try r.petitionAction(type))
@@ -51,6 +53,17 @@ public struct EventDecoder: Sendable {
         }
         return Event(id: id, at: at, body: body)
     }
+
+    /// The dossier event types of events.md, each decoded by `FieldReader.dossierAction`.
+    static let dossierTypes: Set<String> = [
+        "dossier.submitted", "dossier.received", "dossier.refused", "dossier.transferred", "dossier.supplementRequested",
+        "dossier.supplemented", "dossier.paid", "dossier.apologized", "dossier.finished", "dossier.returned",
+        "dossier.withdrawn", "dossier.stopped", "dossier.synced", "dossier.rated",
+    ]
+    /// The petition event types of events.md, each decoded by `FieldReader.petitionAction`.
+    static let petitionTypes: Set<String> = [
+        "petition.filed", "petition.transferred", "petition.answered", "petition.rated", "petition.reraised",
+    ]
 
     static func kindName(_ v: JSONValue) -> String {
         switch v {
@@ -115,9 +128,9 @@ struct FieldReader {
         guard let v = source[key], !v.isNull else { return nil }
         let name = path ?? key
         guard case .number(let n) = v else { throw .wrongType(field: name, expected: "a number", found: EventDecoder.kindName(v)) }
-        let d = n.double
-        guard d >= 0 else { throw .invalidValue(field: name, problem: "is \(n.text); it must be ≥ 0") }
-        return d
+        // By the literal, not its nearest Double: -1e-400 is below zero though it rounds to -0.0.
+        guard !n.isNegative else { throw .invalidValue(field: name, problem: "is \(n.text); it must be ≥ 0") }
+        return max(0, n.double)
     }
 
     func enumValue<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) throws(Rejection) -> E where E.RawValue == String {

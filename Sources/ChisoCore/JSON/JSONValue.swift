@@ -145,7 +145,8 @@ public struct JSONNumber: Sendable, Equatable {
         return value == Int64.min ? nil : -value
     }
 
-    /// True when the value is below zero (`-0` and `-0.0` are not negative).
+    /// True when the value is below zero, read from the literal: `-1e-400` is, though its nearest
+    /// `Double` is -0.0; `-0` and `-0.0` are not (details.md 1: `fee`, `amount` and `duration.value` are ≥ 0).
     public var isNegative: Bool {
         var utf8 = text.utf8.makeIterator()
         guard utf8.next() == UInt8(ascii: "-") else { return false }
