@@ -60,63 +60,82 @@ struct RecentRecords<R: Sendable> {
     func contains(_ code: String) -> Bool { young[code] != nil || old[code] != nil }
 }
 
+/// The records of one kind touched in the open batch, in the order they were first touched: the
+/// order in which they are written, cached and give procedures their ordinals. A dictionary's order
+/// changes from run to run (Swift seeds its hashing per process), and so would the records read back,
+/// the ordinals and the order of the writes. The records live in an array in that order, found by a
+/// dictionary of their slots, so that the commit walks them without hashing each code again
+/// (docs/performance.md "Ingest", item 19).
+struct TouchedRecords<R: Sendable> {
+    private var slots: [String: Int] = [:]
+    /// The batch's records in the order first touched.
+    private(set) var ordered: [(code: String, cached: CachedRecord<R>)] = []
+
+    var count: Int { ordered.count }
+
+    subscript(code: String) -> CachedRecord<R>? { slots[code].map { ordered[$0].cached } }
+
+    func contains(_ code: String) -> Bool { slots[code] != nil }
+
+    mutating func removeAll() {
+        slots.removeAll(keepingCapacity: true)
+        ordered.removeAll(keepingCapacity: true)
+    }
+
+    /// Puts a whole record in, replacing any copy there.
+    mutating func put(_ code: String, _ cached: CachedRecord<R>) {
+        if let i = slots[code] { ordered[i].cached = cached; return }
+        slots[code] = ordered.count
+        ordered.append((code, cached))
+    }
+
+    /// One hash of `code` when the record is already in the batch (most events of a batch).
+    mutating func change(_ code: String, recent: inout RecentRecords<R>, load: (String) throws -> CachedRecord<R>?, empty: () -> R,
+                         _ change: (inout R) -> Void) rethrows {
+        if let i = slots[code] {
+            change(&ordered[i].cached.record)
+            return
+        }
+        var cached = try recent.take(code) ?? load(code) ?? CachedRecord(key: nil, indexedActivity: nil, indexedUnits: [], record: empty())
+        change(&cached.record)
+        slots[code] = ordered.count
+        ordered.append((code, cached))
+    }
+}
+
 /// Dossiers and petitions touched in the open batch.
 struct PendingRecords {
-    private(set) var dossiers: [String: CachedDossier] = [:]
-    private(set) var petitions: [String: CachedPetition] = [:]
-    /// The batch's dossiers and petitions in the order they were first touched: the order in which
-    /// they are written, cached and give procedures their ordinals. A dictionary's order changes from
-    /// run to run (Swift seeds its hashing per process), and so would the records read back, the
-    /// ordinals and the order of the writes.
-    private(set) var dossierOrder: [String] = []
-    private(set) var petitionOrder: [String] = []
+    private(set) var dossiers = TouchedRecords<DossierRecord>()
+    private(set) var petitions = TouchedRecords<PetitionRecord>()
     /// Records as committed by recent batches. Dropped on rollback.
     var recentDossiers = RecentRecords<DossierRecord>()
     var recentPetitions = RecentRecords<PetitionRecord>()
 
     mutating func removeAll() {
-        dossiers.removeAll(keepingCapacity: true); petitions.removeAll(keepingCapacity: true)
-        dossierOrder.removeAll(keepingCapacity: true); petitionOrder.removeAll(keepingCapacity: true)
+        dossiers.removeAll(); petitions.removeAll()
     }
 
     /// Puts a whole record in the batch (`rebuild`), replacing any copy there.
-    mutating func put(dossier code: String, _ cached: CachedDossier) {
-        if dossiers.updateValue(cached, forKey: code) == nil { dossierOrder.append(code) }
-    }
+    mutating func put(dossier code: String, _ cached: CachedDossier) { dossiers.put(code, cached) }
 
     /// Puts a whole record in the batch (`rebuild`), replacing any copy there.
-    mutating func put(petition code: String, _ cached: CachedPetition) {
-        if petitions.updateValue(cached, forKey: code) == nil { petitionOrder.append(code) }
-    }
+    mutating func put(petition code: String, _ cached: CachedPetition) { petitions.put(code, cached) }
 
     /// The batch's dossiers in the order first touched.
-    var orderedDossiers: [(code: String, cached: CachedDossier)] { dossierOrder.compactMap { c in dossiers[c].map { (c, $0) } } }
+    var orderedDossiers: [(code: String, cached: CachedDossier)] { dossiers.ordered }
     /// The batch's petitions in the order first touched.
-    var orderedPetitions: [(code: String, cached: CachedPetition)] { petitionOrder.compactMap { c in petitions[c].map { (c, $0) } } }
+    var orderedPetitions: [(code: String, cached: CachedPetition)] { petitions.ordered }
     mutating func forgetRecent() { recentDossiers.removeAll(); recentPetitions.removeAll() }
 
     /// Changes the dossier `code` in the open batch: taken from the recent ones, else loaded from the
     /// store (`load`), else new.
     mutating func changeDossier(_ code: String, load: (String) throws -> CachedDossier?, _ change: (inout DossierRecord) -> Void) rethrows {
-        try PendingRecords.change(code, open: &dossiers, order: &dossierOrder, recent: &recentDossiers, load: load, empty: { DossierRecord(code: code) }, change)
+        try dossiers.change(code, recent: &recentDossiers, load: load, empty: { DossierRecord(code: code) }, change)
     }
 
     /// Changes the petition `code` in the open batch, as `changeDossier` does.
     mutating func changePetition(_ code: String, load: (String) throws -> CachedPetition?, _ change: (inout PetitionRecord) -> Void) rethrows {
-        try PendingRecords.change(code, open: &petitions, order: &petitionOrder, recent: &recentPetitions, load: load, empty: { PetitionRecord(code: code) }, change)
-    }
-
-    /// One hash of `code` when the record is already in the batch (most events of a batch).
-    private static func change<R>(_ code: String, open: inout [String: CachedRecord<R>], order: inout [String], recent: inout RecentRecords<R>,
-                                  load: (String) throws -> CachedRecord<R>?, empty: () -> R, _ change: (inout R) -> Void) rethrows {
-        if let i = open.index(forKey: code) {
-            change(&open.values[i].record)
-            return
-        }
-        var cached = try recent.take(code) ?? load(code) ?? CachedRecord(key: nil, indexedActivity: nil, indexedUnits: [], record: empty())
-        change(&cached.record)
-        open[code] = cached
-        order.append(code)
+        try petitions.change(code, recent: &recentPetitions, load: load, empty: { PetitionRecord(code: code) }, change)
     }
 }
 
@@ -226,13 +245,18 @@ extension Engine {
         // procedures by ordinal, so every receipt's procedure gets one here first.
         // Both passes walk `touched`: the batch, in the order its records were first touched.
         let touched = pending.orderedDossiers
-        var records: [DossierRecord] = []
+        // The tallies of a record that is written move on the computing thread too; those of a record
+        // that is removed (every event gone) move here, in `unstore`.
+        var records: [DossierRecord] = [], previous: [TallyFacts?] = []
         records.reserveCapacity(touched.count)
+        previous.reserveCapacity(touched.count)
         for (_, c) in touched {
             if let receipt = c.record.firstReceipt, case .received(let r) = receipt.action { _ = procedureOrdinal(r.procedure) }
             records.append(c.record)
+            previous.append(c.record.entries.isEmpty ? nil : c.tallied)
         }
-        let writes = DossierWrites(records: records, rules: tallyRules(), ordinals: tallies.ordinals, parallelMinimum: parallelWritesMinimum)
+        let writes = DossierWrites(records: records, previous: previous, rules: tallyRules(), ordinals: tallies.ordinals,
+                                   parallelMinimum: parallelWritesMinimum)
         defer { writes.join() }
         // Index and procedure rows are written after the loop, each set in its table's order.
         var unindexed: [EventStore.UnitIndexRow] = [], indexed: [EventStore.UnitIndexRow] = []
@@ -256,13 +280,13 @@ extension Engine {
             }
             let key = try store.saveDossier(key: c.key, code: code, activity: activity, state: state, blob: w.blob)
             Engine.indexMoves(c, activity: activity, units: units, key: key, removing: &unindexed, adding: &indexed)
-            retally(from: c.tallied, to: facts)
             if let o = facts.procedure, o != c.tallied.procedure || c.key == nil { procedureRows.append((o, key)) }
             pending.recentDossiers.put(code, CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts,
                                                            storedState: state))
         }
         try store.moveIndexRows(.dossier, removing: unindexed, adding: indexed)
         try store.addDossierProcedures(procedureRows)
+        tallies.merge(writes.tallyChanges())
     }
 
     /// The candidate-index rows of a record to remove (filed at its old activity key under a unit it

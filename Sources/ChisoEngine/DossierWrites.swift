@@ -28,7 +28,9 @@ struct DossierWrite: Sendable {
 }
 
 /// The `DossierWrite`s of a batch's touched dossiers, computed in order on a second thread while the
-/// writer runs the SQL of those already computed (docs/performance.md "Ingest", item 6).
+/// writer runs the SQL of those already computed (docs/performance.md "Ingest", item 6), and the
+/// tally changes they make (item 19): each record's move from the facts it added when stored
+/// (`previous`) to its new facts, summed into `tallyChanges`, which the writer merges after `join`.
 ///
 /// Encoding records and computing their facts is about a third of what writing a batch costs the
 /// writer, and needs no state but the records: moving it off the writer's thread shortens the
@@ -39,6 +41,9 @@ final class DossierWrites: @unchecked Sendable {
     // chunk's semaphore, and read by the writer only after waiting on that semaphore; `join` orders
     // the end of the computing thread before `deinit`.
     private let records: [DossierRecord]
+    /// What each record added to the tallies before the batch, or nil when the writer moves its
+    /// tallies itself (a record every event of which is gone: it is removed, not written).
+    private let previous: [TallyFacts?]
     private let rules: TallyRules
     private let ordinals: [String: Int32]
     private let results: UnsafeMutablePointer<DossierWrite>
@@ -51,6 +56,9 @@ final class DossierWrites: @unchecked Sendable {
     /// Slots moved out by `write` (threaded only).
     private var consumed = 0
     private var joined = false
+    /// The cell changes of the records' moves: written by the computing thread (or by `write` on the
+    /// writer's thread, unthreaded) and read only after `join`.
+    private var changes: [TallyState.CellKey: TallyCell] = [:]
 
     /// Records per hand-over from the computing thread to the writer.
     static let chunk = 32
@@ -60,8 +68,10 @@ final class DossierWrites: @unchecked Sendable {
     /// Starts computing the writes of `records`: on a second thread from `parallelMinimum` records
     /// (fewer are computed on the writer's thread as they are needed). `ordinals` must hold the
     /// procedure of each record's first receipt.
-    init(records: [DossierRecord], rules: TallyRules, ordinals: [String: Int32], parallelMinimum: Int) {
+    init(records: [DossierRecord], previous: [TallyFacts?], rules: TallyRules, ordinals: [String: Int32], parallelMinimum: Int) {
+        precondition(previous.count == records.count, "one previous share per record")
         self.records = records
+        self.previous = previous
         self.rules = rules
         self.ordinals = ordinals
         threaded = records.count >= parallelMinimum
@@ -79,15 +89,22 @@ final class DossierWrites: @unchecked Sendable {
         for c in 0..<ready.count {
             room.wait()
             let range = (c * DossierWrites.chunk)..<min(records.count, (c + 1) * DossierWrites.chunk)
-            for i in range { (results + i).initialize(to: DossierWrite(records[i], rules: rules, ordinals: ordinals)) }
+            for i in range { (results + i).initialize(to: compute(i)) }
             ready[c].signal()
         }
         finished.signal()
     }
 
+    /// The write of `records[i]`, its tally move added to `changes`.
+    private func compute(_ i: Int) -> DossierWrite {
+        let w = DossierWrite(records[i], rules: rules, ordinals: ordinals)
+        if let old = previous[i] { TallyState.move(&changes, from: old, to: w.facts) }
+        return w
+    }
+
     /// The write of `records[i]`; `i` must go up from 0 by one.
     func write(_ i: Int) -> DossierWrite {
-        guard threaded else { return DossierWrite(records[i], rules: rules, ordinals: ordinals) }
+        guard threaded else { return compute(i) }
         assert(i == consumed, "writes are taken in order")
         if i % DossierWrites.chunk == 0 {
             if i > 0 { room.signal() } // the chunk before is taken
@@ -95,6 +112,13 @@ final class DossierWrites: @unchecked Sendable {
         }
         consumed = i + 1
         return (results + i).move()
+    }
+
+    /// The tally changes of every record's move; waits for the computing thread first. Complete once
+    /// the writer has taken every write (unthreaded, `write` computes them).
+    func tallyChanges() -> [TallyState.CellKey: TallyCell] {
+        join()
+        return changes
     }
 
     /// Waits for the computing thread to finish (also when the writer stopped early on an error).

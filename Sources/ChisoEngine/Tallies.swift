@@ -26,7 +26,7 @@ struct TallyState {
     /// another writer committed in between (`Engine.beginBatch`).
     var cells: [CellKey: TallyCell] = [:]
 
-    struct CellKey: Hashable {
+    struct CellKey: Hashable, Sendable {
         var period: Int64
         var unit: String
     }
@@ -36,6 +36,31 @@ struct TallyState {
         ordinals = [:]
         for (i, c) in codes.enumerated() where i > 0 { ordinals[c] = Int32(i) }
         newProcedures = []
+    }
+
+    /// Moves `deltas`, a batch's cell changes, from `old` to `new` facts of a record (and its clock,
+    /// kept in its unit's open cell). Pure: `DossierWrites` runs it on its computing thread into
+    /// changes of its own, which the writer merges (`TallyCell.merge(change:)`).
+    static func move(_ deltas: inout [CellKey: TallyCell], from old: TallyFacts, to new: TallyFacts) {
+        guard old != new else { return }
+        // Shares that did not change cancel out; only the others move a cell.
+        var unchanged = [Bool](repeating: false, count: new.shares.count)
+        for s in old.shares {
+            if let i = new.shares.indices.first(where: { !unchanged[$0] && new.shares[$0] == s }) { unchanged[i] = true; continue }
+            deltas[CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: -1)
+        }
+        for (i, s) in new.shares.enumerated() where !unchanged[i] {
+            deltas[CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: 1)
+        }
+        if old.clock != new.clock {
+            if let c = old.clock { deltas[CellKey(period: TallyPeriod.open, unit: c.unit), default: TallyCell()].change(clock: c.entry, by: -1) }
+            if let c = new.clock { deltas[CellKey(period: TallyPeriod.open, unit: c.unit), default: TallyCell()].change(clock: c.entry, by: 1) }
+        }
+    }
+
+    /// Adds changes made apart (`move` on another thread) into the batch's.
+    mutating func merge(_ changes: [CellKey: TallyCell]) {
+        for (key, change) in changes { deltas[key, default: TallyCell()].merge(change: change) }
     }
 
     mutating func discardBatch() {
@@ -76,20 +101,7 @@ extension Engine {
 
     /// Moves the open batch's cells from `old` to `new` facts of a record (and its clock, kept in its unit's open cell).
     func retally(from old: TallyFacts, to new: TallyFacts) {
-        guard old != new else { return }
-        // Shares that did not change cancel out; only the others move a cell.
-        var unchanged = [Bool](repeating: false, count: new.shares.count)
-        for s in old.shares {
-            if let i = new.shares.indices.first(where: { !unchanged[$0] && new.shares[$0] == s }) { unchanged[i] = true; continue }
-            tallies.deltas[TallyState.CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: -1)
-        }
-        for (i, s) in new.shares.enumerated() where !unchanged[i] {
-            tallies.deltas[TallyState.CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: 1)
-        }
-        if old.clock != new.clock {
-            if let c = old.clock { tallies.deltas[TallyState.CellKey(period: TallyPeriod.open, unit: c.unit), default: TallyCell()].change(clock: c.entry, by: -1) }
-            if let c = new.clock { tallies.deltas[TallyState.CellKey(period: TallyPeriod.open, unit: c.unit), default: TallyCell()].change(clock: c.entry, by: 1) }
-        }
+        TallyState.move(&tallies.deltas, from: old, to: new)
     }
 
     /// Writes the open batch's cell changes, new procedure ordinals and watermark.
@@ -147,7 +159,7 @@ extension Engine {
         let after = tallyRules()
         var seen = Set<Int64>()
         func retallyStored(_ key: Int64, _ code: String, _ blob: UnsafeRawBufferPointer) throws {
-            guard seen.insert(key).inserted, pending.dossiers[code] == nil else { return }
+            guard seen.insert(key).inserted, !pending.dossiers.contains(code) else { return }
             // The committed copy is re-read from the store from now on, with facts under the new rules.
             _ = pending.recentDossiers.take(code)
             let record = try RecordCodec.decodeDossier(code: code, blob)

@@ -3,18 +3,20 @@ import Testing
 @testable import ChisoCore
 @testable import ChisoEngine
 
-/// `DossierWrites` (docs/performance.md "Ingest", item 6): the writes computed on the second thread
-/// are those computed in line, in order; and a writer that stops taking them never hangs.
+/// `DossierWrites` (docs/performance.md "Ingest", items 6 and 19): the writes and tally changes
+/// computed on the second thread are those computed in line, in order; and a writer that stops
+/// taking them never hangs.
 @Suite struct DossierWritesTests {
     static let calendar = WorkingCalendar(zone: .vietnam, holidays: [], extraWorkdays: [])
     static let rules = TallyRules(catalogue: Catalogue().asOf(.distantFuture), calendar: calendar)
 
-    /// Records received on different days, at different units, half of them finished.
+    /// Records received on different days, at different units, due five days later, half of them finished.
     static func records(_ n: Int) -> [DossierRecord] {
         (0..<n).map { i in
             var r = DossierRecord(code: "D\(i)")
             let at = instant("2026-08-03T09:00:00+07:00").adding(micros: Int64(i) * 3_600_000_000)
-            r.insert(DossierEntry(id: "r\(i)", at: at, unit: "U\(i % 7)", action: .received(Receipt(procedure: "P\(i % 3)", channel: .online))))
+            r.insert(DossierEntry(id: "r\(i)", at: at, unit: "U\(i % 7)", action: .received(Receipt(procedure: "P\(i % 3)", channel: .online,
+                                                                                                        due: at.adding(micros: 5 * 86_400_000_000)))))
             if i % 2 == 0 {
                 r.insert(DossierEntry(id: "f\(i)", at: at.adding(micros: 86_400_000_000), unit: "U\(i % 7)",
                                       action: .finished(approved: true, electronicResult: true, pushedToPersonalStore: false)))
@@ -27,8 +29,11 @@ import Testing
 
     @Test func threadedWritesEqualInLineWrites() {
         let records = DossierWritesTests.records(300) // 10 chunks, more than the look-ahead
-        let threaded = DossierWrites(records: records, rules: DossierWritesTests.rules, ordinals: DossierWritesTests.ordinals, parallelMinimum: 1)
-        let inline = DossierWrites(records: records, rules: DossierWritesTests.rules, ordinals: DossierWritesTests.ordinals, parallelMinimum: .max)
+        let previous = [TallyFacts?](repeating: nil, count: records.count)
+        let threaded = DossierWrites(records: records, previous: previous, rules: DossierWritesTests.rules, ordinals: DossierWritesTests.ordinals,
+                                     parallelMinimum: 1)
+        let inline = DossierWrites(records: records, previous: previous, rules: DossierWritesTests.rules, ordinals: DossierWritesTests.ordinals,
+                                   parallelMinimum: .max)
         for i in records.indices {
             let a = threaded.write(i), b = inline.write(i)
             #expect(a.blob == b.blob && a.activity == b.activity && a.open == b.open && a.units == b.units && a.facts == b.facts, "record \(i)")
@@ -42,12 +47,47 @@ import Testing
     @Test func aWriterThatStopsEarlyDoesNotHang() {
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            let writes = DossierWrites(records: DossierWritesTests.records(600), rules: DossierWritesTests.rules,
-                                       ordinals: DossierWritesTests.ordinals, parallelMinimum: 1)
+            let writes = DossierWrites(records: DossierWritesTests.records(600), previous: .init(repeating: TallyFacts.none, count: 600),
+                                       rules: DossierWritesTests.rules, ordinals: DossierWritesTests.ordinals, parallelMinimum: 1)
             for i in 0..<40 { _ = writes.write(i) }
             writes.join()
             done.signal()
         }
         #expect(done.wait(timeout: .now() + 30) == .success, "join did not return")
+    }
+
+    /// The tally changes are each record's move from what it added before to what it adds now, as the
+    /// writer made them one record after the other before they moved to the computing thread; a
+    /// record without a previous share (removed, not written) moves none. Merging the changes of
+    /// two halves gives the changes of the whole.
+    @Test func tallyChangesAreEachRecordsMoveFromWhatItAddedBefore() {
+        let records = DossierWritesTests.records(300)
+        let rules = DossierWritesTests.rules, ordinals = DossierWritesTests.ordinals
+        func facts(_ r: DossierRecord) -> TallyFacts { rules.facts(dossier: r) { ordinals[$0] ?? 0 } }
+        // Before the batch: every fifth record is left to the writer, every third was new, the others
+        // were stored with their receipt only (the finished ones were still open then).
+        let previous: [TallyFacts?] = records.indices.map { i in
+            if i % 5 == 0 { return nil }
+            if i % 3 == 0 { return TallyFacts.none }
+            var before = DossierRecord(code: "D\(i)")
+            before.insert(records[i].entries[0])
+            return facts(before)
+        }
+        var expected: [TallyState.CellKey: TallyCell] = [:]
+        for i in records.indices { if let old = previous[i] { TallyState.move(&expected, from: old, to: facts(records[i])) } }
+        #expect(expected.values.contains { !$0.clockChanges.isEmpty }, "the moves stop clocks")
+        for minimum in [1, Int.max] {
+            let writes = DossierWrites(records: records, previous: previous, rules: rules, ordinals: ordinals, parallelMinimum: minimum)
+            for i in records.indices { _ = writes.write(i) }
+            #expect(writes.tallyChanges() == expected, "parallelMinimum \(minimum)")
+        }
+        var halves = TallyState()
+        for range in [0..<150, 150..<300] {
+            let writes = DossierWrites(records: Array(records[range]), previous: Array(previous[range]), rules: rules, ordinals: ordinals,
+                                       parallelMinimum: 1)
+            for i in 0..<range.count { _ = writes.write(i) }
+            halves.merge(writes.tallyChanges())
+        }
+        #expect(halves.deltas == expected)
     }
 }

@@ -304,6 +304,21 @@ public struct TallyCell: Sendable, Equatable {
         }
     }
 
+    /// Adds another change of the same cell into this change (both made by `add(_:sign:)` and
+    /// `change(clock:by:)`): the values summed under each ordinal, kept when they come back to zero,
+    /// and the clock changes summed. The result is the change the two sequences of `add` and
+    /// `change` make one after the other, in either order: the engine merges the changes the
+    /// computing thread made for a batch's dossiers into its own (docs/performance.md "Ingest", item 19).
+    public mutating func merge(change other: TallyCell) {
+        for (j, o) in other.ordinals.enumerated() {
+            let b = base(of: o)
+            for f in 0..<TallyField.count { values[b + f] += other.values[j * TallyField.count + f] }
+        }
+        for (entry, n) in other.clockChanges { change(clock: entry, by: n) }
+    }
+
+    /// Applies a change (made by `add(_:sign:)`, `change(clock:by:)` and `merge(change:)`) to a
+    /// stored cell: an ordinal whose values come back to zero is dropped, clocks are inserted and removed.
     public mutating func add(_ other: TallyCell) {
         for (j, o) in other.ordinals.enumerated() {
             let b = base(of: o)
