@@ -9,10 +9,40 @@ struct CachedRecord<Record: Sendable>: Sendable {
     var indexedUnits: Set<String>
     var record: Record
     /// What the stored record adds to the tallies (`TallyFacts.none` for a new one).
-    var tallied: TallyFacts = .none
+    var tallied: TalliedShare = .facts(.none)
     /// The stored row's `DossierRowState` (nil for a new record, and for petitions), so that the
     /// status counters move by what the row held, whatever wrote it.
     var storedState: EventStore.DossierRowState? = nil
+}
+
+/// What a record loaded into the batch added to the tallies when it was stored: its facts, or, for a
+/// dossier read back from the store, its stored bytes and the rules it was tallied under, from which
+/// the computing thread computes them at commit (`DossierWrites`) instead of the writer at load
+/// (docs/performance.md "Ingest", item 20). The rules are those of the load: a catalogue event later
+/// in the batch moves the record from what it added under them (`retallyRecordsAffected`).
+enum TalliedShare: Sendable {
+    case facts(TallyFacts)
+    /// `procedure` is the ordinal of the stored record's first receipt (`TallyFacts.procedure`),
+    /// given when it was loaded, so that `facts` finds it in the ordinals.
+    case stored(blob: [UInt8], rules: TallyRules, procedure: Int32?)
+
+    /// The ordinal of the procedure the share is filed under (`TallyFacts.procedure`).
+    var procedure: Int32? {
+        switch self {
+        case .facts(let f): return f.procedure
+        case .stored(_, _, let procedure): return procedure
+        }
+    }
+
+    /// The facts of the share; `code` is the record's, `ordinals` hold its procedure's.
+    func facts(code: String, ordinals: [String: Int32]) throws -> TallyFacts {
+        switch self {
+        case .facts(let f): return f
+        case .stored(let blob, let rules, _):
+            let record = try blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodeDossier(code: code, buf) }
+            return rules.facts(dossier: record) { ordinals[$0] ?? 0 }
+        }
+    }
 }
 
 typealias CachedDossier = CachedRecord<DossierRecord>
@@ -218,8 +248,12 @@ extension Engine {
             }
             guard let d = found else { return nil }
             recordsRead += 1
+            // What it adds to the tallies is computed at commit, on the computing thread; its procedure
+            // gets its ordinal now (it has one: it was tallied), as `tallyFacts` would give it.
+            var procedure: Int32?
+            if let receipt = d.record.firstReceipt, case .received(let r) = receipt.action { procedure = procedureOrdinal(r.procedure) }
             return CachedDossier(key: d.key, indexedActivity: d.activity, indexedUnits: d.record.touchedUnits, record: d.record,
-                                 tallied: tallyFacts(dossier: d.record), storedState: d.state)
+                                 tallied: .stored(blob: d.blob, rules: tallyRules(), procedure: procedure), storedState: d.state)
         }, change)
     }
 
@@ -229,7 +263,7 @@ extension Engine {
             recordsRead += 1
             let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodePetition(code: code, buf) }
             return CachedPetition(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
-                                  tallied: tallyFacts(petition: record))
+                                  tallied: .facts(tallyFacts(petition: record)))
         }, change)
     }
 
@@ -247,7 +281,7 @@ extension Engine {
         let touched = pending.orderedDossiers
         // The tallies of a record that is written move on the computing thread too; those of a record
         // that is removed (every event gone) move here, in `unstore`.
-        var records: [DossierRecord] = [], previous: [TallyFacts?] = []
+        var records: [DossierRecord] = [], previous: [TalliedShare?] = []
         records.reserveCapacity(touched.count)
         previous.reserveCapacity(touched.count)
         for (_, c) in touched {
@@ -264,7 +298,7 @@ extension Engine {
         for (i, (code, c)) in touched.enumerated() {
             let w = writes.write(i)
             if c.record.entries.isEmpty {
-                try unstore(.dossier, c)
+                try unstore(.dossier, code, c)
                 if let key = c.key {
                     if let o = c.tallied.procedure { try store.removeDossierProcedure(o, dossier: key) }
                     counterDeltas[.dossiers, default: 0] -= 1
@@ -281,12 +315,12 @@ extension Engine {
             let key = try store.saveDossier(key: c.key, code: code, activity: activity, state: state, blob: w.blob)
             Engine.indexMoves(c, activity: activity, units: units, key: key, removing: &unindexed, adding: &indexed)
             if let o = facts.procedure, o != c.tallied.procedure || c.key == nil { procedureRows.append((o, key)) }
-            pending.recentDossiers.put(code, CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts,
+            pending.recentDossiers.put(code, CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: .facts(facts),
                                                            storedState: state))
         }
         try store.moveIndexRows(.dossier, removing: unindexed, adding: indexed)
         try store.addDossierProcedures(procedureRows)
-        tallies.merge(writes.tallyChanges())
+        tallies.merge(try writes.tallyChanges())
     }
 
     /// The candidate-index rows of a record to remove (filed at its old activity key under a unit it
@@ -307,11 +341,11 @@ extension Engine {
     /// Removes a stored record every event of which is retracted (or was void on arrival): it is as if
     /// never sent (events.md "Corrections"), so its row and index rows go and its tally share is
     /// removed, and `chiso status` counts what `chiso rebuild` would. One never stored is not stored.
-    private func unstore<R>(_ kind: EventStore.RecordKind, _ c: CachedRecord<R>) throws {
+    private func unstore<R>(_ kind: EventStore.RecordKind, _ code: String, _ c: CachedRecord<R>) throws {
         guard let key = c.key else { return }
         if let old = c.indexedActivity { for u in c.indexedUnits { try store.unindexUnit(kind, unit: u, activity: old, key: key) } }
         try store.deleteRecord(kind, key: key)
-        retally(from: c.tallied, to: .none)
+        retally(from: try c.tallied.facts(code: code, ordinals: tallies.ordinals), to: .none)
     }
 
     /// Moves the status counter of a dossier row in `state` (`chiso status`); ended rows are the rest.
@@ -327,7 +361,7 @@ extension Engine {
         var unindexed: [EventStore.UnitIndexRow] = [], indexed: [EventStore.UnitIndexRow] = []
         for (code, c) in pending.orderedPetitions {
             if c.record.entries.isEmpty {
-                try unstore(.petition, c)
+                try unstore(.petition, code, c)
                 if c.key != nil { counterDeltas[.petitions, default: 0] -= 1 }
                 continue
             }
@@ -337,8 +371,9 @@ extension Engine {
             let units = c.record.touchedUnits
             Engine.indexMoves(c, activity: activity, units: units, key: key, removing: &unindexed, adding: &indexed)
             let facts = tallyFacts(petition: c.record)
-            retally(from: c.tallied, to: facts)
-            pending.recentPetitions.put(code, CachedPetition(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: facts))
+            retally(from: try c.tallied.facts(code: code, ordinals: tallies.ordinals), to: facts)
+            pending.recentPetitions.put(code, CachedPetition(key: key, indexedActivity: activity, indexedUnits: units, record: c.record,
+                                                             tallied: .facts(facts)))
         }
         try store.moveIndexRows(.petition, removing: unindexed, adding: indexed)
     }

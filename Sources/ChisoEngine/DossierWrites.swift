@@ -43,7 +43,9 @@ final class DossierWrites: @unchecked Sendable {
     private let records: [DossierRecord]
     /// What each record added to the tallies before the batch, or nil when the writer moves its
     /// tallies itself (a record every event of which is gone: it is removed, not written).
-    private let previous: [TallyFacts?]
+    private let previous: [TalliedShare?]
+    /// A stored record whose bytes no longer decode (the writer throws it after `join`).
+    private var failure: (any Error)?
     private let rules: TallyRules
     private let ordinals: [String: Int32]
     private let results: UnsafeMutablePointer<DossierWrite>
@@ -68,7 +70,7 @@ final class DossierWrites: @unchecked Sendable {
     /// Starts computing the writes of `records`: on a second thread from `parallelMinimum` records
     /// (fewer are computed on the writer's thread as they are needed). `ordinals` must hold the
     /// procedure of each record's first receipt.
-    init(records: [DossierRecord], previous: [TallyFacts?], rules: TallyRules, ordinals: [String: Int32], parallelMinimum: Int) {
+    init(records: [DossierRecord], previous: [TalliedShare?], rules: TallyRules, ordinals: [String: Int32], parallelMinimum: Int) {
         precondition(previous.count == records.count, "one previous share per record")
         self.records = records
         self.previous = previous
@@ -98,7 +100,13 @@ final class DossierWrites: @unchecked Sendable {
     /// The write of `records[i]`, its tally move added to `changes`.
     private func compute(_ i: Int) -> DossierWrite {
         let w = DossierWrite(records[i], rules: rules, ordinals: ordinals)
-        if let old = previous[i] { TallyState.move(&changes, from: old, to: w.facts) }
+        if let share = previous[i] {
+            do {
+                TallyState.move(&changes, from: try share.facts(code: records[i].code, ordinals: ordinals), to: w.facts)
+            } catch {
+                failure = failure ?? error
+            }
+        }
         return w
     }
 
@@ -115,9 +123,11 @@ final class DossierWrites: @unchecked Sendable {
     }
 
     /// The tally changes of every record's move; waits for the computing thread first. Complete once
-    /// the writer has taken every write (unthreaded, `write` computes them).
-    func tallyChanges() -> [TallyState.CellKey: TallyCell] {
+    /// the writer has taken every write (unthreaded, `write` computes them). Throws when a stored
+    /// record's bytes no longer decode.
+    func tallyChanges() throws -> [TallyState.CellKey: TallyCell] {
         join()
+        if let failure { throw EngineError.corrupt("a stored dossier no longer decodes (\(failure))") }
         return changes
     }
 

@@ -8,9 +8,12 @@ struct StoredDossier: Sendable {
     var activity: Int64
     var state: EventStore.DossierRowState
     var record: DossierRecord
+    /// The record as stored, from which its tally facts are computed at commit (`TalliedShare`).
+    var blob: [UInt8]
 
     init(code: String, _ stored: EventStore.StoredRecord) throws {
         key = stored.key
+        blob = stored.blob
         activity = stored.activity
         state = EventStore.DossierRowState(rawValue: stored.state) ?? .open
         record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodeDossier(code: code, buf) }

@@ -29,7 +29,7 @@ import Testing
 
     @Test func threadedWritesEqualInLineWrites() {
         let records = DossierWritesTests.records(300) // 10 chunks, more than the look-ahead
-        let previous = [TallyFacts?](repeating: nil, count: records.count)
+        let previous = [TalliedShare?](repeating: nil, count: records.count)
         let threaded = DossierWrites(records: records, previous: previous, rules: DossierWritesTests.rules, ordinals: DossierWritesTests.ordinals,
                                      parallelMinimum: 1)
         let inline = DossierWrites(records: records, previous: previous, rules: DossierWritesTests.rules, ordinals: DossierWritesTests.ordinals,
@@ -47,7 +47,7 @@ import Testing
     @Test func aWriterThatStopsEarlyDoesNotHang() {
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            let writes = DossierWrites(records: DossierWritesTests.records(600), previous: .init(repeating: TallyFacts.none, count: 600),
+            let writes = DossierWrites(records: DossierWritesTests.records(600), previous: .init(repeating: .facts(.none), count: 600),
                                        rules: DossierWritesTests.rules, ordinals: DossierWritesTests.ordinals, parallelMinimum: 1)
             for i in 0..<40 { _ = writes.write(i) }
             writes.join()
@@ -58,36 +58,49 @@ import Testing
 
     /// The tally changes are each record's move from what it added before to what it adds now, as the
     /// writer made them one record after the other before they moved to the computing thread; a
-    /// record without a previous share (removed, not written) moves none. Merging the changes of
-    /// two halves gives the changes of the whole.
-    @Test func tallyChangesAreEachRecordsMoveFromWhatItAddedBefore() {
+    /// record without a previous share (removed, not written) moves none, and a stored one's share is
+    /// computed from its stored bytes under the rules it was loaded with. Merging the changes of two
+    /// halves gives the changes of the whole.
+    @Test func tallyChangesAreEachRecordsMoveFromWhatItAddedBefore() throws {
         let records = DossierWritesTests.records(300)
         let rules = DossierWritesTests.rules, ordinals = DossierWritesTests.ordinals
         func facts(_ r: DossierRecord) -> TallyFacts { rules.facts(dossier: r) { ordinals[$0] ?? 0 } }
         // Before the batch: every fifth record is left to the writer, every third was new, the others
-        // were stored with their receipt only (the finished ones were still open then).
-        let previous: [TallyFacts?] = records.indices.map { i in
-            if i % 5 == 0 { return nil }
-            if i % 3 == 0 { return TallyFacts.none }
-            var before = DossierRecord(code: "D\(i)")
-            before.insert(records[i].entries[0])
-            return facts(before)
+        // were stored with their receipt only (the finished ones were still open then), half of them
+        // given as facts and half as their stored bytes.
+        var previous: [TalliedShare?] = [], expected: [TallyState.CellKey: TallyCell] = [:]
+        for (i, record) in records.enumerated() {
+            if i % 5 == 0 { previous.append(nil); continue }
+            var before = DossierRecord(code: record.code)
+            if i % 3 != 0 { before.insert(record.entries[0]) }
+            let old = facts(before)
+            TallyState.move(&expected, from: old, to: facts(record))
+            previous.append(i % 3 == 0 ? .facts(.none)
+                            : i % 2 == 0 ? .facts(old) : .stored(blob: RecordCodec.encode(before), rules: rules, procedure: old.procedure))
         }
-        var expected: [TallyState.CellKey: TallyCell] = [:]
-        for i in records.indices { if let old = previous[i] { TallyState.move(&expected, from: old, to: facts(records[i])) } }
         #expect(expected.values.contains { !$0.clockChanges.isEmpty }, "the moves stop clocks")
         for minimum in [1, Int.max] {
             let writes = DossierWrites(records: records, previous: previous, rules: rules, ordinals: ordinals, parallelMinimum: minimum)
             for i in records.indices { _ = writes.write(i) }
-            #expect(writes.tallyChanges() == expected, "parallelMinimum \(minimum)")
+            #expect(try writes.tallyChanges() == expected, "parallelMinimum \(minimum)")
         }
         var halves = TallyState()
         for range in [0..<150, 150..<300] {
             let writes = DossierWrites(records: Array(records[range]), previous: Array(previous[range]), rules: rules, ordinals: ordinals,
                                        parallelMinimum: 1)
             for i in 0..<range.count { _ = writes.write(i) }
-            halves.merge(writes.tallyChanges())
+            halves.merge(try writes.tallyChanges())
         }
         #expect(halves.deltas == expected)
+    }
+
+    /// A stored record whose bytes no longer decode is an error of the batch, not a share of zero.
+    @Test func aStoredShareThatNoLongerDecodesIsAnError() {
+        let records = DossierWritesTests.records(3)
+        let previous: [TalliedShare?] = [nil, .stored(blob: [0xFF, 0xFF, 0xFF], rules: DossierWritesTests.rules, procedure: 1), .facts(.none)]
+        let writes = DossierWrites(records: records, previous: previous, rules: DossierWritesTests.rules, ordinals: DossierWritesTests.ordinals,
+                                   parallelMinimum: .max)
+        for i in records.indices { _ = writes.write(i) }
+        #expect(throws: EngineError.self) { try writes.tallyChanges() }
     }
 }
