@@ -64,7 +64,7 @@ import Testing
             let e = min(window.to, Zone.vietnam.startOfDay(Self.day("2026-01-20")))
             let view = catalogue.asOf(e)
             let evaluator = Evaluator(catalogue: view, calendar: calendar)
-            for unit in ["H1", "H1.1", "H1.1.2", "B1", "B1.2", "X9"] {
+            for unit in ["H1", "H1.1", "H1.1.2", "B1", "B1.2", "X9", "H1.2", "agency"] {
                 var receipts = OnlineReceipts()
                 for u in view.subtree(of: unit) where Int.random(in: 0..<2, using: &random) == 0 {
                     receipts.byCode[u] = Array(Set((0..<3).map { _ in "P\(Int.random(in: 0..<24, using: &random))" })).sorted()
@@ -84,7 +84,28 @@ import Testing
                 compared += 1
             }
         }
-        #expect(compared == windows.count * 6)
+        #expect(compared == windows.count * 8)
+    }
+
+    /// details.md 15: an authority entry equal to a level name is a level, any other is a unit code;
+    /// so "agency" names the agencies, not a unit whose code is "agency".
+    @Test func anEntryThatIsALevelNameNamesTheLevelNotAUnitOfThatCode() {
+        let at = Zone.vietnam.startOfDay(Self.day("2026-01-01"))
+        var events: [Event] = [("H", nil, UnitLevel.province), ("agency", "H", .commune), ("C1", "H", .commune)].enumerated().map { i, u in
+            Event(id: "u\(i)", at: at, body: .unitDeclared(unit: u.0, name: u.0, parent: u.1, level: u.2))
+        }
+        for (p, entry) in [("P1", "agency"), ("P2", "commune"), ("P3", "C1")] {
+            events.append(Event(id: p, at: at, body: .procedureDeclared(ProcedureDeclaration(
+                procedure: p, name: p, unit: "H", authority: [entry], onlineLevel: .full, feeBearing: true, citizenSubject: false,
+                contentComplete: true, abolished: false))))
+        }
+        let view = Catalogue(events: events).asOf(at.adding(micros: Instant.microsPerDay))
+        #expect(view.proceduresUnderAuthority(of: "H", subtree: view.subtree(of: "H")).map(\.procedure) == ["P2", "P3"])
+        #expect(view.proceduresUnderAuthority(of: "agency", subtree: ["agency"]).map(\.procedure) == ["P2"])
+        let p1 = view.latestDeclarations.filter { $0.procedure == "P1" }
+        #expect(p1.count == 1 && !view.authority(p1[0], names: "agency"))
+        let p3 = view.latestDeclarations.filter { $0.procedure == "P3" }
+        #expect(p3.count == 1 && view.authority(p3[0], names: "C1"))
     }
 
     /// Two trees (a province and a ministry), 24 procedures with random authority, and announcements
@@ -97,6 +118,8 @@ import Testing
             ("H1", nil, .province), ("H1.1", "H1", .department), ("H1.2", "H1", .department),
             ("H1.1.1", "H1.1", .commune), ("H1.1.2", "H1.1", .commune), ("H1.2.1", "H1.2", .commune),
             ("B1", nil, .ministry), ("B1.1", "B1", .department), ("B1.2", "B1", .agency),
+            // A unit whose code is a level's name: an authority entry "agency" names the level only.
+            ("agency", "H1.2", .commune),
         ]
         for (i, u) in tree.enumerated() {
             events.append(Event(id: "u\(i)", at: at(0), body: .unitDeclared(unit: u.0, name: u.0, parent: u.1, level: u.2)))
@@ -139,7 +162,7 @@ import Testing
         let live = subtree.filter { !(view.units[$0]?.mergedAway(before: from) ?? false) }
         let root = view.root(of: unit)
         let rootCatalogue = view.latestDeclarations.filter { !$0.abolished && view.root(of: $0.unit) == root }
-        var names = Set(subtree)
+        var names = Set(subtree.filter { UnitLevel(rawValue: $0) == nil })
         for u in subtree { if let l = view.units[u]?.level { names.insert(l.rawValue) } }
         let authority = rootCatalogue.filter { d in d.authority.contains { names.contains($0) } }
         out["procedures"] = Int64(authority.count)
@@ -150,7 +173,7 @@ import Testing
         var pairs: Int64 = 0, withDossiers: Int64 = 0
         for u in live {
             let level = view.units[u]?.level?.rawValue
-            for p in rootCatalogue where p.onlineLevel != .none && (p.authority.contains(u) || level.map { p.authority.contains($0) } == true) {
+            for p in rootCatalogue where p.onlineLevel != .none && ((UnitLevel(rawValue: u) == nil && p.authority.contains(u)) || level.map { p.authority.contains($0) } == true) {
                 pairs += 1
                 if (receipts.byCode[u] ?? []).contains(p.procedure) { withDossiers += 1 }
             }

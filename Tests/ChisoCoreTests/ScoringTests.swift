@@ -273,6 +273,21 @@ fileprivate func points(_ text: String) -> Points? {
         }
     }
 
+    /// details.md 11 and 20: a counts file's 2.2 value is rounded to 2 decimals half away from zero
+    /// on the decimal given, not on its nearest Double (1.005 is 1.00499… as a Double).
+    @Test func aCountsFileValueIsRoundedOnTheDecimalGiven() throws {
+        let profile = try ProfileTestFiles.profile("dvcqg-2026")
+        let cases: [(String, Double?)] = [
+            ("1.005", 1.01), ("0.145", 0.15), ("2.675", 2.68), ("1.115", 1.12), ("-1.005", -1.01), ("7.044", 7.04),
+            ("100.5e-2", 1.01), ("1.0049999999999999", 1), ("0.005", 0.01), ("0.00499", 0), ("3", 3), ("12.3456789012345678901", 12.35),
+            ("1e-30", 0), ("null", nil),
+        ]
+        for (literal, expected) in cases {
+            let inputs = try parseCountsFile("{\"counts\": {\"2.2\": {\"value\": \(literal)}}}", name: "c.json")
+            #expect(profile.score(inputs).component("2.2")?.value == expected, "\(literal)")
+        }
+    }
+
     @Test func countsFileRejectsImpossibleCounts() {
         func problem(_ entry: String) -> String? {
             do {

@@ -259,7 +259,8 @@ public struct CatalogueView: Sendable {
         var named = [Bool](repeating: false, count: catalogue.procedures.count)
         var levels: Set<UnitLevel> = []
         for u in subtree {
-            for i in catalogue.byEntry[u] ?? [] { named[i] = true }
+            // An entry that is a level name is a level, whatever unit has that code (details.md 15).
+            if !UnitLevel.isName(u) { for i in catalogue.byEntry[u] ?? [] { named[i] = true } }
             if let l = units[u]?.level, levels.insert(l).inserted {
                 for i in catalogue.byEntry[l.rawValue] ?? [] { named[i] = true }
             }
@@ -272,7 +273,7 @@ public struct CatalogueView: Sendable {
 
     /// Whether `authority` of a procedure names this unit's code or level (3.2 pairs, details.md 15).
     public func authority(_ d: ProcedureDeclaration, names unit: String) -> Bool {
-        if d.authority.contains(unit) { return true }
+        if !UnitLevel.isName(unit), d.authority.contains(unit) { return true }
         if let l = units[unit]?.level { return d.authority.contains(l.rawValue) }
         return false
     }

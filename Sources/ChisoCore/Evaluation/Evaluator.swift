@@ -251,7 +251,8 @@ public struct Evaluator: Sendable {
         for u in liveUnits {
             let level = catalogue.units[u]?.level?.rawValue
             // Online procedures naming u's code or level, each once (both lists ascending).
-            let byCode = rootCatalogue.onlineByEntry[u] ?? []
+            // A code that is a level name is named only as the level (details.md 15).
+            let byCode = UnitLevel.isName(u) ? [] : rootCatalogue.onlineByEntry[u] ?? []
             let byLevel = level.flatMap { rootCatalogue.onlineByEntry[$0] } ?? []
             var naming = byCode.count + byLevel.count
             for i in byCode where byLevel.binarySearchContains(i) { naming -= 1 }

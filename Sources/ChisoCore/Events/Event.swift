@@ -20,6 +20,10 @@ public struct Event: Sendable, Equatable {
 /// A unit's level in the administrative tree (cấp: bộ, tỉnh, sở, xã, cơ quan).
 public enum UnitLevel: String, Sendable, CaseIterable {
     case ministry, province, department, commune, agency
+
+    /// Whether `entry` is a level's name: an `authority` entry that is one names the level, never a
+    /// unit with that code (details.md 15).
+    public static func isName(_ entry: String) -> Bool { UnitLevel(rawValue: entry) != nil }
 }
 
 /// How a dossier was filed (`channel` of `dossier.received`).

@@ -41,7 +41,14 @@ public func parseCountsFile(_ text: String, name: String) throws(ProfileError) -
             }
             switch value {
             case .null: inputs[id] = .value(nil)
-            case .number(let number) where number.double.isFinite: inputs[id] = .value(number.double)
+            case .number(let number) where number.double.isFinite:
+                // Rounded to 2 decimals half away from zero on the decimal given (details.md 11, 20):
+                // 1.005 gives 1.01, which rounding its nearest Double (1.00499…) would not.
+                if let hundredths = ExactDecimal(number.text)?.roundedHundredths {
+                    inputs[id] = .value(Double(hundredths) / 100)
+                } else {
+                    inputs[id] = .value(number.double)
+                }
             default: problems.append(place + "value must be a number or null")
             }
             continue

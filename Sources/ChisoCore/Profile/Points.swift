@@ -164,6 +164,29 @@ struct ExactDecimal: Equatable {
         self.scale = scale
     }
 
+    /// The value in hundredths, rounded half away from zero on the decimal as written (1.005 → 101,
+    /// where its nearest `Double` would give 100); nil when it does not fit in `Int64`.
+    var roundedHundredths: Int64? {
+        let shift = scale - 2
+        if shift <= 0 {
+            var value = significand
+            for _ in 0..<(-shift) {
+                let (v, overflow) = value.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                value = v
+            }
+            return value
+        }
+        // |significand| < 10^19, so from 19 places down the value is below half a hundredth.
+        guard shift < 19 else { return 0 }
+        var divisor: Int64 = 1
+        for _ in 0..<shift { divisor *= 10 }
+        let (quotient, remainder) = significand.quotientAndRemainder(dividingBy: divisor)
+        // Half away from zero: a remainder of at least half the divisor moves away from zero.
+        guard remainder.magnitude >= (divisor.magnitude + 1) / 2 else { return quotient }
+        return quotient + (significand < 0 ? -1 : 1)
+    }
+
     /// The value as a whole number, or nil when it has a fraction or does not fit in `Int64`.
     var wholeNumber: Int64? {
         if scale > 0 { return nil }
