@@ -168,15 +168,7 @@ struct ExactDecimal: Equatable {
     /// where its nearest `Double` would give 100); nil when it does not fit in `Int64`.
     var roundedHundredths: Int64? {
         let shift = scale - 2
-        if shift <= 0 {
-            var value = significand
-            for _ in 0..<(-shift) {
-                let (v, overflow) = value.multipliedReportingOverflow(by: 10)
-                if overflow { return nil }
-                value = v
-            }
-            return value
-        }
+        if shift <= 0 { return ExactDecimal.scaled(significand, by: -shift) }
         // |significand| < 10^19, so from 19 places down the value is below half a hundredth.
         guard shift < 19 else { return 0 }
         var divisor: Int64 = 1
@@ -188,22 +180,15 @@ struct ExactDecimal: Equatable {
     }
 
     /// The value as a whole number, or nil when it has a fraction or does not fit in `Int64`.
-    var wholeNumber: Int64? {
-        if scale > 0 { return nil }
-        var value = significand
-        for _ in 0..<(-scale) {
-            let (v, overflow) = value.multipliedReportingOverflow(by: 10)
-            if overflow { return nil }
-            value = v
-        }
-        return value
-    }
+    var wholeNumber: Int64? { scale > 0 ? nil : ExactDecimal.scaled(significand, by: -scale) }
 
     /// The value in hundredths, or nil when it has more than 2 decimals or does not fit.
-    var hundredths: Int64? {
-        guard scale <= 2 else { return nil }
-        var value = significand
-        for _ in 0..<(2 - scale) {
+    var hundredths: Int64? { scale > 2 ? nil : ExactDecimal.scaled(significand, by: 2 - scale) }
+
+    /// `value` × 10^`places` (`places` ≥ 0), or nil when it does not fit in `Int64`.
+    static func scaled(_ value: Int64, by places: Int) -> Int64? {
+        var value = value
+        for _ in 0..<places {
             let (v, overflow) = value.multipliedReportingOverflow(by: 10)
             if overflow { return nil }
             value = v
