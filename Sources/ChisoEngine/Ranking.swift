@@ -6,7 +6,8 @@ import ChisoCore
 ///
 /// Which units: without a parent, the roots at E; with a parent U, U's direct children; with a
 /// level L, every unit of level L in Subtree(U) (or in every root's subtree when there is no
-/// parent). A unit merged before the window's `from` is left out (details.md 13). Each unit's
+/// parent). A unit merged before the window's `from` is left out, and one merged during the window
+/// still counts, where it stood when the window began (details.md 13). Each unit's
 /// score is its snapshot, pooled over its subtree.
 ///
 /// Rows are ordered by total, highest first, then by unit code in code-point order; equal totals
@@ -118,8 +119,13 @@ extension Ranking {
     public static func candidates(view: CatalogueView, window: Window, parent: String?, level: UnitLevel?) -> [String] {
         var chosen: [String]
         switch (parent, level) {
-        case (nil, nil): chosen = view.roots
-        case (let p?, nil): chosen = view.children(of: p)
+        // A unit merged during the window still counts (details.md 13): among the roots or the
+        // children of the unit it stood under when the window began, not under the unit it was
+        // merged into, where the tree at E puts it.
+        case (nil, nil): chosen = view.roots + mergedDuringWindow(view: view, from: window.from, formerParent: nil)
+        case (let p?, nil):
+            let stayed = view.children(of: p).filter { view.units[$0]?.placeBeforeMerge(since: window.from) == nil }
+            chosen = stayed + mergedDuringWindow(view: view, from: window.from, formerParent: p)
         case (let p?, let l?): chosen = view.subtree(of: p).filter { view.units[$0]?.level == l }
         case (nil, let l?): chosen = view.roots.flatMap { view.subtree(of: $0) }.filter { view.units[$0]?.level == l }
         }
@@ -129,6 +135,15 @@ extension Ranking {
             return seen.insert(code).inserted
         }
         return chosen.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The declared units that a merge during the window (at or after `from`) moved away from
+    /// `formerParent` (nil: from being roots).
+    static func mergedDuringWindow(view: CatalogueView, from: Instant, formerParent: String?) -> [String] {
+        view.units.values.compactMap { node in
+            guard node.declared, let place = node.placeBeforeMerge(since: from), place == formerParent else { return nil }
+            return node.code
+        }
     }
 
     /// Orders rows by total (highest first), then by code in code-point order, and gives equal

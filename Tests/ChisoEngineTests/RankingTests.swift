@@ -173,6 +173,13 @@ import Testing
         // July: 104 merged on 15 Jul, during the window, still counts (now under H44.101).
         let july = try ranking(e, period: "2026-07", level: .commune)
         #expect(july.rows.map(\.unit).sorted() == ["H44.101", "H44.102", "H44.104"])
+        // Without a level, a unit merged during the window is ranked among the children of the unit
+        // it stood under when the window began, not under the one it was merged into.
+        #expect(try ranking(e, period: "2026-07", parent: "H44.01").rows.map(\.unit) == ["H44.104"])
+        #expect(try ranking(e, period: "2026-07", parent: "H44").rows.map(\.unit).sorted() == ["H44.01", "H44.101", "H44.102"])
+        #expect(try ranking(e, period: "2026-07-16..2026-07-31", parent: "H44.101").rows.isEmpty)
+        #expect(try ranking(e, period: "2026-07", parent: "H44.101").rows.isEmpty)
+        #expect(try ranking(e, parent: "H44.01").rows.isEmpty, "merged before August")
         // The department level without a parent; the province level ranks the root itself.
         #expect(try ranking(e, parent: nil, level: .department).rows.map(\.unit) == ["H44.01"])
         #expect(try ranking(e, parent: nil, level: .province).rows.map(\.unit) == ["H44"])

@@ -55,6 +55,18 @@ public struct UnitNode: Sendable, Equatable {
     /// is not followed, still before `from`, by a declaration of it, which undoes the merge for the
     /// tree ("re-declaring updates name/parent/level from `at` on", events.md). A merge during the
     /// window leaves it in. The dossiers a merge moved stay where it sent them.
+    /// Where it stood when a window starting at `from` began, if a merge during the window moved it
+    /// under the unit it was merged into: its parent before its first merge at or after `from`
+    /// (`.some(nil)`: it was a root). Nil when no merge at or after `from` is its latest change of
+    /// place, that is, when the tree at E still shows it where it stood (a later declaration placed
+    /// it anew). A unit merged during a window still counts in that window's rankings (details.md 13),
+    /// among the children of the unit it was under.
+    public func placeBeforeMerge(since from: Instant) -> String?? {
+        guard let first = merges.first(where: { $0.at >= from }), let last = merges.last, last.at >= from else { return nil }
+        if let declared = declaredAts.last, declared > last.at { return nil }
+        return .some(first.parentBefore)
+    }
+
     public func mergedAway(before from: Instant) -> Bool {
         guard let merged = merges.last(where: { $0.at < from })?.at else { return false }
         if let declared = declaredAts.last(where: { $0 < from }), declared > merged { return false }
@@ -66,6 +78,8 @@ public struct UnitNode: Sendable, Equatable {
 public struct UnitMerge: Sendable, Equatable {
     public var at: Instant
     public var into: String
+    /// The unit's parent just before this merge (nil: it was a root, or had none).
+    public var parentBefore: String? = nil
 }
 
 /// The catalogue folded at an evaluation instant E: the unit tree, procedure attributes and the
@@ -98,8 +112,9 @@ public struct CatalogueView: Sendable {
                 units[unit] = node
             case .unitMerged(let unit, let into):
                 var node = units[unit] ?? UnitNode(code: unit)
+                let before = node.parent
                 node.parent = cutCycle(unit, into)
-                node.merges.append(UnitMerge(at: ev.at, into: into))
+                node.merges.append(UnitMerge(at: ev.at, into: into, parentBefore: before))
                 units[unit] = node
             case .unitService(let unit, let copy):
                 var node = units[unit] ?? UnitNode(code: unit)
