@@ -69,9 +69,9 @@ final class DossierWrites: @unchecked Sendable {
 
     /// Starts computing the writes of `records`: on a second thread from `parallelMinimum` records
     /// (fewer are computed on the writer's thread as they are needed). `ordinals` must hold the
-    /// procedure of each record's first receipt.
+    /// procedure of each record's first receipt; `previous[i]` is what `records[i]` added before
+    /// (a record beyond `previous` moves no tallies).
     init(records: [DossierRecord], previous: [TalliedShare?], rules: TallyRules, ordinals: [String: Int32], parallelMinimum: Int) {
-        precondition(previous.count == records.count, "one previous share per record")
         self.records = records
         self.previous = previous
         self.rules = rules
@@ -100,7 +100,7 @@ final class DossierWrites: @unchecked Sendable {
     /// The write of `records[i]`, its tally move added to `changes`.
     private func compute(_ i: Int) -> DossierWrite {
         let w = DossierWrite(records[i], rules: rules, ordinals: ordinals)
-        if let share = previous[i] {
+        if i < previous.count, let share = previous[i] {
             do {
                 TallyState.move(&changes, from: try share.facts(code: records[i].code, ordinals: ordinals), to: w.facts)
             } catch {
