@@ -286,6 +286,12 @@ fileprivate func points(_ text: String) -> Points? {
             let inputs = try parseCountsFile("{\"counts\": {\"2.2\": {\"value\": \(literal)}}}", name: "c.json")
             #expect(profile.score(inputs).component("2.2")?.value == expected, "\(literal)")
         }
+        // A value too large to show is an error that says so, not a silent null.
+        for literal in ["1e15", "-1e300", "1000000000000000.5"] {
+            #expect(throws: ProfileError.self, "\(literal)") {
+                try parseCountsFile("{\"counts\": {\"2.2\": {\"value\": \(literal)}}}", name: "c.json")
+            }
+        }
     }
 
     @Test func countsFileRejectsImpossibleCounts() {

@@ -41,7 +41,11 @@ public func parseCountsFile(_ text: String, name: String) throws(ProfileError) -
             }
             switch value {
             case .null: inputs[id] = .value(nil)
-            case .number(let number) where number.double.isFinite:
+            case .number(let number) where !(abs(number.double) < 1e15):
+                // A score card shows values to the hundredth in Int64 hundredths; a larger one would be
+                // dropped as null without a word.
+                problems.append(place + "value \(number.text) is out of range; give a number of working days below 10^15")
+            case .number(let number):
                 // Rounded to 2 decimals half away from zero on the decimal given (details.md 11, 20):
                 // 1.005 gives 1.01, which rounding its nearest Double (1.00499…) would not.
                 if let hundredths = ExactDecimal(number.text)?.roundedHundredths {
