@@ -103,8 +103,6 @@ struct TouchedRecords<R: Sendable> {
 
     var count: Int { ordered.count }
 
-    subscript(code: String) -> CachedRecord<R>? { slots[code].map { ordered[$0].cached } }
-
     func contains(_ code: String) -> Bool { slots[code] != nil }
 
     mutating func removeAll() {
@@ -151,10 +149,6 @@ struct PendingRecords {
     /// Puts a whole record in the batch (`rebuild`), replacing any copy there.
     mutating func put(petition code: String, _ cached: CachedPetition) { petitions.put(code, cached) }
 
-    /// The batch's dossiers in the order first touched.
-    var orderedDossiers: [(code: String, cached: CachedDossier)] { dossiers.ordered }
-    /// The batch's petitions in the order first touched.
-    var orderedPetitions: [(code: String, cached: CachedPetition)] { petitions.ordered }
     mutating func forgetRecent() { recentDossiers.removeAll(); recentPetitions.removeAll() }
 
     /// Changes the dossier `code` in the open batch: taken from the recent ones, else loaded from the
@@ -250,10 +244,8 @@ extension Engine {
             recordsRead += 1
             // What it adds to the tallies is computed at commit, on the computing thread; its procedure
             // gets its ordinal now (it has one: it was tallied), as `tallyFacts` would give it.
-            var procedure: Int32?
-            if let receipt = d.record.firstReceipt, case .received(let r) = receipt.action { procedure = procedureOrdinal(r.procedure) }
             return CachedDossier(key: d.key, indexedActivity: d.activity, indexedUnits: d.record.touchedUnits, record: d.record,
-                                 tallied: .stored(blob: d.blob, rules: tallyRules(), procedure: procedure), storedState: d.state)
+                                 tallied: .stored(blob: d.blob, rules: tallyRules(), procedure: receiptOrdinal(d.record)), storedState: d.state)
         }, change)
     }
 
@@ -267,6 +259,13 @@ extension Engine {
         }, change)
     }
 
+    /// The ordinal of the procedure of `record`'s first receipt, given on first sight (the one its
+    /// tally facts are filed under, `TallyFacts.procedure`); nil without a receipt.
+    func receiptOrdinal(_ record: DossierRecord) -> Int32? {
+        guard let receipt = record.firstReceipt, case .received(let r) = receipt.action else { return nil }
+        return procedureOrdinal(r.procedure)
+    }
+
     /// Writes the batch's touched records and their candidate-index rows.
     func flushPending() throws {
         try flushDossiers()
@@ -278,14 +277,14 @@ extension Engine {
         // Encodings and facts are computed ahead on a second thread (`DossierWrites`); facts name
         // procedures by ordinal, so every receipt's procedure gets one here first.
         // Both passes walk `touched`: the batch, in the order its records were first touched.
-        let touched = pending.orderedDossiers
+        let touched = pending.dossiers.ordered
         // The tallies of a record that is written move on the computing thread too; those of a record
         // that is removed (every event gone) move here, in `unstore`.
         var records: [DossierRecord] = [], previous: [TalliedShare?] = []
         records.reserveCapacity(touched.count)
         previous.reserveCapacity(touched.count)
         for (_, c) in touched {
-            if let receipt = c.record.firstReceipt, case .received(let r) = receipt.action { _ = procedureOrdinal(r.procedure) }
+            _ = receiptOrdinal(c.record)
             records.append(c.record)
             previous.append(c.record.entries.isEmpty ? nil : c.tallied)
         }
@@ -359,7 +358,7 @@ extension Engine {
 
     private func flushPetitions() throws {
         var unindexed: [EventStore.UnitIndexRow] = [], indexed: [EventStore.UnitIndexRow] = []
-        for (code, c) in pending.orderedPetitions {
+        for (code, c) in pending.petitions.ordered {
             if c.record.entries.isEmpty {
                 try unstore(.petition, code, c)
                 if c.key != nil { counterDeltas[.petitions, default: 0] -= 1 }

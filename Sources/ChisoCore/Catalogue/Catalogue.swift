@@ -55,6 +55,12 @@ public struct UnitNode: Sendable, Equatable {
     /// is not followed, still before `from`, by a declaration of it, which undoes the merge for the
     /// tree ("re-declaring updates name/parent/level from `at` on", events.md). A merge during the
     /// window leaves it in. The dossiers a merge moved stay where it sent them.
+    public func mergedAway(before from: Instant) -> Bool {
+        guard let merged = merges.last(where: { $0.at < from })?.at else { return false }
+        if let declared = declaredAts.last(where: { $0 < from }), declared > merged { return false }
+        return true
+    }
+
     /// Where it stood when a window starting at `from` began, if a merge during the window moved it
     /// under the unit it was merged into: its parent before its first merge at or after `from`
     /// (`.some(nil)`: it was a root). Nil when no merge at or after `from` is its latest change of
@@ -62,15 +68,10 @@ public struct UnitNode: Sendable, Equatable {
     /// it anew). A unit merged during a window still counts in that window's rankings (details.md 13),
     /// among the children of the unit it was under.
     public func placeBeforeMerge(since from: Instant) -> String?? {
-        guard let first = merges.first(where: { $0.at >= from }), let last = merges.last, last.at >= from else { return nil }
+        // Merges are in time order: when one is at or after `from`, so is the last.
+        guard let first = merges.first(where: { $0.at >= from }), let last = merges.last else { return nil }
         if let declared = declaredAts.last, declared > last.at { return nil }
         return .some(first.parentBefore)
-    }
-
-    public func mergedAway(before from: Instant) -> Bool {
-        guard let merged = merges.last(where: { $0.at < from })?.at else { return false }
-        if let declared = declaredAts.last(where: { $0 < from }), declared > merged { return false }
-        return true
     }
 }
 
