@@ -35,12 +35,28 @@ public final class EventStore {
             : "PRAGMA cache_size = -8192; PRAGMA mmap_size = 0; PRAGMA temp_store = MEMORY")
         if !readOnly {
             try db.configureWriter(autoCheckpointPages: 0)
-            for sql in Schema.statements { try db.execute(sql) }
-            try db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '\(Schema.version)')")
-            if try counter(.events) == nil { try recount() }
-            // A new database has (empty) valid tallies; one written before tallies existed needs `chiso rebuild`.
-            if try meta(Meta.talliesValid) == nil, (try counter(.events) ?? 0) == 0 { try setMeta(Meta.talliesValid, 1) }
+            // A new database gets its schema in one transaction: one sync of the WAL instead of one
+            // per statement (about 30; 15 ms of a CI-size ingest's 450). An existing one is only
+            // checked, each statement on its own, so that opening it never waits for another writer.
+            let isNew = (try db.scalarInt64("SELECT count(*) FROM sqlite_master") ?? 0) == 0
+            if isNew { try db.begin(.immediate) }
+            do throws(SQLiteError) {
+                try createSchema()
+                if isNew { try db.commit() }
+            } catch {
+                try? db.rollback()
+                throw error
+            }
         }
+    }
+
+    /// Creates the tables that are missing and the counters and markers a database needs (`Schema`).
+    private func createSchema() throws(SQLiteError) {
+        for sql in Schema.statements { try db.execute(sql) }
+        try db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '\(Schema.version)')")
+        if try counter(.events) == nil { try recount() }
+        // A new database has (empty) valid tallies; one written before tallies existed needs `chiso rebuild`.
+        if try meta(Meta.talliesValid) == nil, (try counter(.events) ?? 0) == 0 { try setMeta(Meta.talliesValid, 1) }
     }
 
     // MARK: Event log

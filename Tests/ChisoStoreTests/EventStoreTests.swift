@@ -61,3 +61,34 @@ import Testing
         #expect(stored.map { Array($0.unit.utf8) } == sorted.map { Array($0.unit.utf8) })
     }
 }
+
+/// Opening a store (`EventStore.init`).
+@Suite struct EventStoreOpeningTests {
+    /// A new database's schema is written in one transaction: each page goes to the WAL once.
+    /// Committed statement by statement, the schema's first page (which lists every table) would
+    /// be written again at every commit, and the WAL would hold several times the file's pages.
+    @Test func aNewDatabasesSchemaIsOneCommit() throws {
+        let file = TemporaryDatabaseFile()
+        defer { file.remove() }
+        let store = try EventStore(path: file.path)
+        let pages = try #require(try store.db.scalarInt64("PRAGMA page_count"))
+        let pageSize = try #require(try store.db.scalarInt64("PRAGMA page_size"))
+        #expect(pages > 10)
+        #expect(store.db.walContentBytes > 0)
+        #expect(store.db.walContentBytes <= pages * pageSize)
+        #expect(try store.meta("schema") == Int64(Schema.version))
+    }
+
+    /// Opening an existing database again changes nothing and keeps what it holds.
+    @Test func reopeningKeepsTheLog() throws {
+        let file = TemporaryDatabaseFile()
+        defer { file.remove() }
+        do {
+            let store = try EventStore(path: file.path)
+            #expect(try store.appendEvent(id: "e-1", type: "x", at: 1, body: "{}", ingestedAt: 2))
+        }
+        let store = try EventStore(path: file.path)
+        #expect(store.db.walContentBytes == 0)
+        #expect(try store.eventBody(id: "e-1") == "{}")
+    }
+}
