@@ -138,10 +138,13 @@ extension Ranking {
     }
 
     /// The declared units that a merge during the window (at or after `from`) moved away from
-    /// `formerParent` (nil: from being roots).
+    /// `formerParent` (nil: from being roots, which a unit whose parent was a code never declared
+    /// also was, docs/decisions.md "Codes never declared").
     static func mergedDuringWindow(view: CatalogueView, from: Instant, formerParent: String?) -> [String] {
         view.units.values.compactMap { node in
-            guard node.declared, let place = node.placeBeforeMerge(since: from), place == formerParent else { return nil }
+            guard node.declared, let place = node.placeBeforeMerge(since: from) else { return nil }
+            let wasRoot = place.map { view.units[$0]?.declared != true } ?? true
+            guard formerParent.map({ place == $0 }) ?? wasRoot else { return nil }
             return node.code
         }
     }

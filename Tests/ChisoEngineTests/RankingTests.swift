@@ -125,6 +125,40 @@ import Testing
         #expect(try e.verify(profile: defaultProfile(), now: instant("2027-06-01T00:00:00+07:00")).isClean)
     }
 
+    /// A code never declared is no one's child, even of the unit it was merged into (details.md 12:
+    /// "its snapshot is itself"): a dossier received there after the merge does not pool into that
+    /// unit, while one open there at the merge moves to it (details.md 13).
+    @Test func aCodeNeverDeclaredMergedIntoAUnitDoesNotJoinItsTree() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            Line.received("r1", "D1", unit: "Y", at: "2026-08-03 09:00"),
+            #"{"id":"m1","type":"unit.merged","at":"2026-08-05T00:00:00+07:00","unit":"Y","into":"H44.101"}"#,
+            Line.received("r2", "D2", unit: "Y", at: "2026-08-06 09:00"),
+        ])
+        let s = try e.scorer(profile: defaultProfile()).snapshot(unit: "H44.101", window: Window.parse("2026-08"),
+                                                                 now: instant("2027-06-01T00:00:00+07:00"), children: true)
+        #expect(s.children?.isEmpty == true)
+        // D1 moved to H44.101 at the merge and is processing there; D2 stays at Y.
+        #expect(s.measures.counts["active"] == 1)
+        #expect(try snapshot(e, unit: "H44").measures.counts["active"] == 1)
+        #expect(try snapshot(e, unit: "Y").measures.counts["active"] == 1)
+        #expect(try e.verify(profile: defaultProfile(), now: instant("2027-06-01T00:00:00+07:00")).isClean)
+    }
+
+    /// A root whose parent was never declared, merged during the window, is ranked among the roots in
+    /// that window, like any root merged during it (details.md 13).
+    @Test func aRootUnderACodeNeverDeclaredMergedDuringTheWindowIsStillRanked() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            Line.unit("u8", "R", parent: "GHOST", level: "province"),
+            Line.unit("u9", "S", parent: nil, level: "province"),
+            #"{"id":"m1","type":"unit.merged","at":"2026-08-10T00:00:00+07:00","unit":"R","into":"H44"}"#,
+            #"{"id":"m2","type":"unit.merged","at":"2026-08-10T00:00:00+07:00","unit":"S","into":"H44"}"#,
+        ])
+        #expect(try ranking(e, parent: nil).rows.map(\.unit).sorted() == ["H44", "R", "S"])
+        #expect(try ranking(e, period: "2026-09", parent: nil).rows.map(\.unit) == ["H44"])
+    }
+
     @Test func tieRuleOnBareRows() {
         func row(_ code: String, _ h: Int64) -> RankingRow {
             RankingRow(rank: 0, unit: code, name: nil, level: nil, total: Points(hundredths: h),

@@ -131,7 +131,9 @@ public struct CatalogueView: Sendable {
                 break
             }
         }
-        for (code, node) in units {
+        // Only declared units are anyone's children: a code never declared belongs to no tree, even
+        // when a merge names it (details.md 12).
+        for (code, node) in units where node.declared {
             if let parent = node.parent, parent != code { children[parent, default: []].append(code) }
         }
         for key in children.keys { children[key]?.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
@@ -182,17 +184,16 @@ public struct CatalogueView: Sendable {
         return copy
     }
 
-    /// The units directly under U at E, in code order (details.md 12). A code never declared belongs
-    /// to no tree: declared units naming it as their parent are not its children; units merged into
-    /// it still are, since a merge moves their dossiers to it (details.md 13), declared or not.
+    /// The declared units directly under U at E, in code order (details.md 12). A code never declared
+    /// belongs to no tree, "its snapshot is itself": it has no children, not even the units merged
+    /// into it, and is no one's child, not even of the unit it was merged into. The dossiers a merge
+    /// moved are processing at the unit they moved to, and count there (details.md 13).
     public func children(of unit: String) -> [String] {
-        guard let all = children[unit] else { return [] }
-        if units[unit]?.declared == true { return all }
-        return all.filter { units[$0]?.mergedInto == unit }
+        guard units[unit]?.declared == true else { return [] }
+        return children[unit] ?? []
     }
 
-    /// U and every unit under it at E (details.md 12): a code never declared is its own subtree,
-    /// with the units merged into it (`children(of:)`).
+    /// U and every unit under it at E (details.md 12): a code never declared is its own subtree.
     public func subtree(of unit: String) -> [String] {
         var out = [unit]
         var seen: Set<String> = [unit]
