@@ -60,6 +60,9 @@ public final class Engine {
     var prefetched: PrefetchedDossiers?
     /// How many checkpoints this writer ran between batches (tests read it).
     var checkpointsRun = 0
+    /// How many checkpoints in a row could not restart the WAL because a reader still used it
+    /// (`checkpointWaitMilliseconds`; tests read it).
+    var checkpointsGivenUp = 0
     /// Whether this writer has compared its calendar with the tallies' (`checkTallyCalendar`).
     var tallyCalendarChecked = false
 
@@ -99,9 +102,18 @@ public final class Engine {
             throw EngineError.badRequest(problem)
         }
         do {
-            return try EventStore(path: path, readOnly: readOnly)
-        } catch {
+            let store = try EventStore(path: path, readOnly: readOnly)
+            // A writer creates the schema in one transaction: a reader finds all of it or none.
+            if readOnly, try store.db.scalarInt64("SELECT count(*) FROM sqlite_master WHERE name = 'meta'") == 0 {
+                throw EngineError.badRequest("\(path) holds no chiso data yet (an empty file, or an ingest is creating it); run `chiso ingest --db \(path) FILE` first, or try again in a moment")
+            }
+            return store
+        } catch let error as SQLiteError {
             switch error.resultCode & 0xFF {
+            case 5: // SQLITE_BUSY: another connection is creating or converting the file
+                throw EngineError.badRequest("the database \(path) is busy: another chiso is creating it or writing its first batch (SQLite: \(error.message)); try again in a moment")
+            case 11: // SQLITE_CORRUPT
+                throw EngineError.badRequest("the database \(path) is damaged (SQLite: \(error.message)); restore it from a backup, or move it aside and ingest the event files again into a new one")
             case 8: // SQLITE_READONLY (also _DIRECTORY, _CANTINIT …): the file, its -wal/-shm or its folder
                 throw EngineError.badRequest("cannot use the database \(path): it, its -wal or -shm file, or its folder is read-only for this user (SQLite: \(error.message)); make them writable, or pass --db with a path in a writable folder")
             case 14: // SQLITE_CANTOPEN

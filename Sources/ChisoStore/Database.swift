@@ -90,7 +90,20 @@ public final class Database {
             sqlite3_busy_timeout(connection, defaultBusyTimeoutMilliseconds), on: connection, sql: nil)
         guard mode == .readWrite else { return }
         let journalSQL = "PRAGMA journal_mode=WAL"
-        let journalMode = try firstText(of: journalSQL, on: connection)
+        // Switching a new file to WAL needs it alone; a reader opening it at that instant holds a
+        // lock that SQLite does not wait for (no busy handler there, to avoid a deadlock), so the
+        // switch is tried again for up to about 5 s before the error is reported.
+        var journalMode: String?
+        var attempt = 0
+        while true {
+            do {
+                journalMode = try firstText(of: journalSQL, on: connection)
+                break
+            } catch where error.resultCode & 0xFF == SQLITE_BUSY && attempt < 250 {
+                attempt += 1
+                usleep(20_000)
+            }
+        }
         guard journalMode == "wal" || journalMode == "memory" else {
             throw SQLiteError(
                 extendedResultCode: SQLITE_ERROR,

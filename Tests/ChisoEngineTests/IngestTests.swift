@@ -282,6 +282,42 @@ final class ReaderLog: @unchecked Sendable {
     }
 }
 
+/// A reader that holds one transaction open for long (details.md 28: it may pin the WAL) does not
+/// stall the writer: each checkpoint after a commit waits for it less than the one before, then not
+/// at all, and waits again once a checkpoint restarts the WAL (interfaces.md "Readers never block
+/// the writer").
+@Suite struct LongReaderTests {
+    @Test func checkpointsStopWaitingForAReaderThatHoldsItsTransaction() throws {
+        let path = temporaryDatabase()
+        let engine = try openEngine(path)
+        _ = try ingest(engine, smallProvince())
+        var options = IngestOptions(batchSize: 50)
+        options.checkpointBytes = 1 << 10
+        func lines(_ from: Int, _ count: Int) -> String {
+            (from..<(from + count)).map { Line.received("r\($0)", "D\($0)", unit: "H44.101", at: "2026-08-03 09:00") }
+                .joined(separator: "\n") + "\n"
+        }
+        let reader = try Database(path: path, mode: .readOnly)
+        try reader.begin()
+        #expect(try reader.scalarInt64("SELECT count(*) FROM events") == Int64(smallProvince().count))
+        _ = try engine.ingest(LineSource.bytes(Array(lines(0, 500).utf8), name: "held"), options: options,
+                              clock: { instant("2026-09-01T00:00:00Z") })
+        // Ten batches, each followed by a checkpoint that the reader keeps from restarting the WAL.
+        #expect(engine.checkpointsRun == 10)
+        #expect(engine.checkpointsGivenUp == 10)
+        #expect(engine.checkpointWaitMilliseconds == 0)
+        #expect(engine.store.db.walContentBytes > 0)
+        try reader.commit()
+        // The reader is gone: the next checkpoint restarts the WAL, and the wait is 100 ms again.
+        _ = try engine.ingest(LineSource.bytes(Array(lines(500, 50).utf8), name: "free"), options: options,
+                              clock: { instant("2026-09-01T00:00:00Z") })
+        #expect(engine.checkpointsGivenUp == 0)
+        #expect(engine.checkpointWaitMilliseconds == 100)
+        #expect(engine.store.db.walContentBytes == 0)
+        #expect(try engine.store.counts().events == Int64(smallProvince().count + 550))
+    }
+}
+
 /// A writer that cannot write its database says which file or folder and what to do, before any SQL
 /// fails (interfaces.md "Errors"). Permissions are stubbed: tests may run as root, who can write anything.
 @Suite struct WriteProblemTests {
@@ -354,5 +390,31 @@ final class ReaderLog: @unchecked Sendable {
         let back = try e.store.counts()
         #expect((back.petitions, back.uncountedDossiers) == (1, 1))
         #expect(try e.verify(profile: defaultProfile(), now: instant("2027-06-01T00:00:00+07:00")).isClean)
+    }
+}
+
+/// Readers opening a database that is not (yet) one say so in one sentence with what to do
+/// (interfaces.md "Errors").
+@Suite struct OpeningProblemTests {
+    @Test func aReaderOfAnEmptyFileIsToldToIngestFirst() throws {
+        let path = temporaryDatabase()
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        let error = try #require(throws: EngineError.self) { try Engine(path: path, calendar: testIndicators.calendar(), readOnly: true) }
+        #expect(error.description.contains("\(path) holds no chiso data yet"))
+        #expect(error.description.contains("chiso ingest --db \(path)"))
+    }
+
+    @Test func aDamagedFileIsNamedWithWhatToDo() throws {
+        let path = temporaryDatabase()
+        do {
+            let engine = try openEngine(path)
+            _ = try ingest(engine, smallProvince())
+        }
+        // The first pages of a valid database: the schema names pages that are no longer there.
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        try Data(bytes.prefix(8192)).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: (any Error).self) { try Engine(path: path, calendar: testIndicators.calendar(), readOnly: true) }
+        #expect("\(error)".contains("\(path) is damaged"), "\(error)")
+        #expect("\(error)".contains("restore it from a backup"))
     }
 }
