@@ -71,12 +71,18 @@ import Testing
         lines.append(Line.received("r2", "N2", unit: "H44.101", procedure: "PN", at: "2026-08-04 09:00"))
         // A due on the receipt makes it a normal dossier (here late: open past its due).
         lines.append(Line.received("r3", "D3", unit: "H44.101", procedure: "PN", at: "2026-08-03 09:00", due: "2026-08-05 09:00"))
+        // No due either, but late by the rule of the second request (details.md 10): an item, not
+        // a dossier that can never be late.
+        lines.append(Line.received("r4", "N4", unit: "H44.101", procedure: "PN", at: "2026-08-03 09:00"))
+        lines.append(Line.dossier("q1", "supplementRequested", "N4", at: "2026-08-04 09:00"))
+        lines.append(Line.dossier("s1", "supplemented", "N4", at: "2026-08-05 09:00"))
+        lines.append(Line.dossier("q2", "supplementRequested", "N4", at: "2026-08-06 09:00"))
         try ingest(e, lines)
         let x = try explain(e, "2.1")
         let line = try #require(x.lines.first)
         #expect(line.neverLate.map(\.code) == ["N1", "N2"])
         #expect(line.neverLate.allSatisfy { $0.procedure == "PN" })
-        #expect(line.items.map(\.shortfall.code) == ["D3"])
+        #expect(line.items.map(\.shortfall.code).sorted() == ["D3", "N4"])
         let text = x.text(zone: .vietnam, limit: 1)
         #expect(text.contains("2 dossier(s) can never be late (no due, and no duration declared for PN)"))
         #expect(text.contains("N1 @H44.101 2026-08-03T09:00:00+07:00"))

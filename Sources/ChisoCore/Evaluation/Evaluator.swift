@@ -133,7 +133,9 @@ public struct Evaluator: Sendable {
             if !d.ended(before: from) { // P(W)
                 t.active += 1
                 if d.onTime { t.activeOnTime += 1 } else { miss("active.onTime", .dossier(d, lateness(d))) }
-                if d.due == nil, let log {
+                // Without a due a dossier is on time unless the rule of the second request makes it
+                // late (details.md 10): only those on time are listed as ones that can never be late.
+                if d.due == nil, d.onTime, let log {
                     log.addNeverLate(.dossier(d, "no due and procedure \(d.receipt.procedure) has no duration: it can never be late"))
                 }
                 let electronic = d.finished?.electronicResult ?? false
