@@ -42,6 +42,7 @@ struct Due: ParsableCommand {
 
     func validate() throws {
         try validateInstantArgument(asOf, option: "--as-of")
+        try validateUnitArgument(unit, option: "--unit")
         guard format == "json" || format == "table" else { throw ValidationError("--format must be table or json") }
         do { _ = try DueHorizon(parsing: within) } catch { throw ValidationError(error.description) }
     }

@@ -41,6 +41,7 @@ struct Explain: ParsableCommand {
 
     func validate() throws {
         try validateInstantArgument(asOf, option: "--as-of")
+        try validateUnitArgument(unit, option: "--unit")
         guard format == "json" || format == "table" else { throw ValidationError("--format must be table or json") }
         guard limit >= 0 else { throw ValidationError("--limit must be ≥ 0") }
     }

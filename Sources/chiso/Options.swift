@@ -98,3 +98,10 @@ func printError(_ s: String) {
 func printOut(_ s: String) {
     print(s)
 }
+
+/// Checks that a unit code given on the command line is not empty (details.md 1: codes are
+/// non-empty strings), so that `--unit ""` is an error rather than a snapshot of no unit.
+func validateUnitArgument(_ code: String?, option: String) throws {
+    guard let code, code.isEmpty else { return }
+    throw ValidationError("\(option) needs a unit code, e.g. \(option) H44; unit codes are never empty")
+}

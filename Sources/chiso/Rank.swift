@@ -67,6 +67,7 @@ struct Rank: ParsableCommand {
 
     func validate() throws {
         try validateInstantArgument(asOf, option: "--as-of")
+        try validateUnitArgument(parent, option: "--parent")
         if let level, UnitLevel(rawValue: level) == nil {
             throw ValidationError("--level \(level) is not a level; use ministry, province, department, commune or agency")
         }

@@ -36,6 +36,7 @@ struct SnapshotCommand: ParsableCommand {
 
     func validate() throws {
         try validateInstantArgument(asOf, option: "--as-of")
+        try validateUnitArgument(unit, option: "--unit")
         guard format == "json" || format == "table" else { throw ValidationError("--format must be json or table") }
     }
 
