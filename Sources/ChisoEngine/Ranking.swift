@@ -143,9 +143,8 @@ extension Ranking {
     static func mergedDuringWindow(view: CatalogueView, from: Instant, formerParent: String?) -> [String] {
         view.units.values.compactMap { node in
             guard node.declared, let place = node.placeBeforeMerge(since: from) else { return nil }
-            let wasRoot = place.map { view.units[$0]?.declared != true } ?? true
-            guard formerParent.map({ place == $0 }) ?? wasRoot else { return nil }
-            return node.code
+            let stoodThere = formerParent.map { place == $0 } ?? view.headsATree(parent: place)
+            return stoodThere ? node.code : nil
         }
     }
 

@@ -38,14 +38,17 @@ public final class EventStore {
             // A new database gets its schema in one transaction: one sync of the WAL instead of one
             // per statement (about 30; 15 ms of a CI-size ingest's 450). An existing one is only
             // checked, each statement on its own, so that opening it never waits for another writer.
-            let isNew = (try db.scalarInt64("SELECT count(*) FROM sqlite_master") ?? 0) == 0
-            if isNew { try db.begin(.immediate) }
-            do throws(SQLiteError) {
+            if (try db.scalarInt64("SELECT count(*) FROM sqlite_master") ?? 0) > 0 {
                 try createSchema()
-                if isNew { try db.commit() }
-            } catch {
-                try? db.rollback()
-                throw error
+            } else {
+                try db.begin(.immediate)
+                do throws(SQLiteError) {
+                    try createSchema()
+                    try db.commit()
+                } catch {
+                    try? db.rollback()
+                    throw error
+                }
             }
         }
     }

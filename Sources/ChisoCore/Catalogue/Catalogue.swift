@@ -247,8 +247,14 @@ public struct CatalogueView: Sendable {
     /// The declared units at E at the top of their trees (no parent, or a parent never declared), in
     /// code order (details.md 12, 22). A code never declared is not a root, whatever events name it.
     public var roots: [String] {
-        units.values.filter { n in n.declared && (n.parent.map { units[$0]?.declared != true } ?? true) }
+        units.values.filter { n in n.declared && headsATree(parent: n.parent) }
             .map(\.code).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// Whether a declared unit with this parent heads its own tree at E: it has none, or one never
+    /// declared (details.md 12).
+    public func headsATree(parent: String?) -> Bool {
+        parent.map { units[$0]?.declared != true } ?? true
     }
 
     /// The first merge of `unit` at or after `from` and before E that moves it elsewhere (`into` ≠
