@@ -257,7 +257,7 @@ extension Ranking {
         if rows.isEmpty { return emptyMessage }
         let (header, cells) = textCells
         func line(_ row: [String]) -> String {
-            "| " + row.map { $0.replacingPipes() }.joined(separator: " | ") + " |"
+            "| " + row.map(\.markdownLiteral).joined(separator: " | ") + " |"
         }
         let align = header.indices.map { [1, 2, 4].contains($0) ? "---" : "---:" }
         return ([line(header), "| " + align.joined(separator: " | ") + " |"] + cells.map(line)).joined(separator: "\n")
@@ -284,8 +284,20 @@ extension Ranking {
 }
 
 extension String {
-    /// `|` escaped for a Markdown table cell.
-    fileprivate func replacingPipes() -> String { replacingOccurrences(of: "|", with: "\\|") }
+    /// Text made literal in a Markdown table cell: `|` would end the cell, and `\\`, `` ` ``, `*`, `_`,
+    /// `[`, `]`, `<`, `>` would start code, emphasis, a link or HTML; each gets a backslash (CommonMark
+    /// escapes any ASCII punctuation so). Vietnamese letters and the rest stay as they are.
+    fileprivate var markdownLiteral: String {
+        guard unicodeScalars.contains(where: { String.markdownSyntax.contains($0) }) else { return self }
+        var out = ""
+        for c in unicodeScalars {
+            if String.markdownSyntax.contains(c) { out.unicodeScalars.append("\\") }
+            out.unicodeScalars.append(c)
+        }
+        return out
+    }
+
+    private static let markdownSyntax: Set<Unicode.Scalar> = ["|", "\\", "`", "*", "_", "[", "]", "<", ">"]
 
     /// Line breaks (LF, CR, CRLF, U+2028 …) as spaces, so that a name holding one keeps a table row,
     /// terminal or Markdown, on one line.
@@ -305,7 +317,9 @@ extension String {
 // MARK: - The HTML report
 
 extension Ranking {
-    /// Text escaped for HTML element content and attribute values: & < > " '.
+    /// Text escaped for HTML element content and attribute values: & < > " '. Control characters
+    /// other than tab, line feed and carriage return, which HTML does not allow in a document, become
+    /// U+FFFD, the character that says "a character was here".
     public static func escapeHTML(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
@@ -316,6 +330,8 @@ extension Ranking {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(c)
+            case "\u{00}"..."\u{1F}", "\u{7F}"..."\u{9F}": out.unicodeScalars.append("\u{FFFD}")
             default: out.unicodeScalars.append(c)
             }
         }

@@ -29,10 +29,10 @@ struct Demo: ParsableCommand {
     @Option(help: "Random seed of the synthetic province.")
     var seed: UInt64 = 7
 
-    @Option(help: "Units in the province (root, departments, communes).")
+    @Option(parsing: .unconditional, help: "Units in the province (root, departments, communes).")
     var units: Int = 150
 
-    @Option(help: "Dossiers to generate over the six months.")
+    @Option(parsing: .unconditional, help: "Dossiers to generate over the six months.")
     var dossiers: Int = 20_000
 
     @Flag(help: "Keep the database (its path is printed) instead of removing it at the end.")

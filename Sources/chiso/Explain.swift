@@ -33,7 +33,7 @@ struct Explain: ParsableCommand {
     @Option(help: ArgumentHelp("Evaluate at an earlier instant.", valueName: "instant"))
     var asOf: String?
 
-    @Option(help: "Items listed per component.")
+    @Option(parsing: .unconditional, help: "Items listed per component.")
     var limit: Int = 10
 
     @Option(help: "table or json.")

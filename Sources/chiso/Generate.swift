@@ -23,10 +23,10 @@ struct Generate: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "Units in the province (root, departments, communes).")
+    @Option(parsing: .unconditional, help: "Units in the province (root, departments, communes).")
     var units: Int = 150
 
-    @Option(help: "Dossiers to generate.")
+    @Option(parsing: .unconditional, help: "Dossiers to generate.")
     var dossiers: Int = 20_000
 
     @Option(help: ArgumentHelp("First day of activity (YYYY-MM-DD).", valueName: "date"))

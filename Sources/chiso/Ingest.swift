@@ -32,10 +32,10 @@ struct Ingest: ParsableCommand {
     @Flag(help: "Stop at the first rejected line; everything before it stays committed.")
     var strict = false
 
-    @Option(help: "Events per transaction at most.")
+    @Option(parsing: .unconditional, help: "Events per transaction at most.")
     var batchSize: Int = IngestOptions.defaultBatchSize
 
-    @Option(help: ArgumentHelp("Commit a batch once it is this many seconds old (0: only by size and idle input).", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Commit a batch once it is this many seconds old (0: only by size and idle input).", valueName: "seconds"))
     var batchSeconds: Double = Double(IngestOptions.defaultMaxBatchMilliseconds) / 1_000
 
     @Option(help: "Summary format: text or json ({\"accepted\": n, \"duplicates\": n, \"rejected\": n}).")

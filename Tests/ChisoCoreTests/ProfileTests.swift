@@ -117,12 +117,12 @@ fileprivate func loadError(replacing original: String, with replacement: String,
 
     @Test func rejectsAnUnknownMeasure() throws {
         let message = try #require(loadError(replacing: "\"numerator\": \"received.online\"", with: "\"numerator\": \"received.onlin\""))
-        #expect(message == "sample.json: component a2: unknown measure \"received.onlin\"")
+        #expect(message == "sample.json: component a2: unknown measure \"received.onlin\"; name one of the counts in the table \"Measures\" of indicators/README.md, such as active or active.onTime")
     }
 
     @Test func rejectsANumeratorThatIsNotPartOfItsDenominator() throws {
         let message = try #require(loadError(replacing: "\"numerator\": \"received.online\"", with: "\"numerator\": \"active.onTime\""))
-        #expect(message == "sample.json: component a2: numerator active.onTime does not count a part of denominator received")
+        #expect(message == "sample.json: component a2: numerator active.onTime does not count a part of denominator received; a numerator is its denominator's name followed by .something (indicators/README.md, \"Measures\")")
     }
 
     @Test func rejectsAValueMeasureAsNumerator() throws {

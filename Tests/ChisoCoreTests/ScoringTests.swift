@@ -278,7 +278,7 @@ fileprivate func points(_ text: String) -> Points? {
     @Test func aCountsFileValueIsRoundedOnTheDecimalGiven() throws {
         let profile = try ProfileTestFiles.profile("dvcqg-2026")
         let cases: [(String, Double?)] = [
-            ("1.005", 1.01), ("0.145", 0.15), ("2.675", 2.68), ("1.115", 1.12), ("-1.005", -1.01), ("7.044", 7.04),
+            ("1.005", 1.01), ("0.145", 0.15), ("2.675", 2.68), ("1.115", 1.12), ("7.044", 7.04),
             ("100.5e-2", 1.01), ("1.0049999999999999", 1), ("0.005", 0.01), ("0.00499", 0), ("3", 3), ("12.3456789012345678901", 12.35),
             ("1e-30", 0), ("null", nil),
         ]
@@ -287,11 +287,25 @@ fileprivate func points(_ text: String) -> Points? {
             #expect(profile.score(inputs).component("2.2")?.value == expected, "\(literal)")
         }
         // A value too large to show is an error that says so, not a silent null.
-        for literal in ["1e15", "-1e300", "1000000000000000.5"] {
+        for literal in ["1e15", "1000000000000000.5"] {
             #expect(throws: ProfileError.self, "\(literal)") {
                 try parseCountsFile("{\"counts\": {\"2.2\": {\"value\": \(literal)}}}", name: "c.json")
             }
         }
+        // No dossier adds less than 0 days to the average, so a negative one is an error that says so.
+        for literal in ["-1", "-1.005", "-1e300", "-0.001"] {
+            #expect(throws: ProfileError.self, "\(literal)") {
+                try parseCountsFile("{\"counts\": {\"2.2\": {\"value\": \(literal)}}}", name: "c.json")
+            }
+        }
+        var message: String?
+        do {
+            _ = try parseCountsFile(#"{"counts": {"2.2": {"value": -1}}}"#, name: "c.json")
+        } catch {
+            message = error.description
+        }
+        #expect(message == "c.json: component 2.2: value -1 is negative; give the average in working days, 0 or more")
+        #expect(try profile.score(parseCountsFile(#"{"counts": {"2.2": {"value": -0}}}"#, name: "c.json")).component("2.2")?.value == 0)
     }
 
     @Test func countsFileRejectsImpossibleCounts() {
@@ -315,6 +329,11 @@ fileprivate func points(_ text: String) -> Points? {
             #expect(message?.contains("counts.json") == true, "\(bad)")
             #expect(message?.contains("component 2.1") == true, "\(bad)")
         }
+        // A whole number too large to count is named as such, not as "not whole".
+        #expect(problem("{\"numerator\": 100000000000000000000, \"denominator\": 200000000000000000000}")
+                == "counts.json: component 2.1: numerator 100000000000000000000 is too large; counts go up to 9223372036854775807\n"
+                + "counts.json: component 2.1: denominator 200000000000000000000 is too large; counts go up to 9223372036854775807")
+        #expect(problem("{\"numerator\": 1.5, \"denominator\": 4}") == "counts.json: component 2.1: numerator must be a whole number, got 1.5")
         #expect(problem("{\"numerator\": 4, \"denominator\": 4}") == nil)
         #expect(problem("{\"numerator\": 4.0, \"denominator\": 4e1}") == nil)
         #expect(throws: ProfileError.self) { try parseCountsFile("{\"expected\": {}}", name: "x.json") }

@@ -354,6 +354,8 @@ import Testing
         #expect(html.contains("Sở &lt;Tư pháp&gt; &amp; &#39;Nội vụ&#39;"))
         #expect(html.contains("Phường &quot;Đông&quot;, Bắc"))
         #expect(!html.contains("<Tư pháp>"))
+        // Control characters, which an HTML document may not hold, are replaced; tab and line breaks stay.
+        #expect(Ranking.escapeHTML("a\u{0}b\u{1B}c\u{7F}d\u{85}e\tf\ng") == "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\tf\ng")
         // One bar per unit, the colours of their bands.
         #expect(html.components(separatedBy: "<rect ").count - 1 == r.rows.count)
         // With nothing to rank, still a whole document that says so.
@@ -376,6 +378,9 @@ import Testing
         #expect(md.count == 6 && md[1].hasPrefix("| ---: | --- | --- | ---: |"))
         #expect(md.allSatisfy { $0.hasPrefix("| ") && $0.hasSuffix(" |") })
         #expect(md.contains { $0.contains("| Xã Tiên Kiên |") })
+        // Characters that would start HTML, a link, code or emphasis are made literal.
+        #expect(md.contains { $0.contains(#"| Sở \<Tư pháp\> & 'Nội vụ' |"#) })
+        #expect(!r.markdown.contains("<Tư pháp>"))
     }
 }
 

@@ -45,6 +45,10 @@ public func parseCountsFile(_ text: String, name: String) throws(ProfileError) -
                 // A score card shows values to the hundredth in Int64 hundredths; a larger one would be
                 // dropped as null without a word.
                 problems.append(place + "value \(number.text) is out of range; give a number of working days below 10^15")
+            case .number(let number) where number.double < 0:
+                // Each dossier adds at least 0 working days to the average (decisions.md, 2.2), so a
+                // negative average cannot come from any dossiers.
+                problems.append(place + "value \(number.text) is negative; give the average in working days, 0 or more")
             case .number(let number):
                 // Rounded to 2 decimals half away from zero on the decimal given (details.md 11, 20):
                 // 1.005 gives 1.01, which rounding its nearest Double (1.00499…) would not.
@@ -63,8 +67,17 @@ public func parseCountsFile(_ text: String, name: String) throws(ProfileError) -
                 problems.append(place + "missing \"\(key)\"")
                 continue
             }
-            guard let number = field.numberValue, let n = ExactDecimal(number.text)?.wholeNumber else {
-                problems.append(place + "\(key) must be a whole number")
+            guard let number = field.numberValue else {
+                problems.append(place + "\(key) must be a whole number (a JSON number such as 12)")
+                continue
+            }
+            guard let n = ExactDecimal(number.text)?.wholeNumber else {
+                // A whole number too large for Int64 is not "not whole": say what is wrong with it.
+                if abs(number.double) >= 9.2e18 {
+                    problems.append(place + "\(key) \(number.text) is too large; counts go up to 9223372036854775807")
+                } else {
+                    problems.append(place + "\(key) must be a whole number, got \(number.text)")
+                }
                 continue
             }
             whole.append(n)

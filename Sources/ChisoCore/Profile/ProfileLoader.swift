@@ -307,7 +307,7 @@ private struct ProfileReader {
                 ok = false
                 problem(place, Measure.all.contains(value)
                     ? "\(value) is a count, not a value measure; name it as numerator or denominator"
-                    : "unknown measure \"\(value)\"")
+                    : "unknown measure \"\(value)\"; the value measures are \(Measure.valueMeasures.sorted().joined(separator: ", ")) (indicators/README.md, \"Measures\")")
             }
             if object["numerator"] != nil || object["denominator"] != nil {
                 ok = false
@@ -326,11 +326,11 @@ private struct ProfileReader {
             ok = false
             problem(place, Measure.valueMeasures.contains(measure)
                 ? "\(measure) is a value measure; name it as \"value\", not as a numerator or denominator"
-                : "unknown measure \"\(measure)\"")
+                : "unknown measure \"\(measure)\"; name one of the counts in the table \"Measures\" of indicators/README.md, such as active or active.onTime")
         }
         if ok, let numerator, let denominator, !Measure.isSubset(numerator, of: denominator) {
             ok = false
-            problem(place, "numerator \(numerator) does not count a part of denominator \(denominator)")
+            problem(place, "numerator \(numerator) does not count a part of denominator \(denominator); a numerator is its denominator's name followed by .something (indicators/README.md, \"Measures\")")
         }
         return ok ? (numerator, denominator, nil) : nil
     }
