@@ -215,7 +215,6 @@ extension Engine {
             guard void != voidIDs.contains(target) else { return }
             try store.setVoid(target, void)
             if void { voidIDs.insert(target) } else { voidIDs.remove(target) }
-            counterDeltas[.voidEvents, default: 0] += void ? 1 : -1
             guard let line = try store.eventBody(id: target) else { return } // pending: the target has not arrived
             guard let event = try? decoder.decode(JSONParser.parse(line)) else {
                 throw EngineError.corrupt("logged event \(target) no longer decodes")

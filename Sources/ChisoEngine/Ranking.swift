@@ -69,11 +69,11 @@ extension Scorer {
         let zone = calendar.zone
         let e = Evaluator.evaluationInstant(window: window, now: now, asOf: asOf)
         guard e > window.from else {
-            throw EngineError.badRequest("period \(window.label) has not started at \(e.rfc3339(in: zone)); choose a period that has begun, or a later --as-of")
+            throw EngineError.periodNotStarted(window, e: e, now: now, asOf: asOf, zone: zone)
         }
         let view = self.view(at: e)
         if let parent, view.units[parent] == nil {
-            throw EngineError.badRequest("unit \(parent) is not declared as of \(e.rfc3339(in: zone)); check the code (chiso status lists what the database holds)")
+            throw EngineError.badRequest("unit \(parent) is not declared as of \(e.rfc3339(in: zone)); check the code: `chiso rank --period \(window.label)` without --parent lists the root units, and with --parent ROOT their children")
         }
         let rows = try rankedRows(window: window, view: view, parent: parent, level: level)
 
@@ -193,7 +193,10 @@ extension Ranking {
         case (let p?, let l?): what += ": \(p)'s subtree holds no \(l.rawValue) unit"
         case (nil, let l?): what += ": no \(l.rawValue) unit is declared"
         }
-        return what + " (units merged before the period are left out). Check the codes with chiso status."
+        let lookUp = parent == nil
+            ? "units are declared by unit.declared events (`chiso rejects` lists any that were refused)"
+            : "`chiso rank --period \(window.label)` without --parent lists the root units"
+        return what + " (units merged before the period are left out). Check the codes: " + lookUp + "."
     }
 
     /// The JSON array of details.md 22, one unit a line:

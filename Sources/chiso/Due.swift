@@ -31,7 +31,7 @@ struct Due: ParsableCommand {
     @Option(help: ArgumentHelp("The unit code, e.g. H44; its whole subtree is searched.", valueName: "code"))
     var unit: String
 
-    @Option(help: ArgumentHelp("How far ahead: Nd working days or Nh working hours.", valueName: "duration"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("How far ahead: Nd working days or Nh working hours.", valueName: "duration"))
     var within: String = "2d"
 
     @Option(help: ArgumentHelp("Evaluate at another instant (RFC 3339, or a date for its local midnight); default now.", valueName: "instant"))
@@ -53,6 +53,7 @@ struct Due: ParsableCommand {
         let horizon = try DueHorizon(parsing: within)
         let e = try asOf.map { try parseInstantArgument($0, zone: zone, option: "--as-of") } ?? systemNow()
         let warning = try engine.earlyWarning(unit: unit, within: horizon, asOf: e)
+        noteIfUndeclared(unit, node: warning.node, asOf: warning.asOf, zone: zone)
         if format == "json" { print(warning.json(zone: zone)) } else { print(warning.table(zone: zone), terminator: "") }
     }
 }

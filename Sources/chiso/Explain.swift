@@ -15,7 +15,7 @@ struct Explain: ParsableCommand {
               $ chiso explain --unit H44.07 --period 2026-08 --component 2.1
               2.1 Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn: 1338/1664 = 80.41%, 16.08 of 20 points
                 326 item(s) cost points; fixing one gains 0.012
-                +0.012  dossier H44.101-260803-0001 @H44.101 2026-08-03T09:12:00+07:00: ended late …
+                +0.012  dossier H44.101-260803-0001 @H44.101 2026-08-03T09:12:00+07:00: ended …, late by …
             """
     )
 
@@ -42,19 +42,21 @@ struct Explain: ParsableCommand {
     func validate() throws {
         try validateInstantArgument(asOf, option: "--as-of")
         try validateUnitArgument(unit, option: "--unit")
+        try validatePeriodArgument(period)
         guard format == "json" || format == "table" else { throw ValidationError("--format must be table or json") }
         guard limit >= 0 else { throw ValidationError("--limit must be ≥ 0") }
     }
 
     func run() throws {
+        let profile = try options.loadProfile()
         let engine = try options.openEngine(forReading: true)
         let zone = engine.calendar.zone
         let window = try Window.parse(period, zone: zone)
         let asOfInstant = try asOf.map { try parseInstantArgument($0, zone: zone, option: "--as-of") }
-        let profile = try options.loadProfile()
         let explanation = try engine.reading {
             try engine.scorer(profile: profile).explain(unit: unit, window: window, now: systemNow(), asOf: asOfInstant, component: component, keep: limit)
         }
+        noteIfUndeclared(unit, node: explanation.snapshot.node, asOf: explanation.snapshot.asOf, zone: zone)
         print(format == "json" ? explanation.json(zone: zone, limit: limit) : explanation.text(zone: zone, limit: limit))
     }
 }

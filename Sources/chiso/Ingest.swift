@@ -97,6 +97,9 @@ struct Ingest: ParsableCommand {
         if engine.talliesInvalidated {
             printError("note: this calendar differs from the one the tallies were computed with; snapshots fold the records (exact, slower) until `chiso rebuild`")
         }
+        if total.stopped {
+            printError("stopped at the first rejected line (--strict); the lines after it were not read. Fix that line and ingest the file again: the lines already accepted count as duplicates")
+        }
         if rejectedShown > 10 && !verbose { printError("… \(rejectedShown - 10) more rejections; see `chiso rejects`") }
         if format == "json" { print(total.json) } else if inputs.count > 1 {
             print("total: \(total.accepted) accepted, \(total.duplicates) duplicates, \(total.rejected) rejected")

@@ -120,8 +120,9 @@ struct Verify: ParsableCommand {
     @OptionGroup var options: DatabaseOptions
 
     func run() throws {
+        let profile = try options.loadProfile()
         let engine = try options.openEngine(forReading: true)
-        let report = try engine.verify(profile: try options.loadProfile(), now: systemNow())
+        let report = try engine.verify(profile: profile, now: systemNow())
         if report.isClean {
             print("verified \(report.compared) snapshots: incremental state equals the recomputation from the log")
             // Equal, but the fast path is off: say so, since the scores are exact and slower.

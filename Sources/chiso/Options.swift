@@ -54,7 +54,13 @@ struct DatabaseOptions: ParsableArguments {
     /// the loaded calendar waits (`announceCalendarEdit`, off for `rebuild`, which applies it).
     func openEngine(forReading: Bool = false, announceCalendarEdit: Bool = true) throws -> Engine {
         let readOnly = forReading && fileSize(databasePath) > 0
+        let existed = access(databasePath, F_OK) == 0
         let engine = try Engine(path: databasePath, calendar: loadCalendar(), readOnly: readOnly)
+        // interfaces.md: the database is "created on first use", by any command. A reader that
+        // creates it answers from nothing, so it says so: a mistyped --db is then seen at once.
+        if forReading, !existed {
+            printError("note: \(databasePath) did not exist and was created empty, so there is nothing to report yet; check --db (or $CHISO_DB) if you expected data")
+        }
         if announceCalendarEdit, engine.calendarEditPending {
             printError("note: \(try indicatorSet.calendarSource) differs from the calendar this database's scores were computed with; it applies after `chiso rebuild` (until then every command uses the database's calendar)")
         }
@@ -88,6 +94,13 @@ func parseInstantArgument(_ text: String, zone: Zone, option: String) throws -> 
     throw ValidationError("\(option) \(text) is not a timestamp; write e.g. 2026-08-20T17:00:00+07:00 or 2026-08-20")
 }
 
+/// details.md 12: a code never declared is scored as itself alone, its name and level null. A
+/// mistyped code gives the same, so a reader says so on standard error; its output stays as specified.
+func noteIfUndeclared(_ unit: String, node: UnitNode?, asOf: Instant, zone: Zone) {
+    guard node == nil else { return }
+    printError("note: unit \(unit) is not declared as of \(asOf.rfc3339(in: zone)), so this counts only the events that name \(unit) itself, with no subtree; check the code if you meant a declared unit")
+}
+
 /// Writes a line to standard error.
 func printError(_ s: String) {
     var line = s + "\n"
@@ -97,6 +110,19 @@ func printError(_ s: String) {
 /// Writes text to standard output without Foundation.
 func printOut(_ s: String) {
     print(s)
+}
+
+/// Checks the form of `--period` before any database is opened, so that a mistyped period exits 64,
+/// the status of any other bad option, with its one sentence (interfaces.md) and no usage block. The
+/// form does not depend on the time zone, which the calendar gives once the engine is open and with
+/// which the period is then read again.
+func validatePeriodArgument(_ text: String) throws {
+    do {
+        _ = try Window.parse(text)
+    } catch {
+        printError("Error: " + error.description)
+        throw ExitCode.validationFailure
+    }
 }
 
 /// Checks that a unit code given on the command line is not empty (details.md 1: codes are

@@ -68,14 +68,15 @@ struct Rank: ParsableCommand {
     func validate() throws {
         try validateInstantArgument(asOf, option: "--as-of")
         try validateUnitArgument(parent, option: "--parent")
+        try validatePeriodArgument(period)
         if let level, UnitLevel(rawValue: level) == nil {
             throw ValidationError("--level \(level) is not a level; use ministry, province, department, commune or agency")
         }
     }
 
     func run() throws {
-        let engine = try options.openEngine(forReading: true)
         let profile = try options.loadProfile()
+        let engine = try options.openEngine(forReading: true)
         let zone = engine.calendar.zone
         let window = try Window.parse(period, zone: zone)
         let asOfInstant = try asOf.map { try parseInstantArgument($0, zone: zone, option: "--as-of") }

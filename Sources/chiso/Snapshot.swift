@@ -37,18 +37,20 @@ struct SnapshotCommand: ParsableCommand {
     func validate() throws {
         try validateInstantArgument(asOf, option: "--as-of")
         try validateUnitArgument(unit, option: "--unit")
+        try validatePeriodArgument(period)
         guard format == "json" || format == "table" else { throw ValidationError("--format must be json or table") }
     }
 
     func run() throws {
-        let engine = try options.openEngine(forReading: true)
         let profile = try options.loadProfile()
+        let engine = try options.openEngine(forReading: true)
         let zone = engine.calendar.zone
         let window = try Window.parse(period, zone: zone)
         let asOfInstant = try asOf.map { try parseInstantArgument($0, zone: zone, option: "--as-of") }
         let snapshot = try engine.reading {
             try engine.scorer(profile: profile).snapshot(unit: unit, window: window, now: systemNow(), asOf: asOfInstant, children: children)
         }
+        noteIfUndeclared(unit, node: snapshot.node, asOf: snapshot.asOf, zone: zone)
         if format == "json" {
             print(snapshot.json(zone: zone))
         } else {
@@ -101,7 +103,9 @@ struct Score: ParsableCommand {
         opts.profile = profile
         let p = try opts.loadProfile()
         let inputs = try parseCountsFile(try readTextFile(counts), name: counts)
-        for warning in countsWarnings(inputs, profile: p, name: counts) { printError("warning: " + warning) }
+        let (errors, warnings) = countsProblems(inputs, profile: p, name: counts)
+        for warning in warnings { printError("warning: " + warning) }
+        if !errors.isEmpty { throw ProfileError(errors.joined(separator: "\n")) }
         let card = p.score(inputs)
         print(format == "json" ? card.scoreJSON : card.table())
     }

@@ -19,6 +19,48 @@ extension ChisoCLI {
             #expect(!FileManager.default.fileExists(atPath: db))
         }
 
+        /// interfaces.md `--strict`: "stop at the first rejection". The summary counts what was read, so
+        /// standard error says that the rest was not.
+        @Test func strictSaysWhereItStopped() throws {
+            let db = temporaryFolder().appendingPathComponent("t.sqlite").path
+            let lines = [EventLine.province[0], "junk", EventLine.province[1]]
+            let run = try runChiso(["ingest", "-", "--db", db, "--strict", "--format", "json"], input: lines.joined(separator: "\n") + "\n")
+            #expect(run.status == 1)
+            #expect(run.stdout == #"{"accepted": 1, "duplicates": 0, "rejected": 1}"# + "\n")
+            #expect(run.stderr.contains("stopped at the first rejected line (--strict); the lines after it were not read"), "\(run.stderr)")
+            let all = try runChiso(["ingest", "-", "--db", db], input: lines.joined(separator: "\n") + "\n")
+            #expect(all.status == 1)
+            #expect(!all.stderr.contains("stopped"), "\(all.stderr)")
+        }
+
+        /// interfaces.md: the database is "created on first use". A reader that creates it says so,
+        /// so that a mistyped --db is not read as an empty province; the next run has nothing to say.
+        @Test func aReaderThatCreatesTheDatabaseSaysSo() throws {
+            let db = temporaryFolder().appendingPathComponent("typo.sqlite").path
+            let first = try runChiso(["status", "--db", db, "--format", "json"])
+            #expect(first.status == 0)
+            #expect(first.stdout.hasPrefix(#"{"events": 0"#))
+            #expect(first.stderr.contains("note: \(db) did not exist and was created empty"), "\(first.stderr)")
+            let second = try runChiso(["status", "--db", db, "--format", "json"])
+            #expect(second.status == 0 && second.stderr.isEmpty, "\(second.stderr)")
+        }
+
+        /// details.md 12: a code never declared is scored as itself; snapshot, explain and due still
+        /// answer (exit 0, output as specified) but say on standard error that the code is not declared.
+        @Test func anUndeclaredUnitIsAnsweredWithANote() throws {
+            let db = temporaryFolder().appendingPathComponent("t.sqlite").path
+            let setUp = try runChiso(["ingest", "-", "--db", db], input: EventLine.province.joined(separator: "\n") + "\n")
+            try #require(setUp.status == 0, "ingest: \(setUp.stderr)")
+            for command in [["snapshot", "--period", "2026-08"], ["explain", "--period", "2026-08"], ["due"]] {
+                let typo = try runChiso(command + ["--unit", "h44", "--db", db])
+                #expect(typo.status == 0, "\(command): \(typo.stderr)")
+                #expect(!typo.stdout.isEmpty)
+                #expect(typo.stderr.contains("note: unit h44 is not declared as of "), "\(command): \(typo.stderr)")
+                let declared = try runChiso(command + ["--unit", "H44", "--db", db])
+                #expect(declared.status == 0 && declared.stderr.isEmpty, "\(command): \(declared.stderr)")
+            }
+        }
+
         /// A negative count is read as the option's value and refused by its own check, which says
         /// what is allowed, instead of the parser's "Missing value" for what looks like an option.
         @Test func aNegativeNumberIsTheOptionsValueAndRefusedByName() throws {
@@ -29,6 +71,7 @@ extension ChisoCLI {
                 (["explain", "--unit", "H44", "--period", "2026-08", "--db", db, "--limit", "-2"], "--limit must be ≥ 0"),
                 (["generate", "--units", "-3"], "--units must be ≥ 1"),
                 (["demo", "--dossiers", "-1"], "--dossiers must be at least 1"),
+                (["due", "--unit", "H44", "--db", db, "--within", "-1d"], "-1d"),
             ]
             for (arguments, message) in cases {
                 let run = try runChiso(arguments)

@@ -163,6 +163,27 @@ extension ChisoCLI {
             try #require(setUp.status == 0, "ingest: \(setUp.stderr)")
             let run = try runChiso(["snapshot", "--unit", "H44", "--period", period, "--db", db])
             expectOneSentenceError(run, naming: period)
+            // A period not written as one is a usage error, like any bad option; one that has not begun
+            // is an answer about the data (details.md 17).
+            #expect(run.status == (period == "2026-13" ? 64 : 1), "\(period): \(run.status)")
+        }
+
+        /// details.md 17: the message of a period not begun says whether now or --as-of set E, since an
+        /// --as-of after now counts as now and "a later --as-of" would not help then.
+        @Test func aPeriodNotBegunSaysWhatSetTheInstant() throws {
+            let db = temporaryFolder().appendingPathComponent("t.sqlite").path
+            let setUp = try runChiso(["ingest", "-", "--db", db], input: EventLine.province.joined(separator: "\n") + "\n")
+            try #require(setUp.status == 0, "ingest: \(setUp.stderr)")
+            let future = try runChiso(["snapshot", "--unit", "H44", "--period", "2099-01", "--as-of", "2099-02-01", "--db", db])
+            expectOneSentenceError(future, naming: "2099-01")
+            #expect(future.stderr.contains("period 2099-01 starts 2099-01-01T00:00:00+07:00, and it is now "))
+            #expect(future.stderr.contains("an --as-of after now counts as now"))
+            for command in [["snapshot", "--unit", "H44"], ["explain", "--unit", "H44"], ["rank"]] {
+                let early = try runChiso(command + ["--period", "2026-09", "--as-of", "2026-08-15", "--db", db])
+                expectOneSentenceError(early, naming: "2026-09")
+                #expect(early.stderr.contains("period 2026-09 starts 2026-09-01T00:00:00+07:00, after --as-of 2026-08-15T00:00:00+07:00"), "\(command): \(early.stderr)")
+                #expect(early.status == 1)
+            }
         }
 
         @Test func aMissingInputFileIsOneSentence() throws {

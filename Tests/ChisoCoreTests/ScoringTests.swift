@@ -256,20 +256,25 @@ fileprivate func points(_ text: String) -> Points? {
 
     // MARK: Counts files
 
-    /// Entries the profile will not use are named (the score still treats them as missing), and the
-    /// portal's fixture has none under either profile.
+    /// Entries the profile cannot use are named: an unknown id in a warning (the score treats it as
+    /// missing), the wrong kind of input in an error; the portal's fixture has neither under either profile.
     @Test func countsFileEntriesTheProfileCannotUseAreNamed() throws {
         let profile = try ProfileTestFiles.profile("dvcqg-2026")
         let inputs = try parseCountsFile(#"{"counts": {"2.l": {"numerator": 1, "denominator": 2}, "2.1": {"value": 3}, "2.2": {"numerator": 1, "denominator": 2}, "3.3": {"numerator": 1, "denominator": 2}}}"#,
                                          name: "c.json")
-        let warnings = countsWarnings(inputs, profile: profile, name: "c.json")
-        #expect(warnings.count == 3)
-        #expect(warnings.contains { $0.hasPrefix("c.json: component 2.l is not in profile dvcqg-2026 and is ignored") })
-        #expect(warnings.contains { $0 == "c.json: component 2.1 takes a numerator and a denominator, not a value; it counts as 0 ÷ 0" })
-        #expect(warnings.contains { $0.hasPrefix("c.json: component 2.2 takes a value") })
+        let (errors, warnings) = countsProblems(inputs, profile: profile, name: "c.json")
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("c.json: component 2.l is not in profile dvcqg-2026 and is ignored") == true)
+        // details.md 20: a ratio component given anything but counts is an error naming it; so is a
+        // value component given counts.
+        #expect(errors == [
+            #"c.json: component 2.1 takes a numerator and a denominator, not a value; give {"numerator": n, "denominator": n}"#,
+            #"c.json: component 2.2 takes a value, not counts; give {"value": x} (working days) or {"value": null}"#,
+        ])
         let fixture = try parseCountsFile(ProfileTestFiles.text(ProfileTestFiles.fixturePath), name: "fixture")
         for name in ["dvcqg-2026", "qd766-2022"] {
-            #expect(countsWarnings(fixture, profile: try ProfileTestFiles.profile(name), name: "fixture").isEmpty)
+            let problems = countsProblems(fixture, profile: try ProfileTestFiles.profile(name), name: "fixture")
+            #expect(problems.errors.isEmpty && problems.warnings.isEmpty)
         }
     }
 

@@ -31,6 +31,22 @@ import Testing
         #expect(after.lines.first?.items.isEmpty == true)
     }
 
+    /// An item's detail names the end and the due apart (an audit read "ended late <due>" as the end).
+    /// P1 takes 5 working days: received Mon 3 Aug 09:00, due Mon 10 Aug 09:00.
+    @Test func aLateDossiersDetailNamesItsEndAndItsDue() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00"),
+            Line.finished("f1", "D1", at: "2026-08-10 14:00"),
+            Line.received("r2", "D2", unit: "H44.101", at: "2026-08-03 09:00"),
+        ])
+        let x = try e.scorer(profile: defaultProfile()).explain(unit: "H44", window: Window.parse("2026-08"), now: now,
+                                                                 asOf: instant("2026-08-11T09:00:00+07:00"), component: "2.1")
+        let details = Dictionary(uniqueKeysWithValues: try #require(x.lines.first).items.map { ($0.shortfall.code, $0.shortfall.detail) })
+        #expect(details["D1"] == "ended 2026-08-10T14:00:00+07:00, late by 5.0 h against its due 2026-08-10T09:00:00+07:00")
+        #expect(details["D2"] == "open, past its due 2026-08-10T09:00:00+07:00 by 24.0 h")
+    }
+
     @Test func targetComponentReachesItsMaximum() throws {
         let e = try openEngine()
         // 3.3 (target 0.5, max 6): 1 of 4 dossiers online → 6 × 0.25 / 0.5 = 3 points.

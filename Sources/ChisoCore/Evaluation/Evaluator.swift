@@ -367,8 +367,10 @@ extension Evaluator {
         guard let due = d.due else { return "late" }
         let by = d.effectiveEnd.micros - due.micros
         let hours = Double(by) / Double(Instant.microsPerHour)
-        let state = d.end == nil ? "open, past its due" : "ended late"
-        return "\(state) \(due.rfc3339(in: zone)) by \(roundHalfAwayFromZero(hours, places: 1)) h"
+        let late = "\(roundHalfAwayFromZero(hours, places: 1)) h"
+        guard let end = d.end else { return "open, past its due \(due.rfc3339(in: zone)) by \(late)" }
+        // The lateness is the clock's (pauses left out), so both instants are named.
+        return "ended \(end.at.rfc3339(in: zone)), late by \(late) against its due \(due.rfc3339(in: zone))"
     }
 }
 

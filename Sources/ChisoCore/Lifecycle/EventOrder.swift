@@ -16,10 +16,16 @@ extension Event: OrderedByInstant {}
 extension DossierEntry: OrderedByInstant {}
 extension PetitionEntry: OrderedByInstant {}
 
+/// Whether two event ids are the same id: the same code points (details.md 3, 5). Swift's `==` on
+/// strings is canonical equivalence, under which "é" and "e + ◌́" are one string; as ids they are two
+/// events, and each must keep its place in the order.
+@inlinable
+public func sameID(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+
 extension Array where Element: OrderedByInstant {
     /// Inserts at its place in the order (details.md 5); an element whose id is already there is not added again.
     mutating func insertInOrder(_ element: Element) {
-        if contains(where: { $0.id == element.id }) { return }
+        if contains(where: { sameID($0.id, element.id) }) { return }
         var i = count
         while i > 0, precedes((element.at, element.id), (self[i - 1].at, self[i - 1].id)) { i -= 1 }
         insert(element, at: i)
@@ -28,7 +34,7 @@ extension Array where Element: OrderedByInstant {
     /// Removes the element with this id (a retraction); returns whether it was there.
     @discardableResult
     mutating func removeElement(id: String) -> Bool {
-        guard let i = firstIndex(where: { $0.id == id }) else { return false }
+        guard let i = firstIndex(where: { sameID($0.id, id) }) else { return false }
         remove(at: i)
         return true
     }

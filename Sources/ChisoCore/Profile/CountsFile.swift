@@ -94,11 +94,14 @@ public func parseCountsFile(_ text: String, name: String) throws(ProfileError) -
     return inputs
 }
 
-/// What a counts file gives that `profile` will not use, one sentence each: an id that is no
-/// component of the profile (a typo such as `2.l`), a value for a ratio component, counts for a value
-/// component. The score is still computed (such entries count as missing: 0 ÷ 0), but a person should
-/// know why a component scores nothing.
-public func countsWarnings(_ inputs: [String: ComponentInput], profile: Profile, name: String) -> [String] {
+/// What a counts file gives that `profile` cannot use, one sentence each.
+///
+/// - `errors`: a value for a ratio component, or counts for a value component. details.md 20: for a
+///   ratio component anything but whole numerator and denominator "is an error naming the component".
+/// - `warnings`: an id that is no component of the profile (a typo such as `2.l`, or a component of
+///   another profile): the score is still computed, that entry ignored, and a person told why.
+public func countsProblems(_ inputs: [String: ComponentInput], profile: Profile, name: String) -> (errors: [String], warnings: [String]) {
+    var errors: [String] = []
     var warnings: [String] = []
     for id in inputs.keys.sorted(by: { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }) {
         guard let component = profile.component(id), let input = inputs[id] else {
@@ -107,12 +110,12 @@ public func countsWarnings(_ inputs: [String: ComponentInput], profile: Profile,
         }
         switch (input, component.value) {
         case (.value, nil):
-            warnings.append("\(name): component \(id) takes a numerator and a denominator, not a value; it counts as 0 ÷ 0")
+            errors.append("\(name): component \(id) takes a numerator and a denominator, not a value; give {\"numerator\": n, \"denominator\": n}")
         case (.counts, _?):
-            warnings.append("\(name): component \(id) takes a value ({\"value\": x}), not counts; it counts as missing")
+            errors.append("\(name): component \(id) takes a value, not counts; give {\"value\": x} (working days) or {\"value\": null}")
         default:
             break
         }
     }
-    return warnings
+    return (errors, warnings)
 }
