@@ -79,7 +79,7 @@ import ChisoStore
     }
     @Test func lineOverOneMiB() throws {
         let long = #"{"id":"b1","type":"unit.declared","pad":""# + String(repeating: "x", count: 1_048_600) + #""}"#
-        try check(long, code: "line-too-long", contains: "1048576")
+        try check(long, code: "line-too-long", contains: "longer than the limit of 1048576 bytes; an event is one line of at most 1 MiB")
     }
     /// details.md 4: the newline is not counted, nor the CR of a CRLF line end.
     @Test func lineOfOneMiBWithCRLFIsAccepted() throws {
@@ -90,6 +90,21 @@ import ChisoStore
         let (s, rejected) = try ingest(e, [line + "\r", line.replacingOccurrences(of: "b1", with: "b2") + "x\r"])
         #expect(s.accepted == 1 && s.rejected == 1)
         #expect(rejected.first?.message.contains("line of 1048577 bytes") == true)
+    }
+    /// Every reason says what to do as well as what is wrong (events.md: a rejected line is kept "so
+    /// it can be fixed and re-sent"); an audit found these four without a remedy.
+    @Test(arguments: [
+        (#"{"id":"b1","type":"unit.service","at":"2026-01-01T00:00:00Z","unit":"H44.101","eCertifiedCopy":1}"#, "wrong-type",
+         "field `eCertifiedCopy` must be true or false, found a number; correct it and send the line again"),
+        (#"{"id":"b1","type":"unit.declared","at":"2026-01-01T00:00:00Z","unit":"H44.02","name":"x","level":"district"}"#, "invalid-value",
+         "; correct it and send the line again"),
+        (#"{"id":"b1","type":"event.retracted","at":"2026-01-01T00:00:00Z","target":""}"#, "invalid-value",
+         "field `target` is empty; give the id of the event to retract"),
+        (#"{"id":"b1","type":"unit.merged","at":"2026-01-01T00:00:00Z","unit":"H44.101","into":"H44.101"}"#, "invalid-value",
+         "field `into` is the merged unit itself; give the unit it is merged into"),
+    ])
+    func reasonsSayWhatToDo(line: String, code: String, fragment: String) throws {
+        try check(line, code: code, contains: fragment)
     }
     @Test func dateFieldsGetDateAdvice() throws {
         try check(#"{"id":"b1","type":"procedure.announced","at":"2026-08-03T09:00:00+07:00","procedure":"P1","unit":"H44","decidedAt":"03/08/2026","effectiveAt":"2026-08-20"}"#,
@@ -102,7 +117,7 @@ import ChisoStore
         try checkBytes(bytes, code: "invalid-utf8", contains: "UTF-8")
     }
     @Test func fileEndingMidLine() throws {
-        try check(#"{"id":"b1","type":"unit.declared","at":"2026-01-01T00"#, code: "ends-mid-line", contains: "mid-line", finalNewline: false)
+        try check(#"{"id":"b1","type":"unit.declared","at":"2026-01-01T00"#, code: "ends-mid-line", contains: "mid-line: the last line has no newline and is not a whole JSON object; send the whole line again, ending with a newline", finalNewline: false)
     }
     @Test func wholeLastLineWithoutNewlineIsAccepted() throws {
         let engine = try openEngine()

@@ -24,7 +24,10 @@ public struct EventDecoder: Sendable {
             body = .unitDeclared(unit: try r.code("unit"), name: try r.string("name"),
                                  parent: try r.optionalCode("parent"), level: try r.enumValue("level", UnitLevel.self))
         case "unit.merged":
-            body = .unitMerged(unit: try r.code("unit"), into: try r.code("into"))
+            let unit = try r.code("unit"), into = try r.code("into")
+            // A merge into itself would close the unit as its own child: no tree can hold that.
+            guard into != unit else { throw .invalidValue(field: "into", problem: "is the merged unit itself; give the unit it is merged into") }
+            body = .unitMerged(unit: unit, into: into)
         case "unit.service":
             body = .unitService(unit: try r.code("unit"), eCertifiedCopy: try r.bool("eCertifiedCopy"))
         case "procedure.declared":
@@ -102,7 +105,10 @@ struct FieldReader {
 
     func code(_ key: String) throws(Rejection) -> String {
         let s = try string(key)
-        guard !s.isEmpty else { throw .invalidValue(field: key, problem: "is an empty code; give the unit, dossier or procedure code") }
+        guard !s.isEmpty else {
+            // `target` names an event by its id; every other code field names a unit, dossier, procedure or petition.
+            throw .invalidValue(field: key, problem: key == "target" ? "is empty; give the id of the event to retract" : "is an empty code; give the \(key) code")
+        }
         return s
     }
 

@@ -60,8 +60,8 @@ public enum Rejection: Error, Sendable, Equatable, CustomStringConvertible {
             }
         case .notObject(let found): return "not a JSON object (found \(found)); each line must be one event object"
         case .missingField(let f): return "field `\(f)` is required but missing; add it and send the line again"
-        case .wrongType(let f, let expected, let found): return "field `\(f)` must be \(expected), found \(found)"
-        case .invalidValue(let f, let problem): return "field `\(f)` \(problem)"
+        case .wrongType(let f, let expected, let found): return "field `\(f)` must be \(expected), found \(found); correct it and send the line again"
+        case .invalidValue(let f, let problem): return "field `\(f)` \(problem); correct it and send the line again"
         case .unknownType(let t): return "unknown event type \(jsonQuoted(t)); see events.md for the types chiso accepts"
         case .badTimestamp(let f, let text, let problem):
             // `decidedAt` and `effectiveAt` are dates (events.md); every other time field is an instant.
@@ -72,8 +72,8 @@ public enum Rejection: Error, Sendable, Equatable, CustomStringConvertible {
             return "conflict: event id \(jsonQuoted(id)) was already accepted with a different body; send a new id, or retract the old event"
         case .conflictingReceipt(let d, let p, let accepted):
             return "conflict: dossier \(jsonQuoted(d)) was already received for procedure \(jsonQuoted(accepted)), not \(jsonQuoted(p)); retract the earlier receipt first"
-        case .lineTooLong(let bytes): return "line of \(bytes) bytes is longer than the limit of 1048576 bytes"
-        case .endsMidLine: return "file ends mid-line: the last line has no newline and is not a whole JSON object"
+        case .lineTooLong(let bytes): return "line of \(bytes) bytes is longer than the limit of 1048576 bytes; an event is one line of at most 1 MiB: shorten it (long free text, extra fields) and send it again"
+        case .endsMidLine: return "file ends mid-line: the last line has no newline and is not a whole JSON object; send the whole line again, ending with a newline"
         }
     }
 }
