@@ -208,13 +208,13 @@ extension Engine {
     /// visited: a cycle of retractions, whose members only retract each other and so change no score.
     func refreshVoid(_ start: String) throws {
         var target = start
-        var visited: Set<String> = []
-        while visited.insert(target).inserted {
+        var visited: Set<EventID> = []
+        while visited.insert(EventID(target)).inserted {
             var void = false
-            for r in try store.retractions(of: target) where !voidIDs.contains(r) { void = true; break }
-            guard void != voidIDs.contains(target) else { return }
+            for r in try store.retractions(of: target) where !voidIDs.contains(EventID(r)) { void = true; break }
+            guard void != voidIDs.contains(EventID(target)) else { return }
             try store.setVoid(target, void)
-            if void { voidIDs.insert(target) } else { voidIDs.remove(target) }
+            if void { voidIDs.insert(EventID(target)) } else { voidIDs.remove(EventID(target)) }
             guard let line = try store.eventBody(id: target) else { return } // pending: the target has not arrived
             guard let event = try? decoder.decode(JSONParser.parse(line)) else {
                 throw EngineError.corrupt("logged event \(target) no longer decodes")

@@ -31,7 +31,7 @@ public final class Engine {
     /// The latest `at` of the batch's accepted events, retractions included (`Meta.latestEventAt`).
     var batchLatestAt: Int64?
     /// The void ids, mirrored in memory so that most events need no look-up (reloaded on rollback).
-    var voidIDs: Set<String> = []
+    var voidIDs: Set<EventID> = []
     /// How the open batch moves the status counters (written with the batch).
     var counterDeltas: [EventStore.Counter: Int64] = [:]
     /// Procedure ordinals, the tally rules and the open batch's tally changes.
@@ -75,7 +75,7 @@ public final class Engine {
         decoder = EventDecoder(zone: self.calendar.zone)
         catalogue = Catalogue()
         catalogue = try loadCatalogue()
-        voidIDs = try store.voidIDs()
+        voidIDs = Set(try store.voidIDs().map { EventID($0) })
         tallies.load(codes: try store.procedureCodes())
         lastCommitSerial = try store.meta(EventStore.Meta.commitSerial)
     }

@@ -82,7 +82,7 @@ extension Engine {
         pending.forgetRecent()
         tallies.cells.removeAll()
         catalogue = try loadCatalogue()
-        voidIDs = try store.voidIDs()
+        voidIDs = Set(try store.voidIDs().map { EventID($0) })
         tallies.load(codes: try store.procedureCodes())
         tallies.rules = nil
         rootOfUnit.removeAll()
@@ -178,7 +178,7 @@ extension Engine {
         batchLatestAt = nil
         try store.db.rollback()
         catalogue = try loadCatalogue()
-        voidIDs = try store.voidIDs()
+        voidIDs = Set(try store.voidIDs().map { EventID($0) })
         rootOfUnit.removeAll()
         tallies.discardBatch()
         tallies.load(codes: try store.procedureCodes())
@@ -262,7 +262,7 @@ extension Engine {
         if case .retracted(let target) = event.body {
             try store.addRetraction(target: target, retraction: event.id)
         }
-        if !voidIDs.contains(event.id) {
+        if voidIDs.isEmpty || !voidIDs.contains(EventID(event.id)) {
             try applyEffect(event, line: { String(decoding: bytes, as: UTF8.self) }, adding: true)
         }
         batchLatestAt = max(batchLatestAt ?? .min, event.at.micros)

@@ -101,8 +101,8 @@ extension Engine {
             // The records are tallied under the log's catalogue.
             catalogue = fold.catalogue
             tallies.discardBatch()
-            for (target, rs) in fold.retractions { for r in rs { try store.addRetraction(target: target, retraction: r) } }
-            for id in fold.void { try store.setVoid(id, true) }
+            for (target, rs) in fold.retractions { for r in rs { try store.addRetraction(target: target.text, retraction: r.text) } }
+            for id in fold.void { try store.setVoid(id.text, true) }
             for (id, c) in catalogueLines { try store.putCatalogue(id: id, at: c.at, body: c.line) }
             for (code, r) in fold.dossiers {
                 pending.put(dossier: code, CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: r))

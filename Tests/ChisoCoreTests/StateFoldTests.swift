@@ -23,7 +23,7 @@ import Testing
         let fold = StateFold(events: try events(lines))
         #expect(fold.void.contains("d1") == (length % 2 == 1))
         #expect((fold.dossiers["D1"] == nil) == (length % 2 == 1))
-        #expect(!fold.void.contains("r\(length)"))
+        #expect(!fold.void.contains(EventID("r\(length)")))
     }
 
     /// A cycle of retractions is treated as not void and touches nothing else; a retraction of a
@@ -35,5 +35,14 @@ import Testing
         let outside = StateFold(events: try events([StateFoldTests.receipt, retraction("a", "d1"), retraction("b", "a"), retraction("c", "b"), retraction("x", "c")]))
         // x voids c, so b stands, so a is void, so d1 stands.
         #expect(outside.void == ["c", "a"])
+    }
+
+    /// details.md 3 and 7: "é" (U+00E9) and "e + ◌́" are two ids; retracting one leaves the other.
+    @Test func aRetractionVoidsOnlyTheIdWithItsCodePoints() throws {
+        let precomposed = "\u{E9}", decomposed = "e\u{301}"
+        let end = { (id: String) in #"{"id":"\#(id)","type":"dossier.finished","at":"2026-08-04T09:00:00+07:00","unit":"H44","dossier":"D1","outcome":"approved"}"# }
+        let fold = StateFold(events: try events([StateFoldTests.receipt, end(precomposed), end(decomposed), retraction("x", precomposed)]))
+        #expect(fold.void == [EventID(precomposed)])
+        #expect(fold.dossiers["D1"]?.entries.map { Array($0.id.utf8) } == [Array("d1".utf8), Array(decomposed.utf8)])
     }
 }

@@ -379,6 +379,26 @@ final class ReaderLog: @unchecked Sendable {
         #expect(verify.differences.isEmpty)
     }
 
+    /// details.md 7: a retraction of "é" voids that id alone, not an event "e + ◌́", whichever comes
+    /// first (a retraction waits for an unknown id), and `verify` agrees. Here the finish "é" is
+    /// retracted, so the withdrawal "e + ◌́" is the end: 2.2 has no dossier.
+    @Test(arguments: [false, true])
+    func aRetractionVoidsOnlyTheIdWithItsCodePoints(retractionFirst: Bool) throws {
+        let e = try openEngine()
+        let retraction = Line.retract("x1", target: "\u{E9}")
+        let events = [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00"),
+                      Line.finished("\u{E9}", "D1", at: "2026-08-04 09:00"),
+                      Line.dossier("e\u{301}", "withdrawn", "D1", at: "2026-08-05 09:00")]
+        try ingest(e, smallProvince())
+        for line in retractionFirst ? [retraction] + events : events + [retraction] { try ingest(e, [line]) }
+        let s = try snapshot(e)
+        #expect(s.measures["active"] == 1)
+        #expect(s.measures.values["ended.meanWorkingDays"] == .some(nil), "\(String(describing: s.measures.values))")
+        #expect(try e.store.counts().voidEvents == 1)
+        let verify = try e.verify(profile: defaultProfile(), now: instant("2027-06-01T00:00:00+07:00"))
+        #expect(verify.differences.isEmpty, "\(verify.differences)")
+    }
+
     @Test func dossiersThatCountNowhereAreCountedApart() throws {
         let e = try openEngine()
         try ingest(e, smallProvince() + [

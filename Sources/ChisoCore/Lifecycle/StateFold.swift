@@ -8,21 +8,21 @@ public struct StateFold: Sendable {
     public private(set) var dossiers: [String: DossierRecord] = [:]
     public private(set) var petitions: [String: PetitionRecord] = [:]
     /// The ids that are void: logged events and ids still awaited by a retraction (pending).
-    public private(set) var void: Set<String> = []
+    public private(set) var void: Set<EventID> = []
     /// For each retracted id, the ids of the retractions that target it.
-    public private(set) var retractions: [String: [String]] = [:]
+    public private(set) var retractions: [EventID: [EventID]] = [:]
 
     public init(events: [Event]) {
-        var retractors: [String: [String]] = [:]
-        for e in events { if case .retracted(let target) = e.body { retractors[target, default: []].append(e.id) } }
-        var memo: [String: Bool] = [:]
+        var retractors: [EventID: [EventID]] = [:]
+        for e in events { if case .retracted(let target) = e.body { retractors[EventID(target), default: []].append(EventID(e.id)) } }
+        var memo: [EventID: Bool] = [:]
         // An id is void when one of its retractions is not (details.md 7); a cycle of retractions is
         // treated as not void. Walked with a stack of its own rather than by recursion: a chain of
         // retractions of retractions can be as long as the log, far deeper than the thread's stack.
-        func isVoid(_ start: String) -> Bool {
-            var frames: [(id: String, retractors: [String], next: Int)] = []
-            var visiting = Set<String>()
-            var call: String? = start
+        func isVoid(_ start: EventID) -> Bool {
+            var frames: [(id: EventID, retractors: [EventID], next: Int)] = []
+            var visiting = Set<EventID>()
+            var call: EventID? = start
             var returned = false
             while true {
                 if let id = call {
@@ -62,7 +62,7 @@ public struct StateFold: Sendable {
         retractions = retractors
         var catalogueEvents: [Event] = []
         for e in events {
-            if isVoid(e.id) { void.insert(e.id); continue }
+            if isVoid(EventID(e.id)) { void.insert(EventID(e.id)); continue }
             switch e.body {
             case .dossier(let code, let unit, let action):
                 dossiers[code, default: DossierRecord(code: code)].insert(DossierEntry(id: e.id, at: e.at, unit: unit, action: action))
