@@ -28,4 +28,21 @@ struct Chiso: ParsableCommand {
             Rejects.self, Status.self, Verify.self, Rebuild.self, Generate.self,
         ]
     )
+
+    /// Runs the command line. `chiso help NAME` with a NAME that is no command is a usage error that
+    /// lists the commands; the argument parser would print the top-level help and exit 0.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let names = configuration.subcommands.map { $0._commandName }
+        if arguments.count >= 2, arguments[0] == "help", arguments[1] != "help", !names.contains(arguments[1]) {
+            printError("Error: no command \(arguments[1]); the commands are \(names.joined(separator: ", ")) (chiso --help says what each does)")
+            Self.exit(withError: ExitCode.validationFailure)
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            Self.exit(withError: error)
+        }
+    }
 }

@@ -36,6 +36,16 @@ extension ChisoCLI {
             return root.stdout
         }
 
+        /// `chiso help NAME` for a NAME that is no command says so and lists the commands (the
+        /// argument parser alone printed the top-level help and exited 0).
+        @Test func helpForAnUnknownCommandIsAUsageError() throws {
+            let bogus = try runChiso(["help", "serve"])
+            #expect(bogus.status == 64 && bogus.stdout.isEmpty)
+            #expect(bogus.stderr.hasPrefix("Error: no command serve; the commands are demo, due, ingest, snapshot"), "\(bogus.stderr)")
+            let known = try runChiso(["help", "rank"])
+            #expect(known.status == 0 && known.stdout.hasPrefix("OVERVIEW: Rank units"))
+        }
+
         @Test func theCommandListIsReadFromTheRootHelp() throws {
             let commands = Self.subcommands(inRootHelp: try Self.rootHelp())
             // The commands of today; rank, due, demo and explain join them.
