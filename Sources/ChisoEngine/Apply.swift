@@ -60,25 +60,27 @@ typealias CachedPetition = CachedRecord<PetitionRecord>
 /// spent here (item 9: on the 1M file, batches of 64 000 without the cache ran faster, in less
 /// memory, than batches of 32 000 with two generations of 4 096). Tests turn it on.
 struct RecentRecords<R: Sendable> {
-    private var young: [String: CachedRecord<R>] = [:]
-    private var old: [String: CachedRecord<R>] = [:]
+    private var young: [CodePoints: CachedRecord<R>] = [:]
+    private var old: [CodePoints: CachedRecord<R>] = [:]
     /// Records in a generation; 0 keeps none (tests make it small, so that generations turn over).
     var generation = 0
 
     /// Removes and returns the record `code`, if the cache holds it.
     mutating func take(_ code: String) -> CachedRecord<R>? {
-        young.removeValue(forKey: code) ?? old.removeValue(forKey: code)
+        let key = CodePoints(code)
+        return young.removeValue(forKey: key) ?? old.removeValue(forKey: key)
     }
 
     /// Keeps `cached` as the committed state of `code`.
     mutating func put(_ code: String, _ cached: CachedRecord<R>) {
         guard generation > 0 else { return }
-        if young.count >= generation, young[code] == nil {
+        let key = CodePoints(code)
+        if young.count >= generation, young[key] == nil {
             swap(&young, &old)
             young.removeAll(keepingCapacity: true)
         }
-        old.removeValue(forKey: code)
-        young[code] = cached
+        old.removeValue(forKey: key)
+        young[key] = cached
     }
 
     mutating func removeAll() { young.removeAll(); old.removeAll() }
@@ -87,7 +89,7 @@ struct RecentRecords<R: Sendable> {
     var count: Int { young.count + old.count }
 
     /// Whether it holds `code` (tests).
-    func contains(_ code: String) -> Bool { young[code] != nil || old[code] != nil }
+    func contains(_ code: String) -> Bool { young[CodePoints(code)] != nil || old[CodePoints(code)] != nil }
 }
 
 /// The records of one kind touched in the open batch, in the order they were first touched: the
@@ -95,15 +97,15 @@ struct RecentRecords<R: Sendable> {
 /// changes from run to run (Swift seeds its hashing per process), and so would the records read back,
 /// the ordinals and the order of the writes. The records live in an array in that order, found by a
 /// dictionary of their slots, so that the commit walks them without hashing each code again
-/// (docs/performance.md "Ingest", item 19).
+/// (docs/performance.md "Ingest", item 19). Codes are told apart by their code points (`CodePoints`).
 struct TouchedRecords<R: Sendable> {
-    private var slots: [String: Int] = [:]
+    private var slots: [CodePoints: Int] = [:]
     /// The batch's records in the order first touched.
     private(set) var ordered: [(code: String, cached: CachedRecord<R>)] = []
 
     var count: Int { ordered.count }
 
-    func contains(_ code: String) -> Bool { slots[code] != nil }
+    func contains(_ code: String) -> Bool { slots[CodePoints(code)] != nil }
 
     mutating func removeAll() {
         slots.removeAll(keepingCapacity: true)
@@ -112,21 +114,23 @@ struct TouchedRecords<R: Sendable> {
 
     /// Puts a whole record in, replacing any copy there.
     mutating func put(_ code: String, _ cached: CachedRecord<R>) {
-        if let i = slots[code] { ordered[i].cached = cached; return }
-        slots[code] = ordered.count
+        let key = CodePoints(code)
+        if let i = slots[key] { ordered[i].cached = cached; return }
+        slots[key] = ordered.count
         ordered.append((code, cached))
     }
 
     /// One hash of `code` when the record is already in the batch (most events of a batch).
     mutating func change(_ code: String, recent: inout RecentRecords<R>, load: (String) throws -> CachedRecord<R>?, empty: () -> R,
                          _ change: (inout R) -> Void) rethrows {
-        if let i = slots[code] {
+        let key = CodePoints(code)
+        if let i = slots[key] {
             change(&ordered[i].cached.record)
             return
         }
         var cached = try recent.take(code) ?? load(code) ?? CachedRecord(key: nil, indexedActivity: nil, indexedUnits: [], record: empty())
         change(&cached.record)
-        slots[code] = ordered.count
+        slots[key] = ordered.count
         ordered.append((code, cached))
     }
 }

@@ -64,11 +64,11 @@ public struct FoldedRecords: RecordSource {
     }
 
     public func candidates(units: [String], from: Instant) throws -> (dossiers: [DossierRecord], petitions: [PetitionRecord]) {
-        var seenD = Set<String>(), seenP = Set<String>()
+        var seenD = Set<CodePoints>(), seenP = Set<CodePoints>()
         var d: [DossierRecord] = [], p: [PetitionRecord] = []
         for u in units {
-            for (activity, r) in dossierIndex[u] ?? [] where activity >= from && seenD.insert(r.code).inserted { d.append(r) }
-            for (activity, r) in petitionIndex[u] ?? [] where activity >= from && seenP.insert(r.code).inserted { p.append(r) }
+            for (activity, r) in dossierIndex[u] ?? [] where activity >= from && seenD.insert(CodePoints(r.code)).inserted { d.append(r) }
+            for (activity, r) in petitionIndex[u] ?? [] where activity >= from && seenP.insert(CodePoints(r.code)).inserted { p.append(r) }
         }
         return (d, p)
     }

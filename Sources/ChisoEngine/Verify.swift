@@ -87,12 +87,12 @@ extension Engine {
 
     private func rebuildState() throws {
         let fold = try foldLog()
-        var catalogueLines: [String: (at: Int64, line: String)] = [:]
-        let catalogueIDs = Set(fold.catalogue.events.map(\.id))
+        var catalogueLines: [EventID: (at: Int64, line: String)] = [:]
+        let catalogueIDs = Set(fold.catalogue.events.map { EventID($0.id) })
         try store.forEachEvent { _, line in
-            guard let value = try? JSONParser.parse(line), case .string(let id)? = value["id"], catalogueIDs.contains(id),
+            guard let value = try? JSONParser.parse(line), case .string(let id)? = value["id"], catalogueIDs.contains(EventID(id)),
                   let e = try? decoder.decode(value) else { return }
-            catalogueLines[id] = (e.at.micros, line)
+            catalogueLines[EventID(id)] = (e.at.micros, line)
         }
         try store.db.begin(.immediate)
         do {
@@ -103,12 +103,12 @@ extension Engine {
             tallies.discardBatch()
             for (target, rs) in fold.retractions { for r in rs { try store.addRetraction(target: target.text, retraction: r.text) } }
             for id in fold.void { try store.setVoid(id.text, true) }
-            for (id, c) in catalogueLines { try store.putCatalogue(id: id, at: c.at, body: c.line) }
+            for (id, c) in catalogueLines { try store.putCatalogue(id: id.text, at: c.at, body: c.line) }
             for (code, r) in fold.dossiers {
-                pending.put(dossier: code, CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: r))
+                pending.put(dossier: code.text, CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: r))
             }
             for (code, r) in fold.petitions {
-                pending.put(petition: code, CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: r))
+                pending.put(petition: code.text, CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: r))
             }
             try flushPending()
             try flushTallies()

@@ -399,6 +399,34 @@ final class ReaderLog: @unchecked Sendable {
         #expect(verify.differences.isEmpty, "\(verify.differences)")
     }
 
+    /// details.md 1: codes are strings, so "Dé" written with U+00E9 and with "e + ◌́" are two dossiers
+    /// (an audit found the second merged into the first: one row, 1.4 at 0/1 instead of 0/2), and a
+    /// receipt naming procedure "Pé" the other way differs from the first (details.md 6: a conflict).
+    @Test(arguments: [1, 2000])
+    func dossierCodesThatDifferOnlyInNormalizationAreTwoDossiers(batchSize: Int) throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            Line.received("r1", "D\u{E9}", unit: "H44.101", at: "2026-08-03 09:00", channel: "online"),
+            Line.received("r2", "De\u{301}", unit: "H44.101", at: "2026-08-03 10:00", channel: "direct"),
+            Line.petition("k1", "filed", "K\u{E9}", at: "2026-08-04 09:00", extra: #","category":"staff""#),
+            Line.petition("k2", "filed", "Ke\u{301}", at: "2026-08-04 09:00", extra: #","category":"staff""#),
+        ], batchSize: batchSize)
+        let (_, rejected) = try ingest(e, [
+            Line.received("r3", "D1", unit: "H44.101", procedure: "P\u{E9}", at: "2026-08-05 09:00"),
+            Line.received("r4", "D1", unit: "H44.101", procedure: "Pe\u{301}", at: "2026-08-05 09:00"),
+        ], batchSize: batchSize)
+        #expect(rejected.map(\.rejection.code) == ["conflicting-receipt"])
+        let c = try e.store.counts()
+        #expect((c.dossiers, c.petitions) == (3, 2))
+        let s = try snapshot(e)
+        #expect((s.measures["received"], s.measures["received.online"]) == (3, 2))
+        #expect(s.measures["petitionsFiled"] == 2)
+        let verify = try e.verify(profile: defaultProfile(), now: instant("2027-06-01T00:00:00+07:00"))
+        #expect(verify.differences.isEmpty, "\(verify.differences)")
+        try e.rebuild()
+        #expect(try snapshot(e).measures == s.measures)
+    }
+
     @Test func dossiersThatCountNowhereAreCountedApart() throws {
         let e = try openEngine()
         try ingest(e, smallProvince() + [

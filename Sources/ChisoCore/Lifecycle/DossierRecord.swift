@@ -44,7 +44,8 @@ public struct DossierRecord: Sendable, Equatable {
     /// The receipt of an earlier-arrived receipt with another procedure, if `receipt` would conflict with it (details.md 6).
     public func conflictingProcedure(for receipt: Receipt) -> String? {
         for e in entries {
-            if case .received(let r) = e.action, r.procedure != receipt.procedure { return r.procedure }
+            // "Differs" as JSON strings do, by code points (`sameID`), not by canonical equivalence.
+            if case .received(let r) = e.action, !sameID(r.procedure, receipt.procedure) { return r.procedure }
         }
         return nil
     }

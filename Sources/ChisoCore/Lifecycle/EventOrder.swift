@@ -22,20 +22,25 @@ extension PetitionEntry: OrderedByInstant {}
 @inlinable
 public func sameID(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 
-/// An event's id as a key of a set or dictionary, equal and hashed by its code points (`sameID`),
-/// so that a retraction of "é" does not void an event "e + ◌́" (details.md 3, 7).
-public struct EventID: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+/// A string as the key of a set or dictionary, equal and hashed by its code points (`sameID`).
+/// Swift's own `String` keys compare by canonical equivalence, under which "é" and "e + ◌́" are one
+/// key; as event ids (details.md 3, 7) and as dossier and petition codes (details.md 1: codes are
+/// strings) they are two.
+public struct CodePoints: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     public var text: String
     @inlinable public init(_ text: String) { self.text = text }
     @inlinable public init(stringLiteral text: String) { self.text = text }
-    @inlinable public static func == (a: EventID, b: EventID) -> Bool { sameID(a.text, b.text) }
+    @inlinable public static func == (a: CodePoints, b: CodePoints) -> Bool { sameID(a.text, b.text) }
     public func hash(into hasher: inout Hasher) {
         var text = text
         text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        hasher.combine(0xFF as UInt8) // a byte UTF-8 never holds ends the id, as String's own hash does
+        hasher.combine(0xFF as UInt8) // a byte UTF-8 never holds ends the text, as String's own hash does
     }
     public var description: String { text }
 }
+
+/// An event's id as a key: a retraction of "é" does not void an event "e + ◌́" (details.md 3, 7).
+public typealias EventID = CodePoints
 
 extension Array where Element: OrderedByInstant {
     /// Inserts at its place in the order (details.md 5); an element whose id is already there is not added again.

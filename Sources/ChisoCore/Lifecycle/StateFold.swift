@@ -5,8 +5,9 @@
 /// the state is the catalogue and the records of every event that is not void.
 public struct StateFold: Sendable {
     public private(set) var catalogue = Catalogue()
-    public private(set) var dossiers: [String: DossierRecord] = [:]
-    public private(set) var petitions: [String: PetitionRecord] = [:]
+    /// The records by code, told apart by code points (`CodePoints`), as the store tells them apart.
+    public private(set) var dossiers: [CodePoints: DossierRecord] = [:]
+    public private(set) var petitions: [CodePoints: PetitionRecord] = [:]
     /// The ids that are void: logged events and ids still awaited by a retraction (pending).
     public private(set) var void: Set<EventID> = []
     /// For each retracted id, the ids of the retractions that target it.
@@ -65,11 +66,11 @@ public struct StateFold: Sendable {
             if isVoid(EventID(e.id)) { void.insert(EventID(e.id)); continue }
             switch e.body {
             case .dossier(let code, let unit, let action):
-                dossiers[code, default: DossierRecord(code: code)].insert(DossierEntry(id: e.id, at: e.at, unit: unit, action: action))
+                dossiers[CodePoints(code), default: DossierRecord(code: code)].insert(DossierEntry(id: e.id, at: e.at, unit: unit, action: action))
             case .petition(let code, let unit, let action):
-                petitions[code, default: PetitionRecord(code: code)].insert(PetitionEntry(id: e.id, at: e.at, unit: unit, action: action))
+                petitions[CodePoints(code), default: PetitionRecord(code: code)].insert(PetitionEntry(id: e.id, at: e.at, unit: unit, action: action))
                 if case .filed(_, let dossier?) = action {
-                    dossiers[dossier, default: DossierRecord(code: dossier)]
+                    dossiers[CodePoints(dossier), default: DossierRecord(code: dossier)]
                         .insert(DossierEntry(id: e.id, at: e.at, unit: unit, action: .petitionFiled(petition: code)))
                 }
             case .retracted:
