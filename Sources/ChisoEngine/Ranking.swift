@@ -196,7 +196,7 @@ extension Ranking {
         let lookUp = parent == nil
             ? "units are declared by unit.declared events (`chiso rejects` lists any that were refused)"
             : "`chiso rank --period \(window.label)` without --parent lists the root units"
-        return what + " (units merged before the period are left out). Check the codes: " + lookUp + "."
+        return what + " (units merged before the period are left out; one merged during it is ranked with the units it stood beside when the period began). Check the codes: " + lookUp + "."
     }
 
     /// The JSON array of details.md 22, one unit a line:

@@ -221,6 +221,7 @@ import Testing
         let none = try ranking(e, parent: "H44.102", level: .department)
         #expect(none.rows.isEmpty && none.json == "[]" && none.table() == none.emptyMessage && none.markdown == none.emptyMessage)
         #expect(none.emptyMessage.contains("H44.102"))
+        #expect(none.emptyMessage.contains("one merged during it is ranked with the units it stood beside when the period began"))
         #expect(throws: EngineError.self) { try ranking(e, parent: "H99") }
     }
 
