@@ -99,8 +99,10 @@ extension Explanation {
             let c = line.component
             let ratio = c.ratio.map { String(roundHalfAwayFromZero($0 * 100, places: 2)) + "%" } ?? "—"
             let points = c.points?.jsonNumber ?? "—"
-            if let v = c.value {
-                out += "\n\(c.id) \(c.name): \(v) working days (monitoring)\n"
+            if c.isValue {
+                // details.md 11: a value, null when no dossier qualifies; never counts or a ratio.
+                let shown = c.value.map { "\($0) working days" } ?? "no value: no dossier received in the period has ended finished or returned"
+                out += "\n\(c.id) \(c.name): \(shown) (monitoring)\n"
                 continue
             }
             out += "\n\(c.id) \(c.name): \(c.numerator ?? 0)/\(c.denominator ?? 0) = \(ratio), \(points) of \(c.max.jsonNumber) points\n"

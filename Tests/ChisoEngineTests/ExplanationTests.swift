@@ -47,6 +47,19 @@ import Testing
         #expect(details["D2"] == "open, past its due 2026-08-10T09:00:00+07:00 by 24.0 h")
     }
 
+    /// details.md 11: 2.2 is shown as a value, null when no dossier qualifies; the text said
+    /// "0/0 = —" for it then, unlike the JSON (an audit).
+    @Test func aValueComponentWithoutAValueIsShownAsSuch() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00")])
+        let text = try explain(e, "2.2").text(zone: .vietnam, limit: 10)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("2.2 ") })
+        #expect(line.hasSuffix(": no value: no dossier received in the period has ended finished or returned (monitoring)"), "\(line)")
+        try ingest(e, [Line.finished("f1", "D1", at: "2026-08-04 09:00")])
+        let ended = try explain(e, "2.2").text(zone: .vietnam, limit: 10)
+        #expect(ended.contains(": 1.0 working days (monitoring)"), "\(ended)")
+    }
+
     @Test func targetComponentReachesItsMaximum() throws {
         let e = try openEngine()
         // 3.3 (target 0.5, max 6): 1 of 4 dossiers online → 6 × 0.25 / 0.5 = 3 points.
