@@ -20,7 +20,14 @@ extension PetitionEntry: OrderedByInstant {}
 /// strings is canonical equivalence, under which "é" and "e + ◌́" are one string; as ids they are two
 /// events, and each must keep its place in the order.
 @inlinable
-public func sameID(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+public func sameID(_ a: String, _ b: String) -> Bool {
+    // Native strings hold their UTF-8 contiguously: compare the two buffers (no iterator per byte).
+    let contiguous = a.utf8.withContiguousStorageIfAvailable { x in
+        b.utf8.withContiguousStorageIfAvailable { y in x.count == y.count && x.elementsEqual(y) }
+    }
+    if let contiguous, let equal = contiguous { return equal }
+    return a.utf8.elementsEqual(b.utf8)
+}
 
 /// A string as the key of a set or dictionary, equal and hashed by its code points (`sameID`).
 /// Swift's own `String` keys compare by canonical equivalence, under which "é" and "e + ◌́" are one
@@ -32,8 +39,9 @@ public struct CodePoints: Hashable, Sendable, CustomStringConvertible, Expressib
     @inlinable public init(stringLiteral text: String) { self.text = text }
     @inlinable public static func == (a: CodePoints, b: CodePoints) -> Bool { sameID(a.text, b.text) }
     public func hash(into hasher: inout Hasher) {
-        var text = text
-        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            for byte in text.utf8 { hasher.combine(byte) }
+        }
         hasher.combine(0xFF as UInt8) // a byte UTF-8 never holds ends the text, as String's own hash does
     }
     public var description: String { text }
