@@ -67,6 +67,7 @@ struct RecentRecords<R: Sendable> {
 
     /// Removes and returns the record `code`, if the cache holds it.
     mutating func take(_ code: String) -> CachedRecord<R>? {
+        guard generation > 0 else { return nil } // holds nothing: `put` keeps no record then
         let key = CodePoints(code)
         return young.removeValue(forKey: key) ?? old.removeValue(forKey: key)
     }

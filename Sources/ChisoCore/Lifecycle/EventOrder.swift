@@ -21,12 +21,22 @@ extension PetitionEntry: OrderedByInstant {}
 /// events, and each must keep its place in the order.
 @inlinable
 public func sameID(_ a: String, _ b: String) -> Bool {
-    // Native strings hold their UTF-8 contiguously: compare the two buffers (no iterator per byte).
-    let contiguous = a.utf8.withContiguousStorageIfAvailable { x in
-        b.utf8.withContiguousStorageIfAvailable { y in x.count == y.count && x.elementsEqual(y) }
+    let (x, y) = (a.utf8, b.utf8)
+    guard x.count == y.count else { return false }
+    // Native strings hold their UTF-8 contiguously. Compared from the end: ids of one producer
+    // share their start (`g5-000001`, `g5-000002`) and differ in their last bytes.
+    let contiguous = x.withContiguousStorageIfAvailable { p in
+        y.withContiguousStorageIfAvailable { q in
+            var i = p.count
+            while i > 0 {
+                i -= 1
+                if p[i] != q[i] { return false }
+            }
+            return true
+        }
     }
     if let contiguous, let equal = contiguous { return equal }
-    return a.utf8.elementsEqual(b.utf8)
+    return x.elementsEqual(y)
 }
 
 /// A string as the key of a set or dictionary, equal and hashed by its code points (`sameID`).
