@@ -161,10 +161,11 @@ public enum EngineError: Error, CustomStringConvertible {
     /// message says which of now and `--as-of` set E, since an `--as-of` after now counts as now.
     static func periodNotStarted(_ window: Window, e: Instant, now: Instant, asOf: Instant?, zone: Zone) -> EngineError {
         let start = "period \(window.label) starts \(window.from.rfc3339(in: zone))"
-        if let asOf, asOf < now {
-            return .badRequest("\(start), after --as-of \(asOf.rfc3339(in: zone)): it has no score yet then; give a later --as-of or an earlier period")
+        // A later --as-of helps only when the period has begun by now.
+        if let asOf, asOf < now, window.from < now {
+            return .badRequest("\(start), not before --as-of \(asOf.rfc3339(in: zone)): it has no score yet then; give a later --as-of or an earlier period")
         }
-        return .badRequest("\(start), and it is now \(e.rfc3339(in: zone)): a period has a score only once it has begun (an --as-of after now counts as now); choose a period that has begun")
+        return .badRequest("\(start), and it is now \(now.rfc3339(in: zone)): a period has a score only once it has begun (an --as-of after now counts as now); choose a period that has begun")
     }
 
     public var description: String {

@@ -239,6 +239,12 @@ extension Engine {
 
     /// Appends a decoded event to the log and applies it to the state (or finds it a duplicate, or a conflict).
     func accept(_ event: Event, line bytes: UnsafeRawBufferPointer, now: Instant) throws -> LineOutcome {
+        // A merge into itself would close the unit as its own child, which no tree can hold. Refused
+        // here, for new lines only: a log written before 2026-12-01 may hold one, and must still
+        // decode (the tree cuts it as a cycle, details.md 12).
+        if case .unitMerged(let unit, let into) = event.body, into == unit {
+            return .rejected(.invalidValue(field: "into", problem: "is the merged unit itself; give the unit it is merged into"))
+        }
         if try !store.appendEvent(id: event.id, type: event.type, at: event.at.micros, line: bytes, ingestedAt: now.micros) {
             guard let stored = try store.eventBody(id: event.id) else {
                 throw EngineError.corrupt("event \(event.id) is in the log but cannot be read back")

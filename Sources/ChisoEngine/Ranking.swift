@@ -196,7 +196,12 @@ extension Ranking {
         let lookUp = parent == nil
             ? "units are declared by unit.declared events (`chiso rejects` lists any that were refused)"
             : "`chiso rank --period \(window.label)` without --parent lists the root units"
-        return what + " (units merged before the period are left out; one merged during it is ranked with the units it stood beside when the period began). Check the codes: " + lookUp + "."
+        // Without --level, a unit merged during the period is ranked under the parent it had when
+        // the period began (docs/decisions.md); --level takes the units of the tree at E.
+        let merged = level == nil
+            ? "units merged before the period are left out; one merged during it is ranked with the units it stood beside when the period began"
+            : "units merged before the period are left out"
+        return what + " (" + merged + "). Check the codes: " + lookUp + "."
     }
 
     /// The JSON array of details.md 22, one unit a line:

@@ -142,11 +142,13 @@ public final class EventStore {
         return out
     }
 
-    /// Every id currently void (a small set: retracted events and retractions awaiting their target).
-    public func voidIDs() throws(SQLiteError) -> Set<String> {
+    /// Every id currently void (a small set: retracted events and retractions awaiting their target),
+    /// each once as stored. A list, not a `Set<String>`: that would keep one of two ids equal only
+    /// under canonical equivalence ("é" and "e + ◌́"), which are two ids (details.md 3).
+    public func voidIDs() throws(SQLiteError) -> [String] {
         let s = try db.makeStatement("SELECT id FROM void_events")
-        var out = Set<String>()
-        while try s.step() { if let id = s.text(at: 0) { out.insert(id) } }
+        var out: [String] = []
+        while try s.step() { if let id = s.text(at: 0) { out.append(id) } }
         return out
     }
 
@@ -509,6 +511,7 @@ public final class EventStore {
 
     /// What the database holds. The counts come from counters kept by each batch (`Counter`), so
     /// that `chiso status` costs the same at 10M events as at 10; a database without them is counted.
+    /// `voidEvents` is counted by a query over the void ids, which are few (retractions are rare).
     public func counts() throws(SQLiteError) -> Counts {
         var c = Counts()
         if try counter(.events) == nil {

@@ -34,7 +34,8 @@ struct Chiso: ParsableCommand {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let names = configuration.subcommands.map { $0._commandName }
-        if arguments.count >= 2, arguments[0] == "help", arguments[1] != "help", !names.contains(arguments[1]) {
+        if arguments.count >= 2, arguments[0] == "help", arguments[1] != "help", !arguments[1].hasPrefix("-"),
+           !names.contains(arguments[1]) {
             printError("Error: no command \(arguments[1]); the commands are \(names.joined(separator: ", ")) (chiso --help says what each does)")
             Self.exit(withError: ExitCode.validationFailure)
         }

@@ -44,6 +44,9 @@ extension ChisoCLI {
             #expect(bogus.stderr.hasPrefix("Error: no command serve; the commands are demo, due, ingest, snapshot"), "\(bogus.stderr)")
             let known = try runChiso(["help", "rank"])
             #expect(known.status == 0 && known.stdout.hasPrefix("OVERVIEW: Rank units"))
+            // Options after `help` are the parser's to read, as before.
+            let flag = try runChiso(["help", "--help"])
+            #expect(flag.status == 0 && !flag.stderr.contains("no command"), "\(flag.status): \(flag.stderr)")
         }
 
         @Test func theCommandListIsReadFromTheRootHelp() throws {
@@ -191,9 +194,13 @@ extension ChisoCLI {
             for command in [["snapshot", "--unit", "H44"], ["explain", "--unit", "H44"], ["rank"]] {
                 let early = try runChiso(command + ["--period", "2026-09", "--as-of", "2026-08-15", "--db", db])
                 expectOneSentenceError(early, naming: "2026-09")
-                #expect(early.stderr.contains("period 2026-09 starts 2026-09-01T00:00:00+07:00, after --as-of 2026-08-15T00:00:00+07:00"), "\(command): \(early.stderr)")
+                #expect(early.stderr.contains("period 2026-09 starts 2026-09-01T00:00:00+07:00, not before --as-of 2026-08-15T00:00:00+07:00"), "\(command): \(early.stderr)")
                 #expect(early.status == 1)
             }
+            // A period that has not begun by now: a later --as-of cannot help, so it is not suggested.
+            let both = try runChiso(["snapshot", "--unit", "H44", "--period", "2099-01", "--as-of", "2026-08-15", "--db", db])
+            expectOneSentenceError(both, naming: "2099-01")
+            #expect(both.stderr.contains("and it is now ") && !both.stderr.contains("later --as-of"), "\(both.stderr)")
         }
 
         @Test func aMissingInputFileIsOneSentence() throws {

@@ -221,7 +221,12 @@ import Testing
         let none = try ranking(e, parent: "H44.102", level: .department)
         #expect(none.rows.isEmpty && none.json == "[]" && none.table() == none.emptyMessage && none.markdown == none.emptyMessage)
         #expect(none.emptyMessage.contains("H44.102"))
-        #expect(none.emptyMessage.contains("one merged during it is ranked with the units it stood beside when the period began"))
+        // With --level the units come from the tree at E; without it, a unit merged during the period
+        // is ranked under the parent it had when the period began, and the message says so.
+        #expect(!none.emptyMessage.contains("merged during it"), "\(none.emptyMessage)")
+        let childless = try ranking(e, parent: "H44.102")
+        #expect(childless.rows.isEmpty)
+        #expect(childless.emptyMessage.contains("one merged during it is ranked with the units it stood beside when the period began"))
         #expect(throws: EngineError.self) { try ranking(e, parent: "H99") }
     }
 

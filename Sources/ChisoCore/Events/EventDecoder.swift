@@ -24,10 +24,7 @@ public struct EventDecoder: Sendable {
             body = .unitDeclared(unit: try r.code("unit"), name: try r.string("name"),
                                  parent: try r.optionalCode("parent"), level: try r.enumValue("level", UnitLevel.self))
         case "unit.merged":
-            let unit = try r.code("unit"), into = try r.code("into")
-            // A merge into itself would close the unit as its own child: no tree can hold that.
-            guard into != unit else { throw .invalidValue(field: "into", problem: "is the merged unit itself; give the unit it is merged into") }
-            body = .unitMerged(unit: unit, into: into)
+            body = .unitMerged(unit: try r.code("unit"), into: try r.code("into"))
         case "unit.service":
             body = .unitService(unit: try r.code("unit"), eCertifiedCopy: try r.bool("eCertifiedCopy"))
         case "procedure.declared":
@@ -107,9 +104,18 @@ struct FieldReader {
         let s = try string(key)
         guard !s.isEmpty else {
             // `target` names an event by its id; every other code field names a unit, dossier, procedure or petition.
-            throw .invalidValue(field: key, problem: key == "target" ? "is empty; give the id of the event to retract" : "is an empty code; give the \(key) code")
+            throw .invalidValue(field: key, problem: key == "target" ? "is empty; give the id of the event to retract" : "is an empty code; give \(FieldReader.codeNoun(key))")
         }
         return s
+    }
+
+    /// What a code field names, for a message: "a unit code" for `unit`, `to`, `into`, `parent`.
+    static func codeNoun(_ key: String) -> String {
+        switch key {
+        case "unit", "to", "into", "parent": return "a unit code"
+        case "dossier", "procedure", "petition": return "a \(key) code"
+        default: return "a code"
+        }
     }
 
     func optionalCode(_ key: String) throws(Rejection) -> String? {

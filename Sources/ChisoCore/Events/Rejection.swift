@@ -71,9 +71,24 @@ public enum Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         case .conflictingID(let id):
             return "conflict: event id \(jsonQuoted(id)) was already accepted with a different body; send a new id, or retract the old event"
         case .conflictingReceipt(let d, let p, let accepted):
-            return "conflict: dossier \(jsonQuoted(d)) was already received for procedure \(jsonQuoted(accepted)), not \(jsonQuoted(p)); retract the earlier receipt first"
+            // Two codes that look alike may differ only in their Unicode form ("é" or "e + ◌́"):
+            // then their code points say what differs.
+            let alike = p == accepted
+                ? " (the same text in two Unicode forms: \(Rejection.codePoints(accepted)) and \(Rejection.codePoints(p)); send codes in NFC)"
+                : ""
+            return "conflict: dossier \(jsonQuoted(d)) was already received for procedure \(jsonQuoted(accepted)), not \(jsonQuoted(p))\(alike); retract the earlier receipt first"
         case .lineTooLong(let bytes): return "line of \(bytes) bytes is longer than the limit of 1048576 bytes; an event is one line of at most 1 MiB: shorten it (long free text, extra fields) and send it again"
         case .endsMidLine: return "file ends mid-line: the last line has no newline and is not a whole JSON object; send the whole line again, ending with a newline"
         }
+    }
+}
+
+extension Rejection {
+    /// A text's code points, `U+0050 U+00E9`, for a message that must show what looks the same.
+    static func codePoints(_ text: String) -> String {
+        text.unicodeScalars.map { scalar in
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }.joined(separator: " ")
     }
 }
