@@ -159,7 +159,7 @@ public enum EngineError: Error, CustomStringConvertible {
 
     /// details.md 17: a window that has not started at its evaluation instant E is an error. The
     /// message says which of now and `--as-of` set E, since an `--as-of` after now counts as now.
-    static func periodNotStarted(_ window: Window, e: Instant, now: Instant, asOf: Instant?, zone: Zone) -> EngineError {
+    static func periodNotStarted(_ window: Window, now: Instant, asOf: Instant?, zone: Zone) -> EngineError {
         let start = "period \(window.label) starts \(window.from.rfc3339(in: zone))"
         // A later --as-of helps only when the period has begun by now.
         if let asOf, asOf < now, window.from < now {

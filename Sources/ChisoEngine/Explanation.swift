@@ -39,7 +39,7 @@ extension Scorer {
         }
         let e = Evaluator.evaluationInstant(window: window, now: now, asOf: asOf)
         guard e > window.from else {
-            throw EngineError.periodNotStarted(window, e: e, now: now, asOf: asOf, zone: calendar.zone)
+            throw EngineError.periodNotStarted(window, now: now, asOf: asOf, zone: calendar.zone)
         }
         let view = catalogue.asOf(e)
         let (dossiers, petitions) = try records.candidates(units: view.candidateUnits(for: view.subtree(of: unit)), from: window.from)

@@ -243,6 +243,8 @@ extension Engine {
         // here, for new lines only: a log written before 2026-12-01 may hold one, and must still
         // decode (the tree cuts it as a cycle, details.md 12).
         if case .unitMerged(let unit, let into) = event.body, into == unit {
+            // The same line again, from such a log, is still a duplicate.
+            if let stored = try store.eventBody(id: event.id), stored.utf8.elementsEqual(bytes) { return .duplicate }
             return .rejected(.invalidValue(field: "into", problem: "is the merged unit itself; give the unit it is merged into"))
         }
         if try !store.appendEvent(id: event.id, type: event.type, at: event.at.micros, line: bytes, ingestedAt: now.micros) {

@@ -69,7 +69,7 @@ extension Scorer {
         let zone = calendar.zone
         let e = Evaluator.evaluationInstant(window: window, now: now, asOf: asOf)
         guard e > window.from else {
-            throw EngineError.periodNotStarted(window, e: e, now: now, asOf: asOf, zone: zone)
+            throw EngineError.periodNotStarted(window, now: now, asOf: asOf, zone: zone)
         }
         let view = self.view(at: e)
         if let parent, view.units[parent] == nil {

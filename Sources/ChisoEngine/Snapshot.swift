@@ -106,7 +106,7 @@ public struct Scorer {
     public func snapshot(unit: String, window: Window, now: Instant, asOf: Instant? = nil, children: Bool = false) throws -> Snapshot {
         let e = Evaluator.evaluationInstant(window: window, now: now, asOf: asOf)
         guard e > window.from else {
-            throw EngineError.periodNotStarted(window, e: e, now: now, asOf: asOf, zone: calendar.zone)
+            throw EngineError.periodNotStarted(window, now: now, asOf: asOf, zone: calendar.zone)
         }
         return try snapshot(unit: unit, window: window, view: view(at: e), children: children)
     }

@@ -464,7 +464,9 @@ final class ReaderLog: @unchecked Sendable {
                                                             line: UnsafeRawBufferPointer($0), ingestedAt: 0) }
             try e.store.putCatalogue(id: "m0", at: instant("2026-08-20T00:00:00+07:00").micros, body: selfMerge)
             try e.store.db.commit()
-            let (_, rejected) = try ingest(e, [selfMerge.replacingOccurrences(of: "m0", with: "m1")])
+            let (summary, rejected) = try ingest(e, [selfMerge, selfMerge.replacingOccurrences(of: "m0", with: "m1")])
+            // The logged line again is a duplicate; a new one is refused.
+            #expect((summary.duplicates, summary.rejected) == (1, 1))
             #expect(rejected.map(\.rejection.code) == ["invalid-value"])
         }
         let e = try openEngine(path)
