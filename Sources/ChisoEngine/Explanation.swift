@@ -113,7 +113,14 @@ extension Explanation {
                 }
                 if line.neverLateCount > limit { out += "    … \(line.neverLateCount - limit) more (use --limit)\n" }
             }
-            if line.itemCount == 0 { continue }
+            if line.itemCount == 0 {
+                // A `zero` policy scores an empty denominator 0 (indicators.md "Scoring"): points lost
+                // with no item to fix, so the text says why.
+                if c.denominator == 0, c.points == .zero, c.max > .zero {
+                    out += "  note: nothing counts here in this period, and an empty count scores 0 under this component's policy; no item to fix\n"
+                }
+                continue
+            }
             let gain = line.items.first.map { String(format4($0.gain)) } ?? "0"
             out += "  \(line.itemCount) item(s) cost points; fixing one gains \(gain)\n"
             for item in line.items.prefix(limit) {

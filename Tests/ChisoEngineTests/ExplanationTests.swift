@@ -60,6 +60,21 @@ import Testing
         #expect(ended.contains(": 1.0 working days (monitoring)"), "\(ended)")
     }
 
+    /// 2.1 (policy `zero`) with no dossier scores 0 of 20 and has no item to fix; the text says why,
+    /// and says nothing of the kind for 5.2 (policy `full`: 6 of 6) or a component with items.
+    @Test func anEmptyCountUnderTheZeroPolicyIsExplained() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince())
+        let text = try e.scorer(profile: defaultProfile()).explain(unit: "H44", window: Window.parse("2026-08"), now: now).text(zone: .vietnam, limit: 10)
+        let lines = text.split(separator: "\n").map(String.init)
+        let note = "  note: nothing counts here in this period, and an empty count scores 0 under this component's policy; no item to fix"
+        let at21 = try #require(lines.firstIndex { $0.hasPrefix("2.1 ") })
+        #expect(lines[at21].hasSuffix("0/0 = —, 0 of 20 points") && lines[at21 + 1] == note, "\(lines[at21...at21 + 1])")
+        let at52 = try #require(lines.firstIndex { $0.hasPrefix("5.2 ") })
+        #expect(lines[at52].hasSuffix("6 of 6 points") && lines[at52 + 1] != note)
+        #expect(lines.filter { $0 == note }.count == 2) // 2.1 and 5.4, the two `zero` components
+    }
+
     @Test func targetComponentReachesItsMaximum() throws {
         let e = try openEngine()
         // 3.3 (target 0.5, max 6): 1 of 4 dossiers online → 6 × 0.25 / 0.5 = 3 points.
