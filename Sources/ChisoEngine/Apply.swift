@@ -90,7 +90,10 @@ struct RecentRecords<R: Sendable> {
     var count: Int { young.count + old.count }
 
     /// Whether it holds `code` (tests).
-    func contains(_ code: String) -> Bool { young[CodePoints(code)] != nil || old[CodePoints(code)] != nil }
+    func contains(_ code: String) -> Bool {
+        let key = CodePoints(code)
+        return young[key] != nil || old[key] != nil
+    }
 }
 
 /// The records of one kind touched in the open batch, in the order they were first touched: the

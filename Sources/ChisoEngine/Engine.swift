@@ -75,7 +75,7 @@ public final class Engine {
         decoder = EventDecoder(zone: self.calendar.zone)
         catalogue = Catalogue()
         catalogue = try loadCatalogue()
-        voidIDs = Set(try store.voidIDs().map { EventID($0) })
+        try reloadVoidIDs()
         tallies.load(codes: try store.procedureCodes())
         lastCommitSerial = try store.meta(EventStore.Meta.commitSerial)
     }

@@ -82,7 +82,7 @@ extension Engine {
         pending.forgetRecent()
         tallies.cells.removeAll()
         catalogue = try loadCatalogue()
-        voidIDs = Set(try store.voidIDs().map { EventID($0) })
+        try reloadVoidIDs()
         tallies.load(codes: try store.procedureCodes())
         tallies.rules = nil
         rootOfUnit.removeAll()
@@ -169,6 +169,11 @@ extension Engine {
         checkpointsGivenUp >= 7 ? 0 : 100 >> Int32(checkpointsGivenUp)
     }
 
+    /// Reads the void ids from the store into `voidIDs`, told apart by their code points.
+    func reloadVoidIDs() throws {
+        voidIDs = Set(try store.voidIDs().map { EventID($0) })
+    }
+
     /// Abandons the open batch and reloads the in-memory catalogue.
     public func rollbackBatch() throws {
         pending.removeAll()
@@ -178,7 +183,7 @@ extension Engine {
         batchLatestAt = nil
         try store.db.rollback()
         catalogue = try loadCatalogue()
-        voidIDs = Set(try store.voidIDs().map { EventID($0) })
+        try reloadVoidIDs()
         rootOfUnit.removeAll()
         tallies.discardBatch()
         tallies.load(codes: try store.procedureCodes())

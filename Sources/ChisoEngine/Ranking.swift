@@ -198,9 +198,8 @@ extension Ranking {
             : "`chiso rank --period \(window.label)` without --parent lists the root units"
         // Without --level, a unit merged during the period is ranked under the parent it had when
         // the period began (docs/decisions.md); --level takes the units of the tree at E.
-        let merged = level == nil
-            ? "units merged before the period are left out; one merged during it is ranked with the units it stood beside when the period began"
-            : "units merged before the period are left out"
+        var merged = "units merged before the period are left out"
+        if level == nil { merged += "; one merged during it is ranked with the units it stood beside when the period began" }
         return what + " (" + merged + "). Check the codes: " + lookUp + "."
     }
 

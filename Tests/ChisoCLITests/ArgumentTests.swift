@@ -48,9 +48,7 @@ extension ChisoCLI {
         /// details.md 12: a code never declared is scored as itself; snapshot, explain and due still
         /// answer (exit 0, output as specified) but say on standard error that the code is not declared.
         @Test func anUndeclaredUnitIsAnsweredWithANote() throws {
-            let db = temporaryFolder().appendingPathComponent("t.sqlite").path
-            let setUp = try runChiso(["ingest", "-", "--db", db], input: EventLine.province.joined(separator: "\n") + "\n")
-            try #require(setUp.status == 0, "ingest: \(setUp.stderr)")
+            let db = try provinceDatabase()
             for command in [["snapshot", "--period", "2026-08"], ["explain", "--period", "2026-08"], ["due"]] {
                 let typo = try runChiso(command + ["--unit", "h44", "--db", db])
                 #expect(typo.status == 0, "\(command): \(typo.stderr)")

@@ -29,6 +29,14 @@ let chisoBinary: String = {
 private let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
 /// A new empty folder under the system's temporary folder.
+/// A new database in a temporary folder holding `EventLine.province`, ingested by the binary.
+func provinceDatabase() throws -> String {
+    let db = temporaryFolder().appendingPathComponent("t.sqlite").path
+    let setUp = try runChiso(["ingest", "-", "--db", db], input: EventLine.province.joined(separator: "\n") + "\n")
+    try #require(setUp.status == 0, "ingest: \(setUp.stderr)")
+    return db
+}
+
 func temporaryFolder() -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chiso-cli-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

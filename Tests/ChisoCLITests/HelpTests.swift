@@ -171,9 +171,7 @@ extension ChisoCLI {
         /// 2099-01 has not begun (details.md: a future period is an error); 2026-13 is no month.
         @Test(arguments: ["2099-01", "2026-13"])
         func aBadPeriodIsOneSentence(period: String) throws {
-            let db = temporaryFolder().appendingPathComponent("t.sqlite").path
-            let setUp = try runChiso(["ingest", "-", "--db", db], input: EventLine.province.joined(separator: "\n") + "\n")
-            try #require(setUp.status == 0, "ingest: \(setUp.stderr)")
+            let db = try provinceDatabase()
             let run = try runChiso(["snapshot", "--unit", "H44", "--period", period, "--db", db])
             expectOneSentenceError(run, naming: period)
             // A period not written as one is a usage error, like any bad option; one that has not begun
@@ -184,9 +182,7 @@ extension ChisoCLI {
         /// details.md 17: the message of a period not begun says whether now or --as-of set E, since an
         /// --as-of after now counts as now and "a later --as-of" would not help then.
         @Test func aPeriodNotBegunSaysWhatSetTheInstant() throws {
-            let db = temporaryFolder().appendingPathComponent("t.sqlite").path
-            let setUp = try runChiso(["ingest", "-", "--db", db], input: EventLine.province.joined(separator: "\n") + "\n")
-            try #require(setUp.status == 0, "ingest: \(setUp.stderr)")
+            let db = try provinceDatabase()
             let future = try runChiso(["snapshot", "--unit", "H44", "--period", "2099-01", "--as-of", "2099-02-01", "--db", db])
             expectOneSentenceError(future, naming: "2099-01")
             #expect(future.stderr.contains("period 2099-01 starts 2099-01-01T00:00:00+07:00, and it is now "))
