@@ -20,8 +20,11 @@ public struct DueHorizon: Sendable, Equatable, CustomStringConvertible {
             "--within \(text) is not a duration; write a positive whole number of working days or hours, e.g. 2d or 4h")
         guard let last = text.last, last == "d" || last == "h" else { throw bad }
         let digits = text.dropLast()
-        guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let n = Int(digits), n > 0 else { throw bad }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw bad }
+        guard digits.count <= 6 else {
+            throw .badRequest("--within \(text) is too far ahead; write at most 999999 working days or hours, e.g. 20d")
+        }
+        guard let n = Int(digits), n > 0 else { throw bad }
         self.init(count: n, unit: last == "d" ? .workingDays : .workingHours)
     }
 

@@ -127,6 +127,10 @@ import Testing
         for bad in ["", "d", "2", "0d", "-1d", "1.5d", "2w", "2 d", "+2d", "99999999d", "２d"] {
             #expect(throws: EngineError.self, "\(bad)") { try DueHorizon(parsing: bad) }
         }
+        #expect(try DueHorizon(parsing: "999999h") == DueHorizon(count: 999_999, unit: .workingHours))
+        // Seven digits is a whole number too: the message names the limit, not the spelling.
+        let tooFar = try #require(throws: EngineError.self) { try DueHorizon(parsing: "1000000d") }
+        #expect(tooFar.description == "--within 1000000d is too far ahead; write at most 999999 working days or hours, e.g. 20d")
     }
 
     @Test func jsonDocument() throws {

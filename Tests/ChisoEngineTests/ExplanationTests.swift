@@ -39,12 +39,19 @@ import Testing
             Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00"),
             Line.finished("f1", "D1", at: "2026-08-10 14:00"),
             Line.received("r2", "D2", unit: "H44.101", at: "2026-08-03 09:00"),
+            // D3: late by one second; D4: asked to supplement two hours after its due, still waiting.
+            Line.received("r3", "D3", unit: "H44.101", at: "2026-08-03 09:00"),
+            #"{"id":"f3","type":"dossier.finished","at":"2026-08-10T09:00:01+07:00","unit":"H44.101","dossier":"D3","outcome":"approved"}"#,
+            Line.received("r4", "D4", unit: "H44.101", at: "2026-08-03 09:00"),
+            Line.dossier("q4", "supplementRequested", "D4", at: "2026-08-10 11:00"),
         ])
         let x = try e.scorer(profile: defaultProfile()).explain(unit: "H44", window: Window.parse("2026-08"), now: now,
                                                                  asOf: instant("2026-08-11T09:00:00+07:00"), component: "2.1")
         let details = Dictionary(uniqueKeysWithValues: try #require(x.lines.first).items.map { ($0.shortfall.code, $0.shortfall.detail) })
         #expect(details["D1"] == "ended 2026-08-10T14:00:00+07:00, late by 5.0 h against its due 2026-08-10T09:00:00+07:00")
         #expect(details["D2"] == "open, past its due 2026-08-10T09:00:00+07:00 by 24.0 h")
+        #expect(details["D3"] == "ended 2026-08-10T09:00:01+07:00, late by less than 0.1 h against its due 2026-08-10T09:00:00+07:00")
+        #expect(details["D4"] == "waiting for a supplement asked on 2026-08-10T11:00:00+07:00, judged then: past its due 2026-08-10T09:00:00+07:00 by 2.0 h")
     }
 
     /// details.md 11: 2.2 is shown as a value, null when no dossier qualifies; the text said

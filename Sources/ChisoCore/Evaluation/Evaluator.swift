@@ -366,9 +366,16 @@ extension Evaluator {
         if let second = d.secondRequestAt { return "asked to supplement a second time on \(second.rfc3339(in: zone))" }
         guard let due = d.due else { return "late" }
         let by = d.effectiveEnd.micros - due.micros
-        let hours = Double(by) / Double(Instant.microsPerHour)
-        let late = "\(roundHalfAwayFromZero(hours, places: 1)) h"
-        guard let end = d.end else { return "open, past its due \(due.rfc3339(in: zone)) by \(late)" }
+        let hours = roundHalfAwayFromZero(Double(by) / Double(Instant.microsPerHour), places: 1)
+        // Late by a second reads "less than 0.1 h", not "0.0 h".
+        let late = hours < 0.1 ? "less than 0.1 h" : "\(hours) h"
+        guard let end = d.end else {
+            // A dossier waiting for a supplement at E is judged at the request (details.md 10).
+            if let since = d.waitingSince {
+                return "waiting for a supplement asked on \(since.rfc3339(in: zone)), judged then: past its due \(due.rfc3339(in: zone)) by \(late)"
+            }
+            return "open, past its due \(due.rfc3339(in: zone)) by \(late)"
+        }
         // The lateness is the clock's (pauses left out), so both instants are named.
         return "ended \(end.at.rfc3339(in: zone)), late by \(late) against its due \(due.rfc3339(in: zone))"
     }
