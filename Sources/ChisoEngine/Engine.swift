@@ -65,6 +65,11 @@ public final class Engine {
     var checkpointsGivenUp = 0
     /// Whether this writer has compared its calendar with the tallies' (`checkTallyCalendar`).
     var tallyCalendarChecked = false
+    /// How long a batch or a rebuild waits for the write lock while another writer holds it
+    /// (`beginWriting`): ten minutes, about a rebuild of 10M events.
+    public var writerWaitMilliseconds: Int64 = 600_000
+    /// Called once when a batch or a rebuild has waited a second for another writer.
+    public var onWaitingForWriter: (() -> Void)?
 
     /// Opens the database at `path`. `calendar` is the one the command loaded; a database that
     /// already holds a calendar keeps using its own until `rebuild` (see `calendar`).

@@ -65,11 +65,44 @@ public struct RejectedLine: Sendable {
 extension Engine {
     /// Opens a batch (one write transaction).
     public func beginBatch() throws {
-        try store.db.begin(.immediate)
+        try beginWriting()
         try reloadIfAnotherWriterCommitted()
         if !tallyCalendarChecked {
             try checkTallyCalendar()
             tallyCalendarChecked = true
+        }
+    }
+
+    /// Takes the write lock (`BEGIN IMMEDIATE`). While another writer holds it (an ingest's batch, a
+    /// rebuild), waits for it, up to `writerWaitMilliseconds`, telling `onWaitingForWriter` once
+    /// after the first second so that a command can say why it is not moving. Two writers are
+    /// serialised, never failed after SQLite's few seconds of busy timeout (docs/decisions.md,
+    /// "Another writer").
+    func beginWriting() throws {
+        let kept = store.db.busyTimeoutMilliseconds
+        defer { store.db.busyTimeoutMilliseconds = kept }
+        var waited: Int64 = 0
+        while !(try tryBeginWriting(waitingAtMost: min(1_000, max(0, writerWaitMilliseconds - waited)))) {
+            waited += 1_000
+            if waited >= writerWaitMilliseconds {
+                throw EngineError.badRequest(
+                    "another chiso (an ingest or a rebuild) kept writing to \(store.db.path) for over \(writerWaitMilliseconds / 1000) s; "
+                    + "nothing more was stored from this command: run it again once the other has finished (re-sending lines already accepted changes nothing)")
+            }
+            if waited == 1_000 { onWaitingForWriter?() }
+        }
+    }
+
+    /// One `BEGIN IMMEDIATE`, waiting at most `milliseconds` for the lock; false when another writer
+    /// still held it (SQLITE_BUSY).
+    private func tryBeginWriting(waitingAtMost milliseconds: Int64) throws -> Bool {
+        store.db.busyTimeoutMilliseconds = Int32(milliseconds)
+        do {
+            try store.db.begin(.immediate)
+            return true
+        } catch {
+            if error.resultCode & 0xFF == 5 { return false }
+            throw error
         }
     }
 

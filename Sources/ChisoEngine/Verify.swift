@@ -86,15 +86,24 @@ extension Engine {
     }
 
     private func rebuildState() throws {
-        let fold = try foldLog()
+        // The log is read under the write lock: an ingest that commits while the log is folded would
+        // otherwise be in the log and missing from the state written back (an audit: `verify` then
+        // failed until the next rebuild). Another writer waits meanwhile (`beginWriting`).
+        try beginWriting()
+        let fold: StateFold
         var catalogueLines: [EventID: (at: Int64, line: String)] = [:]
-        let catalogueIDs = Set(fold.catalogue.events.map { EventID($0.id) })
-        try store.forEachEvent { _, line in
-            guard let value = try? JSONParser.parse(line), case .string(let id)? = value["id"], catalogueIDs.contains(EventID(id)),
-                  let e = try? decoder.decode(value) else { return }
-            catalogueLines[EventID(id)] = (e.at.micros, line)
+        do {
+            fold = try foldLog()
+            let catalogueIDs = Set(fold.catalogue.events.map { EventID($0.id) })
+            try store.forEachEvent { _, line in
+                guard let value = try? JSONParser.parse(line), case .string(let id)? = value["id"], catalogueIDs.contains(EventID(id)),
+                      let e = try? decoder.decode(value) else { return }
+                catalogueLines[EventID(id)] = (e.at.micros, line)
+            }
+        } catch {
+            try? rollbackBatch()
+            throw error
         }
-        try store.db.begin(.immediate)
         do {
             try store.clearDerivedState()
             pending.forgetRecent()

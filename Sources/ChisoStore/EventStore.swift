@@ -54,9 +54,19 @@ public final class EventStore {
     }
 
     /// Creates the tables that are missing and the counters and markers a database needs (`Schema`).
+    ///
+    /// On a database that has them all it only reads (`CREATE … IF NOT EXISTS` of an existing table
+    /// takes no write lock), so that a second writer opens while the first holds the lock, and waits
+    /// for it at its first batch instead (`Engine.beginWriting`).
     private func createSchema() throws(SQLiteError) {
         for sql in Schema.statements { try db.execute(sql) }
-        try db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '\(Schema.version)')")
+        // Ordinal 0 is the procedure-less code of the tallies.
+        if try db.scalarInt64("SELECT count(*) FROM procedures WHERE ordinal = 0") == 0 {
+            try db.execute("INSERT OR IGNORE INTO procedures(ordinal, code) VALUES (0, '')")
+        }
+        if try metaText("schema") == nil {
+            try db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '\(Schema.version)')")
+        }
         if try counter(.events) == nil { try recount() }
         // A new database has (empty) valid tallies; one written before tallies existed needs `chiso rebuild`.
         if try meta(Meta.talliesValid) == nil, (try counter(.events) ?? 0) == 0 { try setMeta(Meta.talliesValid, 1) }

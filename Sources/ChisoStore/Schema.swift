@@ -85,7 +85,6 @@ public enum Schema {
         """,
         "CREATE INDEX IF NOT EXISTS rejects_by_digest ON rejects(source, digest)",
         "CREATE TABLE IF NOT EXISTS procedures(ordinal INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE)",
-        "INSERT OR IGNORE INTO procedures(ordinal, code) VALUES (0, '')",
         """
         CREATE TABLE IF NOT EXISTS dossier_procedures(
             procedure INTEGER NOT NULL,

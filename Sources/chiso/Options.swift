@@ -61,6 +61,12 @@ struct DatabaseOptions: ParsableArguments {
         if forReading, !existed {
             printError("note: \(databasePath) did not exist and was created empty, so there is nothing to report yet; check --db (or $CHISO_DB) if you expected data")
         }
+        if !readOnly {
+            let path = databasePath
+            engine.onWaitingForWriter = {
+                printError("note: another chiso (an ingest or a rebuild) is writing to \(path); waiting for it to finish (up to \(engine.writerWaitMilliseconds / 60_000) minutes)")
+            }
+        }
         if announceCalendarEdit, engine.calendarEditPending {
             printError("note: \(try indicatorSet.calendarSource) differs from the calendar this database's scores were computed with; it applies after `chiso rebuild` (until then every command uses the database's calendar)")
         }

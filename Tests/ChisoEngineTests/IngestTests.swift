@@ -297,6 +297,91 @@ final class ReaderLog: @unchecked Sendable {
     }
 }
 
+/// Two writers on one database are serialised: the second opens at once and its batch waits for the
+/// first's lock (`Engine.beginWriting`); a rebuild reads the log under the lock, so a batch that
+/// commits meanwhile is in the state it writes back (an audit: it was in the log only, and `verify`
+/// failed until the next rebuild).
+@Suite struct SecondWriterTests {
+    /// Holds `first`'s batch open, with one more receipt in it, while `body` runs on another thread;
+    /// commits it after `holdMilliseconds`.
+    func holdingABatch(_ first: Engine, holdMilliseconds: UInt32, _ body: @escaping @Sendable () -> Void) throws {
+        try first.beginBatch()
+        let line = Line.received("held", "HELD", unit: "H44.101", at: "2026-08-03 09:00")
+        let outcome = try Array(line.utf8).withUnsafeBytes {
+            try first.ingest(line: $0, source: "held", lineNumber: 1, endsWithoutNewline: false, now: instant("2027-06-01T00:00:00+07:00"))
+        }
+        #expect(outcome == .accepted)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread { body(); done.signal() }
+        thread.start()
+        usleep(holdMilliseconds * 1_000)
+        try first.commitBatch(now: instant("2027-06-01T00:00:00+07:00"))
+        done.wait()
+    }
+
+    @Test func aSecondWritersBatchWaitsForTheFirst() throws {
+        let path = temporaryDatabase()
+        let first = try openEngine(path)
+        _ = try ingest(first, smallProvince())
+        let result = ResultBox()
+        try holdingABatch(first, holdMilliseconds: 1_500) {
+            do {
+                // Opening must not wait for the lock (it used to, then fail after SQLite's 5 s).
+                let second = try openEngine(path)
+                second.onWaitingForWriter = { result.set("waited") }
+                _ = try ingest(second, [Line.received("r2", "D2", unit: "H44.101", at: "2026-08-03 09:00")])
+                result.append(" and ingested")
+            } catch { result.set("failed: \(error)") }
+        }
+        #expect(result.value == "waited and ingested")
+        let s = try snapshot(first)
+        #expect(s.measures["received"] == 2)
+    }
+
+    @Test func aSecondWriterGivesUpWithASentence() throws {
+        let path = temporaryDatabase()
+        let first = try openEngine(path)
+        _ = try ingest(first, smallProvince())
+        let result = ResultBox()
+        try holdingABatch(first, holdMilliseconds: 2_500) {
+            do {
+                let second = try openEngine(path)
+                second.writerWaitMilliseconds = 1_000
+                _ = try ingest(second, [Line.received("r2", "D2", unit: "H44.101", at: "2026-08-03 09:00")])
+                result.set("ingested")
+            } catch { result.set("\(error)") }
+        }
+        #expect(result.value.hasPrefix("another chiso (an ingest or a rebuild) kept writing to \(path) for over 1 s; nothing more was stored"), "\(result.value)")
+    }
+
+    @Test func aRebuildIncludesABatchCommittedWhileItWaited() throws {
+        let path = temporaryDatabase()
+        let first = try openEngine(path)
+        _ = try ingest(first, smallProvince() + [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00")])
+        let result = ResultBox()
+        try holdingABatch(first, holdMilliseconds: 1_000) {
+            do {
+                try openEngine(path).rebuild()
+                result.set("rebuilt")
+            } catch { result.set("failed: \(error)") }
+        }
+        #expect(result.value == "rebuilt")
+        let reader = try Engine(path: path, calendar: testIndicators.calendar(), readOnly: true)
+        #expect(try snapshot(reader).measures["received"] == 2)
+        let verify = try reader.verify(profile: defaultProfile(), now: instant("2027-06-01T00:00:00+07:00"))
+        #expect(verify.differences.isEmpty, "\(verify.differences)")
+    }
+}
+
+/// A thread's outcome, for the test that waits for it.
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var text = ""
+    func set(_ s: String) { lock.lock(); text = s; lock.unlock() }
+    func append(_ s: String) { lock.lock(); text += s; lock.unlock() }
+    var value: String { lock.lock(); defer { lock.unlock() }; return text }
+}
+
 /// A reader that holds one transaction open for long (details.md 28: it may pin the WAL) does not
 /// stall the writer: each checkpoint after a commit waits for it less than the one before, then not
 /// at all, and waits again once a checkpoint restarts the WAL (interfaces.md "Readers never block
