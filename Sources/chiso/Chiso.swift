@@ -12,7 +12,8 @@ struct Chiso: ParsableCommand {
             explanation is answered at once, for any unit and any period.
 
             Start with `chiso demo`. Feed events with `chiso ingest FILE`, read scores with \
-            `chiso snapshot --unit H44 --period 2026-08`.
+            `chiso snapshot --unit H44 --period 2026-08`. The global options `--db`, `--profile` and \
+            `--indicators` may come before or after the command's name.
 
             Example:
               $ chiso demo
@@ -32,8 +33,8 @@ struct Chiso: ParsableCommand {
     /// Runs the command line. `chiso help NAME` with a NAME that is no command is a usage error that
     /// lists the commands; the argument parser would print the top-level help and exit 0.
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
         let names = configuration.subcommands.map { $0._commandName }
+        let arguments = hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()), commands: names)
         if arguments.count >= 2, arguments[0] == "help", arguments[1] != "help", !arguments[1].hasPrefix("-"),
            !names.contains(arguments[1]) {
             printError("Error: no command \(arguments[1]); the commands are \(names.joined(separator: ", ")) (chiso --help says what each does)")
@@ -46,4 +47,28 @@ struct Chiso: ParsableCommand {
             Self.exit(withError: error)
         }
     }
+}
+
+/// The options interfaces.md calls global (`--db`, `--profile`, and `--indicators` with them) may
+/// come before the command's name: `chiso --db h44.sqlite status` is read as
+/// `chiso status --db h44.sqlite`. Every command accepts them (those that read no database or
+/// profile accept and ignore them). Anything else before the name is left for the parser to refuse.
+func hoistingGlobalOptions(_ arguments: [String], commands: [String]) -> [String] {
+    let globals: Set<String> = ["--db", "--profile", "--indicators"]
+    var hoisted: [String] = []
+    var i = 0
+    while i < arguments.count {
+        let argument = arguments[i]
+        if let equals = argument.firstIndex(of: "="), globals.contains(String(argument[..<equals])) {
+            hoisted.append(argument)
+            i += 1
+        } else if globals.contains(argument), i + 1 < arguments.count {
+            hoisted += [argument, arguments[i + 1]]
+            i += 2
+        } else {
+            break
+        }
+    }
+    guard !hoisted.isEmpty, i < arguments.count, commands.contains(arguments[i]) else { return arguments }
+    return [arguments[i]] + hoisted + arguments[(i + 1)...]
 }

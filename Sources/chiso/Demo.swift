@@ -16,7 +16,7 @@ struct Demo: ParsableCommand {
             province's score and the ranking of its direct children for the last full month, and the \
             early-warning list (`chiso due`) as of the end of the data. The ranking is also written as a \
             printable HTML report (inline SVG chart) in the same folder; its path is printed. \
-            The database is removed at the end unless --keep-db is given.
+            The database is removed at the end unless --keep-db is given; with --db it is created at that path instead (which must not hold data yet) and kept.
 
             Example:
               $ chiso demo
@@ -26,7 +26,7 @@ struct Demo: ParsableCommand {
             """
     )
 
-    @Option(help: "Random seed of the synthetic province.")
+    @Option(parsing: .unconditional, help: "Random seed of the synthetic province.")
     var seed: UInt64 = 7
 
     @Option(parsing: .unconditional, help: "Units in the province (root, departments, communes).")
@@ -38,11 +38,17 @@ struct Demo: ParsableCommand {
     @Flag(help: "Keep the database (its path is printed) instead of removing it at the end.")
     var keepDb = false
 
+    @Option(name: .long, help: ArgumentHelp("Create the database at this path (which must not hold data yet) and keep it.", valueName: "path"))
+    var db: String?
+
     @Option(name: .long, help: ArgumentHelp("The index profile: a name in the indicators folder, or a path to a profile file.", valueName: "name"))
     var profile: String = "dvcqg-2026"
 
     @Option(name: .long, help: ArgumentHelp("Folder holding profiles and calendar-vn.json.", discussion: "Default: $CHISO_INDICATORS, else the copy built into chiso.", valueName: "dir"))
     var indicators: String?
+
+    /// `--keep-db`, or a database at a path of the user's (`--db`).
+    var keepsDatabase: Bool { keepDb || db != nil }
 
     /// The province code the demo generates.
     static let root = "H44"
@@ -50,6 +56,12 @@ struct Demo: ParsableCommand {
     static let warningRows = 15
 
     func validate() throws {
+        if let db {
+            guard !db.isEmpty else { throw ValidationError("--db must name a file, e.g. --db demo.sqlite") }
+            guard fileSize(db) <= 0 else {
+                throw ValidationError("--db \(db) already holds data, and the demo builds a new database; pass a new path, or leave --db out for a temporary one")
+            }
+        }
         guard units >= 1 else { throw ValidationError("--units must be at least 1") }
         guard dossiers >= 1 else { throw ValidationError("--dossiers must be at least 1") }
     }
@@ -72,7 +84,7 @@ struct Demo: ParsableCommand {
         let lastMonth = Window.containing(date: monthStart.adding(months: -1), kind: .month, zone: zone)
 
         let folder = try makeTemporaryFolder()
-        options.db = folder + "/demo.sqlite"
+        options.db = db ?? folder + "/demo.sqlite"
         let dbPath = options.databasePath
 
         print("chiso demo: province \(Self.root), \(units) units, \(dossiers) dossiers, seed \(seed), \(from) to \(monthStart) (exclusive)")
@@ -95,10 +107,10 @@ struct Demo: ParsableCommand {
             try ingestAndReport(bytes: &bytes, lines: lines, generateSeconds: generateSeconds, dbPath: dbPath, folder: folder,
                                 calendar: calendar, profile: profileLoaded, now: now, lastMonth: lastMonth, end: end)
         } catch {
-            if !keepDb { removeDatabase(dbPath) }
+            if !keepsDatabase { removeDatabase(dbPath) }
             throw error
         }
-        if keepDb {
+        if keepsDatabase {
             print("database kept: \(dbPath)")
         } else {
             removeDatabase(dbPath)
@@ -139,7 +151,7 @@ struct Demo: ParsableCommand {
         print("")
         print(warning.table(zone: zone, limit: Self.warningRows), terminator: "")
         if warning.dueSoon.count > Self.warningRows || warning.late.count > Self.warningRows {
-            print(keepDb
+            print(keepsDatabase
                   ? "  (the whole list: chiso due --db \(dbPath) --unit \(Self.root) --as-of \(end.rfc3339(in: zone)))"
                   : "  (for the whole list, run the demo with --keep-db and then chiso due on the database it keeps)")
         }

@@ -20,7 +20,7 @@ struct Generate: ParsableCommand {
             """
     )
 
-    @Option(help: "Random seed.")
+    @Option(parsing: .unconditional, help: "Random seed.")
     var seed: UInt64 = 1
 
     @Option(parsing: .unconditional, help: "Units in the province (root, departments, communes).")
@@ -37,6 +37,8 @@ struct Generate: ParsableCommand {
 
     @Option(help: "The province code.")
     var root: String = "H44"
+
+    @OptionGroup var ignored: IgnoredGlobalOptions
 
     func validate() throws {
         guard let f = LocalDate(parsing: from) else { throw ValidationError("--from \(from) is not a date (YYYY-MM-DD)") }

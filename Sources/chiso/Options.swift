@@ -74,6 +74,15 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
+/// interfaces.md makes `--db`, `--profile` and `--indicators` global: a command that uses no
+/// database or profile (`generate`, and `score` for `--db`) still accepts them, hidden from its help,
+/// and ignores them, so that a script may pass them to every command.
+struct IgnoredGlobalOptions: ParsableArguments {
+    @Option(name: .long, help: .hidden) var db: String?
+    @Option(name: .long, help: .hidden) var profile: String?
+    @Option(name: .long, help: .hidden) var indicators: String?
+}
+
 /// Output formats.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case json, table, markdown, csv, html

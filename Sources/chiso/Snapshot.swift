@@ -93,6 +93,9 @@ struct Score: ParsableCommand {
     @Option(help: "json or table.")
     var format: String = "json"
 
+    /// Global (interfaces.md), and unused: the counts come from the file.
+    @Option(name: .long, help: .hidden) var db: String?
+
     func validate() throws {
         guard format == "json" || format == "table" else { throw ValidationError("--format must be json or table") }
     }

@@ -70,6 +70,7 @@ extension ChisoCLI {
                 (["generate", "--units", "-3"], "--units must be ≥ 1"),
                 (["demo", "--dossiers", "-1"], "--dossiers must be at least 1"),
                 (["due", "--unit", "H44", "--db", db, "--within", "-1d"], "-1d"),
+                (["generate", "--seed", "-5"], "The value '-5' is invalid for '--seed <seed>'"),
             ]
             for (arguments, message) in cases {
                 let run = try runChiso(arguments)
@@ -78,6 +79,46 @@ extension ChisoCLI {
                 #expect(!run.stderr.contains("Missing value"), "\(arguments)")
             }
             #expect(!FileManager.default.fileExists(atPath: db))
+        }
+
+        /// interfaces.md: `--db` and `--profile` are global. They may come before the command's name,
+        /// and every command accepts them, including those that read no database (`score`, `generate`).
+        @Test func globalOptionsComeBeforeOrAfterTheCommand() throws {
+            let db = try provinceDatabase()
+            let after = try runChiso(["status", "--db", db, "--format", "json"])
+            #expect(after.status == 0)
+            for arguments in [["--db", db, "status", "--format", "json"], ["--db=\(db)", "--profile", "qd766-2022", "status", "--format", "json"]] {
+                let before = try runChiso(arguments)
+                #expect(before.status == 0, "\(arguments): \(before.stderr)")
+                #expect(before.stdout == after.stdout, "\(arguments)")
+            }
+            let snapshot = try runChiso(["--profile", "qd766-2022", "--db", db, "snapshot", "--unit", "H44", "--period", "2026-08"])
+            #expect(snapshot.status == 0, "\(snapshot.stderr)")
+            #expect(snapshot.stdout.hasPrefix(#"{"profile": "qd766-2022""#), "\(snapshot.stdout)")
+            let counts = temporaryFolder().appendingPathComponent("counts.json")
+            try #"{"counts": {"2.1": {"numerator": 144625, "denominator": 184513}}}"#.write(to: counts, atomically: true, encoding: .utf8)
+            let score = try runChiso(["--profile", "qd766-2022", "--db", db, "score", "--counts", counts.path])
+            #expect(score.status == 0, "\(score.stderr)")
+            #expect(score.stdout.contains(#""profile": "qd766-2022""#), "\(score.stdout)")
+            let generate = try runChiso(["--db", db, "--profile", "dvcqg-2026", "generate", "--dossiers", "3", "--units", "2"])
+            #expect(generate.status == 0, "\(generate.stderr)")
+            #expect(generate.stdout == (try runChiso(["generate", "--dossiers", "3", "--units", "2"])).stdout)
+            // What is not global stays where it belongs.
+            let misplaced = try runChiso(["--format", "json", "status", "--db", db])
+            #expect(misplaced.status == 64)
+        }
+
+        /// `chiso demo --db PATH` builds the demo there and keeps it; a file with data is refused.
+        @Test func demoIntoAGivenDatabase() throws {
+            let db = temporaryFolder().appendingPathComponent("demo.sqlite").path
+            let run = try runChiso(["--db", db, "demo", "--dossiers", "200", "--units", "6"])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("database kept: \(db)"))
+            let status = try runChiso(["status", "--db", db, "--format", "json"])
+            #expect(status.stdout.contains(#""dossiers": 200"#), "\(status.stdout)")
+            let again = try runChiso(["demo", "--db", db, "--dossiers", "200"])
+            #expect(again.status == 64)
+            #expect(again.stderr.contains("--db \(db) already holds data, and the demo builds a new database"), "\(again.stderr)")
         }
     }
 }
