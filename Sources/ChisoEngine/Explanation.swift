@@ -121,13 +121,13 @@ extension Explanation {
                 }
                 continue
             }
-            let gain = line.items.first.map { String(format4($0.gain)) } ?? "0"
+            let gain = line.items.first.map { fixed4($0.gain) } ?? "0.0000"
             out += "  \(line.itemCount) item(s) cost points; fixing one gains \(gain)\n"
             for item in line.items.prefix(limit) {
                 let f = item.shortfall
                 let date = f.at.map { " " + $0.rfc3339(in: zone) } ?? ""
                 let unit = f.unit.map { " @\($0)" } ?? ""
-                out += "  +\(format4(item.gain))  \(f.kind.rawValue) \(f.code)\(unit)\(date): \(f.detail)\n"
+                out += "  +\(fixed4(item.gain))  \(f.kind.rawValue) \(f.code)\(unit)\(date): \(f.detail)\n"
             }
             if line.itemCount > limit { out += "  … \(line.itemCount - limit) more (use --limit)\n" }
         }
@@ -151,13 +151,20 @@ extension Explanation {
                 }
                 neverLate = ", \"neverLateCount\": \(line.neverLateCount), \"neverLate\": [\(listed.joined(separator: ", "))]"
             }
-            return "{\"id\": \(jsonQuoted(c.id)), \"name\": \(jsonQuoted(c.name)), \"max\": \(c.max.jsonNumber), \"points\": \(c.points?.jsonNumber ?? "null"), \(c.measureJSON), \"itemCount\": \(line.itemCount), \"items\": [\(items.joined(separator: ", "))]\(neverLate)}"
+            return "{\"id\": \(jsonQuoted(c.id)), \"name\": \(jsonQuoted(c.name)), \"nameEn\": \(jsonQuoted(c.nameEn)), \"max\": \(c.max.jsonNumber), \"points\": \(c.points?.jsonNumber ?? "null"), \(c.measureJSON), \"itemCount\": \(line.itemCount), \"items\": [\(items.joined(separator: ", "))]\(neverLate)}"
         }
         return "{\"unit\": \(jsonQuoted(snapshot.unit)), \"period\": \(jsonQuoted(snapshot.window.label)), \"asOf\": \(jsonQuoted(snapshot.asOf.rfc3339(in: zone))), \"total\": \(snapshot.card.total.jsonNumber), \"band\": \(jsonQuoted(snapshot.card.band.name)), \"components\": [\(comps.joined(separator: ",\n "))]}"
     }
 }
 
-/// A gain shown to 4 decimals (details.md 24).
+/// A gain in text, to exactly 4 decimals (details.md 24: "shown to 4 decimals"): `0.0030`, `5.0000`.
+func fixed4(_ x: Double) -> String {
+    let tenThousandths = Int64(roundHalfAwayFromZero(abs(x) * 10_000, places: 0))
+    let fraction = String(tenThousandths % 10_000)
+    return (x < 0 && tenThousandths > 0 ? "-" : "") + "\(tenThousandths / 10_000)." + String(repeating: "0", count: 4 - fraction.count) + fraction
+}
+
+/// A gain as a JSON number, rounded to 4 decimals (details.md 24).
 func format4(_ x: Double) -> String {
     let scaled = roundHalfAwayFromZero(x, places: 4)
     var s = String(scaled)

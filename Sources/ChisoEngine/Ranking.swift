@@ -188,7 +188,7 @@ extension Ranking {
     public var emptyMessage: String {
         var what = "No unit to rank for \(window.label)"
         switch (parent, level) {
-        case (nil, nil): what += ": the database holds no root unit"
+        case (nil, nil): what += ": no root unit is declared by then (the period's end, or --as-of)"
         case (let p?, nil): what += ": \(p) has no child unit"
         case (let p?, let l?): what += ": \(p)'s subtree holds no \(l.rawValue) unit"
         case (nil, let l?): what += ": no \(l.rawValue) unit is declared"

@@ -14,8 +14,8 @@ struct Explain: ParsableCommand {
             Example:
               $ chiso explain --unit H44.07 --period 2026-08 --component 2.1
               2.1 Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn: 1338/1664 = 80.41%, 16.08 of 20 points
-                326 item(s) cost points; fixing one gains 0.012
-                +0.012  dossier H44.101-260803-0001 @H44.101 2026-08-03T09:12:00+07:00: ended …, late by …
+                326 item(s) cost points; fixing one gains 0.0120
+                +0.0120  dossier H44.101-260803-0001 @H44.101 2026-08-03T09:12:00+07:00: ended …, late by …
             """
     )
 

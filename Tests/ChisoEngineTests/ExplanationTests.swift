@@ -54,6 +54,26 @@ import Testing
         #expect(details["D4"] == "waiting for a supplement asked on 2026-08-10T11:00:00+07:00, judged then: past its due 2026-08-10T09:00:00+07:00 by 2.0 h")
     }
 
+    /// details.md 24: gains are "shown to 4 decimals": in text always four (`+5.0000`, not `+5`), in
+    /// JSON a number rounded to four; and each component carries `nameEn` in JSON, as the snapshot's
+    /// do (indicators.md).
+    @Test func gainsAreShownToFourDecimalsAndComponentsHaveBothNames() throws {
+        let e = try openEngine()
+        var lines = smallProvince()
+        for i in 1...4 { lines.append(Line.received("r\(i)", "D\(i)", unit: "H44.101", at: "2026-08-03 09:00")) }
+        lines.append(Line.finished("f1", "D1", at: "2026-08-04 09:00"))
+        try ingest(e, lines)
+        let x = try explain(e, "2.1")
+        let text = x.text(zone: .vietnam, limit: 10)
+        #expect(text.contains("  3 item(s) cost points; fixing one gains 5.0000\n"), "\(text)")
+        #expect(text.contains("  +5.0000  dossier D2 @H44.101 2026-08-03T09:00:00+07:00: "), "\(text)")
+        let json = try JSONParser.parse(x.json(zone: .vietnam, limit: 5))
+        let component = try #require(json["components"]?.arrayValue?.first)
+        #expect(component["nameEn"]?.stringValue == (try defaultProfile()).component("2.1")?.nameEn)
+        #expect(component["items"]?.arrayValue?.first?["gain"] == .number(JSONNumber(5)))
+        #expect(fixed4(0.003) == "0.0030" && fixed4(0.00005) == "0.0001" && fixed4(12.5) == "12.5000" && fixed4(0) == "0.0000")
+    }
+
     /// details.md 11: 2.2 is shown as a value, null when no dossier qualifies; the text said
     /// "0/0 = —" for it then, unlike the JSON (an audit).
     @Test func aValueComponentWithoutAValueIsShownAsSuch() throws {

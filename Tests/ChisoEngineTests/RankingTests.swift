@@ -228,6 +228,11 @@ import Testing
         #expect(childless.rows.isEmpty)
         #expect(childless.emptyMessage.contains("one merged during it is ranked with the units it stood beside when the period began"))
         #expect(throws: EngineError.self) { try ranking(e, parent: "H99") }
+        // Before any unit was declared (1 Jan 2026): the roots exist later, not then (an audit read
+        // "the database holds no root unit" as untrue).
+        let early = try ranking(e, period: "2025-12", parent: nil)
+        #expect(early.rows.isEmpty)
+        #expect(early.emptyMessage.hasPrefix("No unit to rank for 2025-12: no root unit is declared by then (the period's end, or --as-of)"), "\(early.emptyMessage)")
     }
 
     @Test func jsonFieldByField() throws {
