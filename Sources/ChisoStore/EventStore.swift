@@ -409,6 +409,8 @@ public final class EventStore {
     // MARK: Quarantine
 
     /// Quarantines a rejected line once per (source, bytes); returns false when it was already there.
+    /// A line rejected again keeps its first line number and takes the latest reason, since that is
+    /// the one to fix now (a receipt refused as a conflict whose id another event has since taken).
     public func quarantine(source: String, line: Int, code: String, reason: String, text: UnsafeRawBufferPointer, digest: Int64, now: Int64) throws(SQLiteError) -> Bool {
         let find = try db.cachedStatement(literal: "SELECT seq, text FROM rejects WHERE source = ? AND digest = ?")
         find.bind(source, at: 1); find.bind(digest, at: 2)
@@ -417,8 +419,8 @@ public final class EventStore {
             if same {
                 let seq = find.int64(at: 0)
                 find.reset()
-                let bump = try db.cachedStatement(literal: "UPDATE rejects SET seen = seen + 1 WHERE seq = ?")
-                bump.bind(seq, at: 1)
+                let bump = try db.cachedStatement(literal: "UPDATE rejects SET seen = seen + 1, code = ?, reason = ? WHERE seq = ?")
+                bump.bind(code, at: 1); bump.bind(reason, at: 2); bump.bind(seq, at: 3)
                 try bump.run()
                 return false
             }

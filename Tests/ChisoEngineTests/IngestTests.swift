@@ -52,6 +52,26 @@ import ChisoStore
                   code: "invalid-value", contains: "must be ≥ 0")
     }
 
+    /// A retraction's target is an event id, so at most 128 scalars (details.md 3): a longer one would
+    /// wait for ever with the producer's mistake unreported. Its optional `unit`, when given, is a code.
+    @Test func aRetractionThatCanNeverMatchIsRejected() throws {
+        let long = String(repeating: "a", count: 129)
+        try check(#"{"id":"b1","type":"event.retracted","at":"2026-01-01T00:00:00Z","target":"\#(long)"}"#,
+                  code: "invalid-value", contains: "`target` has 129 characters, and an event id has at most 128")
+        try check(#"{"id":"b1","type":"event.retracted","at":"2026-01-01T00:00:00Z","target":"a1","unit":""}"#,
+                  code: "invalid-value", contains: "`unit` is an empty code")
+        try check(#"{"id":"b1","type":"event.retracted","at":"2026-01-01T00:00:00Z","target":"a1","unit":5}"#,
+                  code: "wrong-type", contains: "`unit`")
+    }
+
+    /// An instant is written back in the engine's zone (+07:00), as RFC 3339 with a four-digit year,
+    /// so one that falls outside 0000–9999 there is rejected rather than printed as "00-1-12-31…".
+    @Test(arguments: ["0000-01-01T00:00:00+23:59", "9999-12-31T23:00:00-05:00"])
+    func anInstantOutsideFourDigitYearsIsRejected(at: String) throws {
+        try check(#"{"id":"b1","type":"unit.declared","at":"\#(at)","unit":"H44.02","name":"x","parent":"H44","level":"commune"}"#,
+                  code: "bad-timestamp", contains: "outside 0000–9999")
+    }
+
     @Test func negativeDurationTooSmallForADouble() throws {
         try check(Line.procedure("b1", "P9", duration: #"{"value":-1e-330,"unit":"days"}"#), code: "invalid-value", contains: "duration.value")
     }
@@ -155,6 +175,20 @@ import ChisoStore
         #expect(s1.rejected == 1 && s2.rejected == 1 && s2.duplicates == 1)
         #expect(try engine.store.rejects().count == 1)
         #expect(try engine.store.rejects().first?.seen == 2)
+    }
+    /// A line rejected again takes the latest reason: a receipt refused as a conflicting receipt, whose
+    /// id another event then took, is now refused for its id, and `chiso rejects` says so (an audit).
+    @Test func aLineRejectedAgainShowsTheLatestReason() throws {
+        let engine = try openEngine()
+        let conflicting = Line.received("r2", "D1", unit: "H44.101", procedure: "P2", at: "2026-08-03 10:00")
+        _ = try ingest(engine, smallProvince() + [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00"), conflicting])
+        #expect(try engine.store.rejects().first?.code == "conflicting-receipt")
+        _ = try ingest(engine, [Line.received("r2", "D2", unit: "H44.101", at: "2026-08-03 09:00")], name: "other.jsonl")
+        _ = try ingest(engine, [conflicting])
+        let q = try engine.store.rejects()
+        #expect(q.count == 1)
+        #expect(q.first?.seen == 2)
+        #expect(q.first?.code == "conflicting-id", "\(q.first?.reason ?? "-")")
     }
     @Test func strictStopsAtFirstRejectionKeepingWhatCameBefore() throws {
         let engine = try openEngine()

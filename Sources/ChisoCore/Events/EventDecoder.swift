@@ -35,7 +35,15 @@ public struct EventDecoder: Sendable {
         case "procedure.published":
             body = .procedurePublished(procedure: try r.code("procedure"), unit: try r.code("unit"))
         case "event.retracted":
-            body = .retracted(target: try r.code("target"))
+            // `target` is an id, so 1–128 scalars (details.md 3): a longer one could only wait for ever.
+            // `unit` is optional here (details.md 1) but, when given, a code like any other.
+            let target = try r.code("target")
+            let length = target.unicodeScalars.count
+            guard length <= 128 else {
+                throw .invalidValue(field: "target", problem: "has \(length) characters, and an event id has at most 128; give the id of the event to retract")
+            }
+            _ = try r.optionalCode("unit")
+            body = .retracted(target: target)
         default:
             // An unknown type is said to be one before any field it would need is missed
             // (events.md "Bad input": the reason sends the producer to what is wrong).
@@ -163,6 +171,12 @@ struct FieldReader {
         guard let v = member(key) else { return nil }
         guard case .string(let s) = v else { throw .wrongType(field: key, expected: "an RFC 3339 timestamp string", found: EventDecoder.kindName(v)) }
         guard let t = Timestamp.parseInstant(s) else { throw .badTimestamp(field: key, text: s, problem: Timestamp.problem(with: s)) }
+        // An instant is written back in the engine's zone (RFC 3339: years 0000–9999), so one that
+        // falls outside those years there, like 0000-01-01T00:00:00+23:59, is impossible here.
+        let year = zone.localDate(of: t).year
+        guard year >= 0, year <= 9999 else {
+            throw .badTimestamp(field: key, text: s, problem: "falls in the year \(year) in the engine's time zone, outside 0000–9999")
+        }
         return t
     }
 
