@@ -7,7 +7,7 @@ import ChisoCore
 /// Which units: without a parent, the roots at E; with a parent U, U's direct children; with a
 /// level L, every unit of level L in Subtree(U) (or in every root's subtree when there is no
 /// parent). A unit merged before the window's `from` is left out, and one merged during the window
-/// still counts, where it stood when the window began (details.md 13). Each unit's
+/// still counts, under the parent it had just before its merge (details.md 13). Each unit's
 /// score is its snapshot, pooled over its subtree.
 ///
 /// Rows are ordered by total, highest first, then by unit code in code-point order; equal totals
@@ -199,7 +199,7 @@ extension Ranking {
         // Without --level, a unit merged during the period is ranked under the parent it had when
         // the period began (docs/decisions.md); --level takes the units of the tree at E.
         var merged = "units merged before the period are left out"
-        if level == nil { merged += "; one merged during it is ranked with the units it stood beside when the period began" }
+        if level == nil { merged += "; one merged during it is ranked under the parent it had just before that merge" }
         return what + " (" + merged + "). Check the codes: " + lookUp + "."
     }
 

@@ -226,7 +226,7 @@ import Testing
         #expect(!none.emptyMessage.contains("merged during it"), "\(none.emptyMessage)")
         let childless = try ranking(e, parent: "H44.102")
         #expect(childless.rows.isEmpty)
-        #expect(childless.emptyMessage.contains("one merged during it is ranked with the units it stood beside when the period began"))
+        #expect(childless.emptyMessage.contains("one merged during it is ranked under the parent it had just before that merge"))
         #expect(throws: EngineError.self) { try ranking(e, parent: "H99") }
         // Before any unit was declared (1 Jan 2026): the roots exist later, not then (an audit read
         // "the database holds no root unit" as untrue).

@@ -263,3 +263,29 @@ import Testing
         #expect(throws: EngineError.self) { try snapshot(e, period: "2026-08", now: "2026-07-15T00:00:00+07:00") }
     }
 }
+
+/// details.md 12: a code never declared "belongs to no tree", also once merged into a declared unit:
+/// the procedures and announcements it names stay out of that unit's root catalogue (1.1–1.3, 3.1,
+/// 4.5a). An audit found P at 14.25 after C6's merge instead of 16.
+@Suite struct UndeclaredMergedCodeTests {
+    @Test func aCodeNeverDeclaredKeepsItsOwnRootWhenMerged() throws {
+        let lines = [
+            #"{"id":"u1","type":"unit.declared","at":"2026-01-01T00:00:00+07:00","unit":"P","name":"Prov","parent":null,"level":"province"}"#,
+            #"{"id":"u2","type":"unit.declared","at":"2026-01-01T00:00:00+07:00","unit":"C2","name":"Com2","parent":"P","level":"commune"}"#,
+            #"{"id":"pY","type":"procedure.declared","at":"2026-01-01T00:00:00+07:00","procedure":"Y","name":"Y","unit":"C6","authority":["commune"],"onlineLevel":"none","feeBearing":false,"contentComplete":false}"#,
+            #"{"id":"aY","type":"procedure.announced","at":"2026-08-03T10:00:00+07:00","procedure":"Y","unit":"C6","decidedAt":"2026-08-03","effectiveAt":"2026-08-04"}"#,
+            #"{"id":"m1","type":"unit.merged","at":"2026-08-12T00:00:00+07:00","unit":"C6","into":"C2"}"#,
+            #"{"id":"pZ","type":"procedure.declared","at":"2026-01-01T00:00:00+07:00","procedure":"Z","name":"Z","unit":"P","authority":["commune"],"onlineLevel":"full","feeBearing":false}"#,
+        ]
+        for withMerge in [false, true] {
+            let e = try openEngine()
+            try ingest(e, lines.filter { withMerge || !$0.contains(#""id":"m1""#) })
+            let s = try snapshot(e, unit: "P")
+            let c13 = try #require(s.card.component("1.3"))
+            #expect(c13.denominator == 1, "merge \(withMerge): 1.3 \(String(describing: c13.numerator))/\(String(describing: c13.denominator))")
+            #expect(s.card.component("3.1")?.denominator == 1, "merge \(withMerge)")
+            #expect(s.card.component("1.1")?.denominator == 0, "merge \(withMerge)")
+            #expect(s.card.total == Points(hundredths: 1600), "merge \(withMerge): \(s.card.total)")
+        }
+    }
+}

@@ -235,7 +235,10 @@ public struct CatalogueView: Sendable {
     }
 
     /// Walks up the parents; a parent never declared belongs to no tree, so the walk stops below it.
+    /// A code never declared is its own root, even when merged into a declared unit (details.md 12:
+    /// it "belongs to no tree"; an audit found it took that unit's root for 1.1–1.3, 3.1 and 4.5a).
     private func walkToRoot(_ unit: String) -> String {
+        guard units[unit]?.declared == true else { return unit }
         var current = unit
         var seen: Set<String> = [unit]
         while let parent = units[current]?.parent, !seen.contains(parent), units[parent]?.declared == true {
