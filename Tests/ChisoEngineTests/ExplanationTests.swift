@@ -11,13 +11,18 @@ import Testing
         try e.scorer(profile: defaultProfile()).explain(unit: "H44", window: Window.parse("2026-08"), now: now, component: component)
     }
 
-    @Test func fixingEveryLateDossierGivesFullPoints() throws {
+    /// D1 on time; D2, D3, D4 open at E and past their due (Mon 10 Aug 09:00): 2.1 = 20 × 1/4 = 5.
+    func oneOfFourOnTime() throws -> Engine {
         let e = try openEngine()
-        // D1 on time; D2, D3, D4 open at E and past their due (Mon 10 Aug 09:00): 2.1 = 20 × 1/4 = 5.
         var lines = smallProvince()
         for i in 1...4 { lines.append(Line.received("r\(i)", "D\(i)", unit: "H44.101", at: "2026-08-03 09:00")) }
         lines.append(Line.finished("f1", "D1", at: "2026-08-04 09:00"))
         try ingest(e, lines)
+        return e
+    }
+
+    @Test func fixingEveryLateDossierGivesFullPoints() throws {
+        let e = try oneOfFourOnTime()
         let x = try explain(e, "2.1")
         let line = try #require(x.lines.first)
         #expect(line.component.points == Points(hundredths: 500))
@@ -58,11 +63,7 @@ import Testing
     /// JSON a number rounded to four; and each component carries `nameEn` in JSON, as the snapshot's
     /// do (indicators.md).
     @Test func gainsAreShownToFourDecimalsAndComponentsHaveBothNames() throws {
-        let e = try openEngine()
-        var lines = smallProvince()
-        for i in 1...4 { lines.append(Line.received("r\(i)", "D\(i)", unit: "H44.101", at: "2026-08-03 09:00")) }
-        lines.append(Line.finished("f1", "D1", at: "2026-08-04 09:00"))
-        try ingest(e, lines)
+        let e = try oneOfFourOnTime()
         let x = try explain(e, "2.1")
         let text = x.text(zone: .vietnam, limit: 10)
         #expect(text.contains("  3 item(s) cost points; fixing one gains 5.0000\n"), "\(text)")
