@@ -79,8 +79,6 @@ extension Engine {
     /// serialised, never failed after SQLite's few seconds of busy timeout (docs/decisions.md,
     /// "Another writer").
     func beginWriting() throws {
-        let kept = store.db.busyTimeoutMilliseconds
-        defer { store.db.busyTimeoutMilliseconds = kept }
         var waited: Int64 = 0
         while !(try tryBeginWriting(waitingAtMost: min(1_000, max(0, writerWaitMilliseconds - waited)))) {
             waited += 1_000
@@ -96,13 +94,13 @@ extension Engine {
     /// One `BEGIN IMMEDIATE`, waiting at most `milliseconds` for the lock; false when another writer
     /// still held it (SQLITE_BUSY).
     private func tryBeginWriting(waitingAtMost milliseconds: Int64) throws -> Bool {
-        store.db.busyTimeoutMilliseconds = Int32(milliseconds)
-        do {
-            try store.db.begin(.immediate)
-            return true
-        } catch {
-            if error.resultCode & 0xFF == 5 { return false }
-            throw error
+        let begun = store.db.withBusyTimeout(Int32(milliseconds)) {
+            Result { () throws(SQLiteError) in try store.db.begin(.immediate) }
+        }
+        switch begun {
+        case .success: return true
+        case .failure(let error) where error.resultCode & 0xFF == 5: return false
+        case .failure(let error): throw error
         }
     }
 
@@ -183,11 +181,7 @@ extension Engine {
             // bounded (`checkpointWaitMilliseconds`) so that a reader holding one transaction for
             // long (a `chiso verify`) never stalls the writer (interfaces.md "Readers never block
             // the writer"): the checkpoint then copies what it can and the WAL grows meanwhile.
-            let wait = checkpointWaitMilliseconds
-            let kept = store.db.busyTimeoutMilliseconds
-            store.db.busyTimeoutMilliseconds = wait
-            defer { store.db.busyTimeoutMilliseconds = kept }
-            try store.db.checkpoint(.restart)
+            try store.db.withBusyTimeout(checkpointWaitMilliseconds) { try store.db.checkpoint(.restart) }
             checkpointsRun += 1
             checkpointsGivenUp = store.db.walContentBytes == 0 ? 0 : checkpointsGivenUp + 1
         }

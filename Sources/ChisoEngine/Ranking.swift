@@ -120,8 +120,8 @@ extension Ranking {
         var chosen: [String]
         switch (parent, level) {
         // A unit merged during the window still counts (details.md 13): among the roots or the
-        // children of the unit it stood under when the window began, not under the unit it was
-        // merged into, where the tree at E puts it.
+        // children of its parent just before that merge, not under the unit it was merged into,
+        // where the tree at E puts it.
         case (nil, nil): chosen = view.roots + mergedDuringWindow(view: view, from: window.from, formerParent: nil)
         case (let p?, nil):
             let stayed = view.children(of: p).filter { view.units[$0]?.placeBeforeMerge(since: window.from) == nil }
@@ -196,8 +196,8 @@ extension Ranking {
         let lookUp = parent == nil
             ? "units are declared by unit.declared events (`chiso rejects` lists any that were refused)"
             : "`chiso rank --period \(window.label)` without --parent lists the root units"
-        // Without --level, a unit merged during the period is ranked under the parent it had when
-        // the period began (docs/decisions.md); --level takes the units of the tree at E.
+        // Without --level, a unit merged during the period is ranked under the parent it had just
+        // before that merge (docs/decisions.md); --level takes the units of the tree at E.
         var merged = "units merged before the period are left out"
         if level == nil { merged += "; one merged during it is ranked under the parent it had just before that merge" }
         return what + " (" + merged + "). Check the codes: " + lookUp + "."

@@ -91,20 +91,15 @@ extension Engine {
         // failed until the next rebuild). Another writer waits meanwhile (`beginWriting`).
         try beginWriting()
         let fold: StateFold
-        var catalogueLines: [EventID: (at: Int64, line: String)] = [:]
         do {
             fold = try foldLog()
+            var catalogueLines: [EventID: (at: Int64, line: String)] = [:]
             let catalogueIDs = Set(fold.catalogue.events.map { EventID($0.id) })
             try store.forEachEvent { _, line in
                 guard let value = try? JSONParser.parse(line), case .string(let id)? = value["id"], catalogueIDs.contains(EventID(id)),
                       let e = try? decoder.decode(value) else { return }
                 catalogueLines[EventID(id)] = (e.at.micros, line)
             }
-        } catch {
-            try? rollbackBatch()
-            throw error
-        }
-        do {
             try store.clearDerivedState()
             pending.forgetRecent()
             // The records are tallied under the log's catalogue.

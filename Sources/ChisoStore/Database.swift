@@ -309,6 +309,15 @@ public final class Database {
         }
     }
 
+    /// Runs `body` with the busy timeout set to `milliseconds`, then puts the previous one back.
+    @discardableResult
+    public func withBusyTimeout<T>(_ milliseconds: Int32, _ body: () throws -> T) rethrows -> T {
+        let kept = busyTimeoutMilliseconds
+        busyTimeoutMilliseconds = milliseconds
+        defer { busyTimeoutMilliseconds = kept }
+        return try body()
+    }
+
     // MARK: WAL
 
     /// Checkpoints the WAL of "main" (`sqlite3_wal_checkpoint_v2`), details.md 28; returns the

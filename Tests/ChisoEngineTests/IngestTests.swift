@@ -336,6 +336,14 @@ final class ReaderLog: @unchecked Sendable {
 /// commits meanwhile is in the state it writes back (an audit: it was in the log only, and `verify`
 /// failed until the next rebuild).
 @Suite struct SecondWriterTests {
+    /// A new database holding the small province (and `lines`), and its first writer.
+    func firstWriter(then lines: [String] = []) throws -> (path: String, engine: Engine) {
+        let path = temporaryDatabase()
+        let first = try openEngine(path)
+        _ = try ingest(first, smallProvince() + lines)
+        return (path, first)
+    }
+
     /// Holds `first`'s batch open, with one more receipt in it, while `body` runs on another thread;
     /// commits it after `holdMilliseconds`.
     func holdingABatch(_ first: Engine, holdMilliseconds: UInt32, _ body: @escaping @Sendable () -> Void) throws {
@@ -354,9 +362,7 @@ final class ReaderLog: @unchecked Sendable {
     }
 
     @Test func aSecondWritersBatchWaitsForTheFirst() throws {
-        let path = temporaryDatabase()
-        let first = try openEngine(path)
-        _ = try ingest(first, smallProvince())
+        let (path, first) = try firstWriter()
         let result = ResultBox()
         try holdingABatch(first, holdMilliseconds: 1_500) {
             do {
@@ -373,9 +379,7 @@ final class ReaderLog: @unchecked Sendable {
     }
 
     @Test func aSecondWriterGivesUpWithASentence() throws {
-        let path = temporaryDatabase()
-        let first = try openEngine(path)
-        _ = try ingest(first, smallProvince())
+        let (path, first) = try firstWriter()
         let result = ResultBox()
         try holdingABatch(first, holdMilliseconds: 2_500) {
             do {
@@ -389,9 +393,7 @@ final class ReaderLog: @unchecked Sendable {
     }
 
     @Test func aRebuildIncludesABatchCommittedWhileItWaited() throws {
-        let path = temporaryDatabase()
-        let first = try openEngine(path)
-        _ = try ingest(first, smallProvince() + [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00")])
+        let (path, first) = try firstWriter(then: [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00")])
         let result = ResultBox()
         try holdingABatch(first, holdMilliseconds: 1_000) {
             do {

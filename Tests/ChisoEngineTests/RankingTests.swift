@@ -207,8 +207,8 @@ import Testing
         // July: 104 merged on 15 Jul, during the window, still counts (now under H44.101).
         let july = try ranking(e, period: "2026-07", level: .commune)
         #expect(july.rows.map(\.unit).sorted() == ["H44.101", "H44.102", "H44.104"])
-        // Without a level, a unit merged during the window is ranked among the children of the unit
-        // it stood under when the window began, not under the one it was merged into.
+        // Without a level, a unit merged during the window is ranked among the children of its parent
+        // just before that merge, not under the one it was merged into.
         #expect(try ranking(e, period: "2026-07", parent: "H44.01").rows.map(\.unit) == ["H44.104"])
         #expect(try ranking(e, period: "2026-07", parent: "H44").rows.map(\.unit).sorted() == ["H44.01", "H44.101", "H44.102"])
         #expect(try ranking(e, period: "2026-07-16..2026-07-31", parent: "H44.101").rows.isEmpty)
@@ -222,7 +222,7 @@ import Testing
         #expect(none.rows.isEmpty && none.json == "[]" && none.table() == none.emptyMessage && none.markdown == none.emptyMessage)
         #expect(none.emptyMessage.contains("H44.102"))
         // With --level the units come from the tree at E; without it, a unit merged during the period
-        // is ranked under the parent it had when the period began, and the message says so.
+        // is ranked under the parent it had just before that merge, and the message says so.
         #expect(!none.emptyMessage.contains("merged during it"), "\(none.emptyMessage)")
         let childless = try ranking(e, parent: "H44.102")
         #expect(childless.rows.isEmpty)
