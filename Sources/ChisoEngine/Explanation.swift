@@ -57,9 +57,7 @@ extension Scorer {
                 var itemCount = 0
                 // A component at its maximum costs nothing, whatever items fall short of its numerator.
                 if let def = profile.component(c.id), let num = def.numerator, c.points != c.max, let n = c.numerator, let d = c.denominator, d > 0,
-                   let now = def.unroundedPoints(numerator: n, denominator: d),
-                   let fixed = def.unroundedPoints(numerator: min(n + 1, d), denominator: d) {
-                    let gain = fixed - now
+                   let gain = def.gainOfOneMore(numerator: n, denominator: d) {
                     items = (log.items[num] ?? []).map { Explanation.Item(shortfall: $0, gain: gain) }
                     itemCount = log.counts[num] ?? 0
                     // Most costly first; equal gains by date, then code.
@@ -141,7 +139,7 @@ extension Explanation {
             let c = line.component
             let items = line.items.prefix(limit).map { i -> String in
                 let f = i.shortfall
-                return "{\"kind\": \(jsonQuoted(f.kind.rawValue)), \"code\": \(jsonQuoted(f.code)), \"unit\": \(f.unit.map(jsonQuoted) ?? "null"), \"at\": \(f.at.map { jsonQuoted($0.rfc3339(in: zone)) } ?? "null"), \"detail\": \(jsonQuoted(f.detail)), \"gain\": \(format4(i.gain))}"
+                return "{\"kind\": \(jsonQuoted(f.kind.rawValue)), \"code\": \(jsonQuoted(f.code)), \"unit\": \(f.unit.map(jsonQuoted) ?? "null"), \"at\": \(f.at.map { jsonQuoted($0.rfc3339(in: zone)) } ?? "null"), \"detail\": \(jsonQuoted(f.detail)), \"gain\": \(jsonGain(i.gain))}"
             }
             // Only components counting on-time dossiers carry `neverLate` (events.md "Due").
             var neverLate = ""
@@ -164,10 +162,8 @@ func fixed4(_ x: Double) -> String {
     return (x < 0 && tenThousandths > 0 ? "-" : "") + "\(tenThousandths / 10_000)." + String(repeating: "0", count: 4 - fraction.count) + fraction
 }
 
-/// A gain as a JSON number, rounded to 4 decimals (details.md 24).
-func format4(_ x: Double) -> String {
-    let scaled = roundHalfAwayFromZero(x, places: 4)
-    var s = String(scaled)
-    if s.hasSuffix(".0") { s.removeLast(2) }
-    return s
+/// A gain as a JSON number, unrounded (details.md 24: "unrounded (shown to 4 decimals)": the text
+/// shows 4 decimals, and JSON, read by programs, carries the value itself): `0.00375`, `5`.
+func jsonGain(_ x: Double) -> String {
+    JSONNumber(x)?.text ?? "null"
 }

@@ -306,11 +306,11 @@ extension String {
 
     private static let markdownSyntax: Set<Unicode.Scalar> = ["|", "\\", "`", "*", "_", "[", "]", "<", ">"]
 
-    /// Line breaks (LF, CR, CRLF, U+2028 …) as spaces, so that a name holding one keeps a table row,
-    /// terminal or Markdown, on one line.
+    /// Line breaks (LF, CR, CRLF, U+2028 …) and tabs as spaces, so that a name holding one keeps a
+    /// table row, terminal or Markdown, on one line and its columns aligned.
     fileprivate var onOneLine: String {
-        guard contains(where: \.isNewline) else { return self }
-        return String(map { $0.isNewline ? " " : $0 })
+        guard contains(where: { $0.isNewline || $0 == "\t" }) else { return self }
+        return String(map { $0.isNewline || $0 == "\t" ? " " : $0 })
     }
 
     /// Every occurrence of `target` replaced (no Foundation).

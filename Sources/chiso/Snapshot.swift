@@ -98,13 +98,20 @@ struct Score: ParsableCommand {
 
     func validate() throws {
         guard format == "json" || format == "table" else { throw ValidationError("--format must be json or table") }
+        // The same usage errors as every other command (an empty --indicators or --profile).
+        try indicatorOptions().validate()
     }
 
-    func run() throws {
+    /// `--profile` and `--indicators` as the commands that read a database take them.
+    private func indicatorOptions() throws -> DatabaseOptions {
         var opts = try DatabaseOptions.parse([])
         opts.indicators = indicators
         opts.profile = profile
-        let p = try opts.loadProfile()
+        return opts
+    }
+
+    func run() throws {
+        let p = try indicatorOptions().loadProfile()
         let inputs = try parseCountsFile(try readTextFile(counts), name: counts)
         let (errors, warnings) = countsProblems(inputs, profile: p, name: counts)
         for warning in warnings { printError("warning: " + warning) }

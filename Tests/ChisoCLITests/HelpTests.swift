@@ -255,6 +255,13 @@ extension ChisoCLI {
             // An empty --db is a usage error (64) that says what to give.
             let empty = try runChiso(["status", "--db", ""])
             #expect(empty.status == 64 && empty.stderr.contains("--db must name a file"), "\(empty.status): \(empty.stderr)")
+            // So are an empty --indicators and --profile, for score as for the commands that read a database.
+            for arguments in [["score", "--counts", "c.json"], ["snapshot", "--db", db, "--unit", "H44", "--period", "2026-08"]] {
+                let noFolder = try runChiso(arguments + ["--indicators", ""])
+                #expect(noFolder.status == 64 && noFolder.stderr.contains("--indicators must name a folder"), "\(arguments): \(noFolder.stderr)")
+                let noProfile = try runChiso(arguments + ["--profile", ""])
+                #expect(noProfile.status == 64 && noProfile.stderr.contains("--profile must name a profile"), "\(arguments): \(noProfile.stderr)")
+            }
         }
 
         /// Non-zero exit, nothing on standard output, one line on standard error that names what was

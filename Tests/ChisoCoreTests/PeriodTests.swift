@@ -87,6 +87,11 @@ private func span(_ w: Window?) -> String {
         #expect(try Window.parse("2026-03-01..2026-03-01").previous() == Window.parse("2026-02-28..2026-02-28"))
         // In UTC the same labels, UTC midnights.
         #expect(try Window.parse("2026-08", zone: .utc).previous(zone: .utc) == Window.parse("2026-07", zone: .utc))
+        // The period before year 0000 is in year −1, labelled as ISO 8601 writes it (not "00-1-12").
+        #expect(try Window.parse("0000-01").previous().label == "-0001-12")
+        #expect(try Window.parse("0000-Q1").previous().label == "-0001-Q4")
+        #expect(try Window.parse("0000").previous().label == "-0001")
+        #expect(try Window.parse("0000-01-01..0000-01-02").previous().label == "-0001-12-30..-0001-12-31")
     }
 
     @Test func containing() throws {

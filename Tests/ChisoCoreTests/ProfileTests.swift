@@ -136,6 +136,26 @@ fileprivate func loadError(replacing original: String, with replacement: String,
         #expect(message == "sample.json: component b1: unknown group \"C\" (groups: A, B)")
     }
 
+    /// A group with a problem of its own is still declared: its components are not also told that
+    /// their group is unknown (which would point the editor at the wrong place).
+    @Test func aBrokenGroupIsNotAlsoAnUnknownGroup() throws {
+        let message = try #require(loadError(replacing: "\"name\": \"Nhóm A\", \"nameEn\": \"Group A\", ", with: "\"name\": \"Nhóm A\", "))
+        #expect(message == "sample.json: group A: missing field \"nameEn\"")
+    }
+
+    /// A component with an unknown field is named by its id when it has one, not by its position.
+    @Test func aComponentIsNamedByItsID() throws {
+        let message = try #require(loadError(replacing: "\"id\": \"b1\", ", with: "\"id\": \"b1\", \"weight\": 2, "))
+        #expect(message.hasPrefix("sample.json: component b1: unknown field \"weight\""), "\(message)")
+    }
+
+    /// A number too large for a Double is named with its component (details.md 20), not reported as
+    /// a byte offset in the file.
+    @Test func aHugeNumberIsNamedWithItsComponent() throws {
+        let message = try #require(loadError(replacing: "\"target\": 0.8", with: "\"target\": 1e400"))
+        #expect(message == "sample.json: component a2: target 1e400 is outside (0, 1]")
+    }
+
     @Test func rejectsATargetAboveOne() throws {
         let message = try #require(loadError(replacing: "\"target\": 0.8", with: "\"target\": 1.5"))
         #expect(message == "sample.json: component a2: target 1.5 is outside (0, 1]")

@@ -278,6 +278,47 @@ fileprivate func points(_ text: String) -> Points? {
         }
     }
 
+    /// details.md 24: explain's gain is unrounded, and taken as one exact fraction: what a reader computes
+    /// by hand, not the last bits of subtracting two Doubles (2 − 1.975 = 0.025000000000000133).
+    @Test func theGainOfOneMoreIsTheExactFraction() throws {
+        let profile = try ProfileTestFiles.profile("dvcqg-2026")
+        let cases: [(id: String, numerator: Int64, denominator: Int64, gain: Double)] = [
+            ("4.3", 79, 100, 0.025),          // target 0.8 of 2: 2 − 2 × 0.79 ÷ 0.8
+            ("3.6", 0, 1600, 0.00375),        // linear 6 ÷ 1600
+            ("1.4", 0, 400, 0.015),           // linear 6 ÷ 400
+            ("3.3", 4, 9, 2.0 / 3),           // target 0.5 of 6: 6 − 6 × (4/9) ÷ 0.5, the next one reaches it
+            ("3.3", 6, 9, 0),                 // already at the target
+            ("2.1", 144625, 184513, 20.0 / 184513),
+        ]
+        for c in cases {
+            let component = try #require(profile.component(c.id))
+            let gain = try #require(component.gainOfOneMore(numerator: c.numerator, denominator: c.denominator))
+            #expect(gain == c.gain, "\(c.id) \(c.numerator)/\(c.denominator): \(gain)")
+        }
+    }
+
+    /// details.md 20: "anything else is an error naming the component", also for a count too large for
+    /// a Double and for an entry that gives nothing at all (which 2.2 would fill with a value).
+    @Test func countsFileProblemsNameTheComponent() throws {
+        let cases: [(String, String)] = [
+            (#"{"1.3": {"numerator": 1, "denominator": 1e400}}"#,
+             "c.json: component 1.3: denominator 1e400 is too large; counts go up to 9223372036854775807"),
+            (#"{"2.2": {"value": -1e400}}"#, "c.json: component 2.2: value -1e400 is out of range; give a number of working days below 10^15"),
+            (#"{"2.2": {}}"#,
+             #"c.json: component 2.2: is empty; give {"numerator": n, "denominator": n}, or {"value": x} for a value component such as 2.2"#),
+        ]
+        for (counts, expected) in cases {
+            #expect(throws: ProfileError.self, "\(counts)") { try parseCountsFile(#"{"counts": "# + counts + "}", name: "c.json") }
+            do {
+                _ = try parseCountsFile(#"{"counts": "# + counts + "}", name: "c.json")
+            } catch {
+                #expect(error.description == expected)
+            }
+        }
+        // An event line still rejects such a number (details.md 1: numbers are finite).
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(#"{"fee": 1e400}"#) }
+    }
+
     /// details.md 11 and 20: a counts file's 2.2 value is rounded to 2 decimals half away from zero
     /// on the decimal given, not on its nearest Double (1.005 is 1.00499… as a Double).
     @Test func aCountsFileValueIsRoundedOnTheDecimalGiven() throws {

@@ -16,7 +16,7 @@ import Testing
 /// dossiers), so a commune with 2 of 2 on time has 10 + 2.67 = 12.67 points more than one with 1 of 2.
 @Suite struct RankingTests {
     static let names = [
-        "H44.101": "Xã Hy Cương",
+        "H44.101": "Xã Hy\tCương",          // a tab: the table's columns must stay aligned
         "H44.102": #"Phường "Đông", Bắc"#,   // a comma and quotes: CSV must quote it
         "H44.103": "Xã Tiên\nKiên",          // a line break: tables must keep the row on one line
         "H44.01": "Sở <Tư pháp> & 'Nội vụ'", // every character HTML must escape
@@ -384,6 +384,7 @@ import Testing
         #expect(table[3].hasPrefix("Hạng  Mã") && table[3].contains("CKMB") && table[3].hasSuffix("Δ hạng"))
         #expect(table[4].contains("H44.102") && table[4].hasSuffix("+12.67      ▲1"))
         #expect(table[5].contains("Xã Tiên Kiên"))
+        #expect(table.allSatisfy { !$0.contains("\t") } && table.contains { $0.contains("Xã Hy Cương") })
         #expect(table[5].contains("H44.103") && table[5].hasSuffix("—       —"))
         let md = r.markdown.split(separator: "\n").map(String.init)
         #expect(md.count == 6 && md[1].hasPrefix("| ---: | --- | --- | ---: |"))

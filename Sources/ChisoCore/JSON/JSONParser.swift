@@ -16,11 +16,16 @@ public enum JSONParser {
 
     /// Parses exactly one JSON value filling the whole buffer (white space around it allowed).
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+        try parse(bytes, keepingOverflowingNumbers: false)
+    }
+
+    private static func parse(_ bytes: UnsafeRawBufferPointer, keepingOverflowingNumbers: Bool) throws(JSONSyntaxError) -> JSONValue {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             throw JSONSyntaxError(.unexpectedEnd, at: 0)
         }
         let start = base.assumingMemoryBound(to: UInt8.self)
         var reader = JSONReader(start: start, count: bytes.count)
+        reader.keepsOverflowingNumbers = keepingOverflowingNumbers
         do {
             return try reader.parseDocument()
         } catch {
@@ -42,9 +47,22 @@ public enum JSONParser {
 
     /// Parses exactly one JSON value filling the whole string.
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        try parse(text, keepingOverflowingNumbers: false)
+    }
+
+    /// Parses a settings file (a profile, a counts file), where a number too large for a `Double`
+    /// (`1e400`) is kept as written, its `double` infinite, so that the reader can name the field
+    /// it is in and say what is wrong with it (details.md 20), rather than a byte offset.
+    public static func parseKeepingOverflowingNumbers(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        try parse(text, keepingOverflowingNumbers: true)
+    }
+
+    private static func parse(_ text: String, keepingOverflowingNumbers: Bool) throws(JSONSyntaxError) -> JSONValue {
         var text = text
         let result = text.withUTF8 { buffer in
-            Result { () throws(JSONSyntaxError) -> JSONValue in try parse(UnsafeRawBufferPointer(buffer)) }
+            Result { () throws(JSONSyntaxError) -> JSONValue in
+                try parse(UnsafeRawBufferPointer(buffer), keepingOverflowingNumbers: keepingOverflowingNumbers)
+            }
         }
         return try result.get()
     }
@@ -72,6 +90,9 @@ struct JSONReader {
     var depth = 0
     /// Reused buffer for strings that contain escapes.
     var scratch: [UInt8] = []
+    /// Whether a number that overflows a `Double` is kept (settings files) instead of rejected
+    /// (event lines, details.md 1: numbers are finite).
+    var keepsOverflowingNumbers = false
 
     init(start: UnsafePointer<UInt8>, count: Int) {
         self.p = start
@@ -191,7 +212,7 @@ struct JSONReader {
         let text = String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)
         // The value is below 10^(integerDigits + exponent); only near the top of the Double
         // range is the exact conversion needed to tell whether it overflows.
-        if integerDigits + exponent > 300, !parseDouble(text).isFinite {
+        if integerDigits + exponent > 300, !keepsOverflowingNumbers, !parseDouble(text).isFinite {
             throw JSONSyntaxError(.nonFiniteNumber, at: start)
         }
         return JSONNumber(validatedText: text)

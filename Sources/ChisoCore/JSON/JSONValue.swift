@@ -108,7 +108,8 @@ public struct JSONNumber: Sendable, Equatable {
         }
     }
 
-    /// The nearest `Double` (always finite: the parser rejects numbers that overflow).
+    /// The nearest `Double`: finite, since the parser rejects numbers that overflow, except in a
+    /// settings file read with `JSONParser.parseKeepingOverflowingNumbers`, where it may be infinite.
     public var double: Double { parseDouble(text) }
 
     /// The exact value when it is an integer that fits in `Int64` (`1.0` and `1e2` count), else nil.

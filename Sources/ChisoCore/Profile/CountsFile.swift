@@ -8,7 +8,7 @@
 public func parseCountsFile(_ text: String, name: String) throws(ProfileError) -> [String: ComponentInput] {
     let root: JSONValue
     do {
-        root = try JSONParser.parse(text)
+        root = try JSONParser.parseKeepingOverflowingNumbers(text)
     } catch {
         throw ProfileError("\(name): not valid JSON: \(error)")
     }
@@ -59,6 +59,11 @@ public func parseCountsFile(_ text: String, name: String) throws(ProfileError) -
                 }
             default: problems.append(place + "value must be a number or null")
             }
+            continue
+        }
+        if fields.members.isEmpty {
+            // Not "missing numerator" for 2.2, which takes a value (details.md 11).
+            problems.append(place + "is empty; give {\"numerator\": n, \"denominator\": n}, or {\"value\": x} for a value component such as 2.2")
             continue
         }
         var whole: [Int64] = []

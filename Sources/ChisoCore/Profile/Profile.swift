@@ -117,6 +117,27 @@ public struct Profile: Sendable {
             }
         }
 
+        /// What one more item in the numerator adds to the points, unrounded (details.md 24, explain's
+        /// gain): `max` × (capped ratio with `numerator` + 1 − capped ratio now), taken as one exact
+        /// fraction and divided once, so that 4.3 at 79 of 100 gains 0.025 (2 − 1.975), not the
+        /// 0.025000000000000133 of subtracting two `Double`s. Nil where `points` is nil.
+        public func gainOfOneMore(numerator: Int64, denominator: Int64) -> Double? {
+            guard let now = unroundedPoints(numerator: numerator, denominator: denominator),
+                  let fixed = unroundedPoints(numerator: Swift.min(numerator + 1, denominator), denominator: denominator) else { return nil }
+            let approximate = fixed - now
+            guard denominator > 0, numerator >= 0, numerator < denominator else { return approximate }
+            // points(k) = max × min(d·tn, k·td) ÷ (d·tn), for a target tn/td (1/1 when linear).
+            let (tn, td): (Int64, Int64) = if case .target(let t) = rule { (t.numerator, t.denominator) } else { (1, 1) }
+            let (full, o1) = denominator.multipliedReportingOverflow(by: tn)
+            let (reachedNow, o2) = numerator.multipliedReportingOverflow(by: td)
+            let (reachedFixed, o3) = (numerator + 1).multipliedReportingOverflow(by: td)
+            guard !o1, !o2, !o3 else { return approximate }
+            let (top, o4) = max.hundredths.multipliedReportingOverflow(by: Swift.min(full, reachedFixed) - Swift.min(full, reachedNow))
+            let (bottom, o5) = full.multipliedReportingOverflow(by: 100)
+            guard !o4, !o5 else { return approximate }
+            return Double(top) / Double(bottom)
+        }
+
         /// The points for `numerator` ÷ `denominator` before rounding, as a `Double`: what
         /// explain's gains are computed on (details.md 24). Nil where `points` is nil.
         public func unroundedPoints(numerator: Int64, denominator: Int64) -> Double? {

@@ -22,7 +22,7 @@ extension Profile {
     public static func load(fileText: String, name: String) throws(ProfileError) -> Profile {
         let root: JSONValue
         do {
-            root = try JSONParser.parse(fileText)
+            root = try JSONParser.parseKeepingOverflowingNumbers(fileText)
         } catch {
             throw ProfileError("\(name): not valid JSON: \(error)")
         }
@@ -42,6 +42,9 @@ private struct ProfileReader {
     /// Whether a component's group could not be read, or a group could not be read: then
     /// no sums are checked (they would only repeat the first problem).
     var sumsUncheckable = false
+    /// Every group code the file declares, including groups with a problem of their own: a
+    /// component of such a group is not also told its group is unknown.
+    var declaredGroupCodes: [String] = []
 
     init(file: String) { self.file = file }
 
@@ -187,6 +190,7 @@ private struct ProfileReader {
                 sumsUncheckable = true
                 continue
             }
+            if !declaredGroupCodes.contains(code) { declaredGroupCodes.append(code) }
             let place2 = "group \(code)"
             let name = string(object, "name", place2)
             let nameEn = string(object, "nameEn", place2)
@@ -208,7 +212,8 @@ private struct ProfileReader {
     mutating func readComponents(_ items: [JSONValue], groups: [Profile.Group]) -> [Profile.Component] {
         var components: [Profile.Component] = []
         for (index, item) in items.enumerated() {
-            let place = "component #\(index + 1)"
+            // Named by its id when it has one, so that an unknown field points at `1.3`, not `#3`.
+            let place = item["id"]?.stringValue.flatMap { $0.isEmpty ? nil : "component \($0)" } ?? "component #\(index + 1)"
             guard let object = object(item, place, allowed: [
                 "id", "group", "name", "nameEn", "max", "rule", "target", "zero", "numerator", "denominator", "value",
             ]) else {
@@ -235,8 +240,10 @@ private struct ProfileReader {
         let place = "component \(id)"
         let group = string(object, "group", place)
         if let group, !groups.contains(where: { $0.code == group }) {
-            problem(place, "unknown group \"\(group)\" (groups: \(groups.map(\.code).joined(separator: ", ")))")
             sumsUncheckable = true
+        }
+        if let group, !declaredGroupCodes.contains(group) {
+            problem(place, "unknown group \"\(group)\" (groups: \(declaredGroupCodes.joined(separator: ", ")))")
         }
         let name = string(object, "name", place)
         let nameEn = string(object, "nameEn", place)

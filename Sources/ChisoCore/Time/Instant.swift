@@ -182,13 +182,20 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var description: String {
-        var y = String(year)
-        while y.count < 4 { y = "0" + y }
-        return y + "-" + pad2(month) + "-" + pad2(day)
+        yearText(year) + "-" + pad2(month) + "-" + pad2(day)
     }
 }
 
 @usableFromInline func pad2(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }
+
+/// A year as ISO 8601 writes it: at least 4 digits, and a sign before a year before 0000
+/// (`-0001`, the year before 0000), never `00-1`. Input is limited to the years 0000–9999 in the
+/// engine's zone, but the period before `0000-01` (rank's change) is in year −1.
+func yearText(_ year: Int) -> String {
+    var digits = String(year.magnitude)
+    while digits.count < 4 { digits = "0" + digits }
+    return year < 0 ? "-" + digits : digits
+}
 
 @inline(__always) func twoDigits(_ a: UInt8, _ b: UInt8) -> Int? {
     guard a >= 48, a <= 57, b >= 48, b <= 57 else { return nil }

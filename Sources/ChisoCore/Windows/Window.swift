@@ -125,25 +125,25 @@ public struct Window: Sendable, Hashable {
 
     static func month(_ year: Int, _ month: Int, zone: Zone) -> Window {
         let first = LocalDate(year: year, month: month, day: 1)
-        return Window(label: yearLabel(year) + "-" + pad2(month), kind: .month,
+        return Window(label: yearText(year) + "-" + pad2(month), kind: .month,
                       from: zone.startOfDay(first), to: zone.startOfDay(first.adding(months: 1)))
     }
 
     static func quarter(_ year: Int, _ quarter: Int, zone: Zone) -> Window {
         let first = LocalDate(year: year, month: 3 * quarter - 2, day: 1)
-        return Window(label: yearLabel(year) + "-Q" + String(quarter), kind: .quarter,
+        return Window(label: yearText(year) + "-Q" + String(quarter), kind: .quarter,
                       from: zone.startOfDay(first), to: zone.startOfDay(first.adding(months: 3)))
     }
 
     static func year(_ year: Int, zone: Zone) -> Window {
-        Window(label: yearLabel(year), kind: .year,
+        Window(label: yearText(year), kind: .year,
                from: zone.startOfDay(LocalDate(year: year, month: 1, day: 1)),
                to: zone.startOfDay(LocalDate(year: year + 1, month: 1, day: 1)))
     }
 
     static func isoWeek(_ isoYear: Int, _ week: Int, zone: Zone) -> Window {
         let monday = firstMonday(ofISOYear: isoYear).adding(days: 7 * (week - 1))
-        return Window(label: yearLabel(isoYear) + "-W" + pad2(week), kind: .isoWeek,
+        return Window(label: yearText(isoYear) + "-W" + pad2(week), kind: .isoWeek,
                       from: zone.startOfDay(monday), to: zone.startOfDay(monday.adding(days: 7)))
     }
 
@@ -165,9 +165,4 @@ public struct Window: Sendable, Hashable {
         (firstMonday(ofISOYear: year + 1).daysSinceEpoch - firstMonday(ofISOYear: year).daysSinceEpoch) / 7
     }
 
-    private static func yearLabel(_ year: Int) -> String {
-        var text = String(year)
-        while text.count < 4 { text = "0" + text }
-        return text
-    }
 }
