@@ -51,4 +51,19 @@ import Testing
         #expect(v.units["A"]?.parent == nil)
         #expect(v.units["A"]?.mergedInto == "B")
     }
+
+    /// A code never declared is no one's child (details.md 12), so its merge is no link of the tree,
+    /// and a later merge or declaration through it closes no cycle: X, undeclared, is merged into D;
+    /// D is then merged into X, and X declared under H: D is H's, through X.
+    @Test func aMergeOfACodeNeverDeclaredClosesNoCycle() throws {
+        let v = try view([("u0", "H", nil, "2026-06-01"), ("u1", "D", "H", "2026-06-01"), ("u2", "X", "H", "2026-08-10")],
+                         merges: [("X", "D", "2026-07-04"), ("D", "X", "2026-08-02")])
+        #expect(v.roots == ["H"])
+        #expect(v.units["D"]?.parent == "X")
+        #expect(v.subtree(of: "H") == ["H", "X", "D"])
+        // C1 is declared under the never-declared P, P merged into C2, C2 declared under C1.
+        let w = try view([("u1", "C1", "P", "2026-06-01"), ("u2", "C2", "C1", "2026-07-12")], merges: [("P", "C2", "2026-07-04")])
+        #expect(w.roots == ["C1"])
+        #expect(w.subtree(of: "C1") == ["C1", "C2"])
+    }
 }

@@ -168,6 +168,9 @@ public struct CatalogueView: Sendable {
         var steps = 0
         while let c = current, steps <= units.count {
             if c == unit { return nil }
+            // A code never declared is no one's child (details.md 12): the link its merge left is not
+            // part of the tree, so the walk ends there (an audit found a legitimate merge cut through it).
+            guard units[c]?.declared == true else { break }
             current = units[c]?.parent
             steps += 1
         }
