@@ -87,6 +87,32 @@ import Testing
         #expect(compared == windows.count * 8)
     }
 
+    /// 1.1–1.2 are counted once per root and window, and remembered by the root's catalogue, which views
+    /// at later instants share (`CatalogueView.at`); the count depends on E as well: an announcement
+    /// decided on Monday 5 January 2026 has its publication deadline on Monday the 12th (details.md
+    /// 16), inside [1 January, E) only once E is past it.
+    @Test func rememberedAnnouncementCountsBelongToTheirInstant() throws {
+        let calendar = try Self.vietnam()
+        let monday = Zone.vietnam.startOfDay(Self.day("2026-01-05")).adding(micros: 9 * Instant.microsPerHour)
+        let events = [
+            Event(id: "u", at: monday, body: .unitDeclared(unit: "H1", name: "H1", parent: nil, level: .province)),
+            Event(id: "a", at: monday, body: .procedureAnnounced(procedure: "P1", unit: "H1", decidedAt: Self.day("2026-01-05"),
+                                                                 effectiveAt: Self.day("2026-02-01"))),
+        ]
+        let from = Zone.vietnam.startOfDay(Self.day("2026-01-01"))
+        let early = Catalogue(events: events).asOf(Zone.vietnam.startOfDay(Self.day("2026-01-06")))
+        func publications(_ view: CatalogueView) -> Int64? {
+            var m = Measures()
+            Evaluator(catalogue: view, calendar: calendar).catalogueMeasures(
+                unit: "H1", from: from, feeProcedures: [], paidProcedures: [], populationProcedures: [], onlineReceipts: OnlineReceipts(), into: &m)
+            return m["publications"]
+        }
+        #expect(publications(early) == 0)
+        let later = early.at(Zone.vietnam.startOfDay(Self.day("2026-01-20")))
+        #expect(publications(later) == 1)
+        #expect(publications(early) == 0)
+    }
+
     /// details.md 15: an authority entry equal to a level name is a level, any other is a unit code;
     /// so "agency" names the agencies, not a unit whose code is "agency".
     @Test func anEntryThatIsALevelNameNamesTheLevelNotAUnitOfThatCode() {

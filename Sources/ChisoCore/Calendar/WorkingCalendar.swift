@@ -14,14 +14,24 @@
 /// ```
 public struct WorkingCalendar: Sendable {
     /// The zone whose local dates and hours the calendar speaks of.
-    public var zone: Zone
+    public var zone: Zone { didSet { fingerprint = computeFingerprint() } }
     /// Days off that would otherwise be working days (public holidays and swapped days).
-    public var holidays: Set<LocalDate> { didSet { days = DayIndex(holidays: holidays, extraWorkdays: extraWorkdays) } }
+    public var holidays: Set<LocalDate> {
+        didSet { days = DayIndex(holidays: holidays, extraWorkdays: extraWorkdays); fingerprint = computeFingerprint() }
+    }
     /// Weekend days worked in exchange for a swapped day off.
-    public var extraWorkdays: Set<LocalDate> { didSet { days = DayIndex(holidays: holidays, extraWorkdays: extraWorkdays) } }
+    public var extraWorkdays: Set<LocalDate> {
+        didSet { days = DayIndex(holidays: holidays, extraWorkdays: extraWorkdays); fingerprint = computeFingerprint() }
+    }
     /// Working periods of a day as minutes since local midnight, e.g. `[(480, 720), (780, 1020)]`.
     /// Periods are clamped to the day and merged when they overlap.
-    public var workingHours: [(start: Int, end: Int)] { didSet { periods = WorkingCalendar.periods(of: workingHours) } }
+    public var workingHours: [(start: Int, end: Int)] {
+        didSet { periods = WorkingCalendar.periods(of: workingHours); fingerprint = computeFingerprint() }
+    }
+    /// A digest of everything that decides working time (zone, holidays, make-up days, hours): the
+    /// tallies record the calendar they were computed with (details.md 27: a calendar edit applies
+    /// after `chiso rebuild`). Kept up to date with the fields it digests.
+    public private(set) var fingerprint: Int64 = 0
 
     /// Which days break the weekday rule, by day number since 1970-01-01.
     private var days: DayIndex
@@ -36,6 +46,7 @@ public struct WorkingCalendar: Sendable {
         self.workingHours = workingHours
         self.days = DayIndex(holidays: holidays, extraWorkdays: extraWorkdays)
         self.periods = WorkingCalendar.periods(of: workingHours)
+        self.fingerprint = computeFingerprint()
     }
 
     /// Monday–Friday, 08:00–12:00 and 13:00–17:00 in Vietnam, no holidays: for tests.
@@ -295,10 +306,8 @@ private struct DayIndex: Sendable {
 }
 
 extension WorkingCalendar {
-    /// A digest of everything that decides working time (zone, holidays, make-up days, hours): the
-    /// tallies record the calendar they were computed with (details.md 27: a calendar edit applies
-    /// after `chiso rebuild`).
-    public var fingerprint: Int64 {
+    /// `fingerprint`, computed from the fields.
+    func computeFingerprint() -> Int64 {
         var text = "\(zone.offsetSeconds)|"
         text += holidays.map(\.description).sorted().joined(separator: ",") + "|"
         text += extraWorkdays.map(\.description).sorted().joined(separator: ",") + "|"

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The catalogue: units and their tree, procedures, announcements and publications
 /// (events.md "Catalogue events"), kept as their unretracted events in order so that
 /// any evaluation instant E can be answered (details.md 12, 14, 15, 16).
@@ -285,16 +287,26 @@ public struct CatalogueView: Sendable {
     /// whose `authority` names the code or the level of U or of a unit in Subtree(U). In code order.
     public func proceduresUnderAuthority(of unit: String, subtree: [String]) -> [ProcedureDeclaration] {
         let catalogue = rootCatalogue(of: root(of: unit))
-        var named = [Bool](repeating: false, count: catalogue.procedures.count)
+        return indexesUnderAuthority(of: unit, subtree: subtree).map { catalogue.procedures[$0] }
+    }
+
+    /// `proceduresUnderAuthority` as indexes in U's root catalogue's `procedures`, ascending: a
+    /// snapshot reads their attributes in place, and its cost follows the procedures that name the
+    /// subtree, not the size of the catalogue (a ranking of thousands of communes asks it of each).
+    public func indexesUnderAuthority(of unit: String, subtree: [String]) -> [Int] {
+        let catalogue = rootCatalogue(of: root(of: unit))
+        var named: [Int] = []
         var levels: Set<UnitLevel> = []
         for u in subtree {
             // An entry that is a level name is a level, whatever unit has that code (details.md 15).
-            if !UnitLevel.isName(u) { for i in catalogue.byEntry[u] ?? [] { named[i] = true } }
-            if let l = units[u]?.level, levels.insert(l).inserted {
-                for i in catalogue.byEntry[l.rawValue] ?? [] { named[i] = true }
-            }
+            if !UnitLevel.isName(u) { named += catalogue.byEntry[u] ?? [] }
+            if let l = units[u]?.level, levels.insert(l).inserted { named += catalogue.byEntry[l.rawValue] ?? [] }
         }
-        return catalogue.procedures.indices.filter { named[$0] }.map { catalogue.procedures[$0] }
+        named.sort()
+        var unique: [Int] = []
+        unique.reserveCapacity(named.count)
+        for i in named where unique.last != i { unique.append(i) }
+        return unique
     }
 
     /// A root's catalogue at E, indexed (empty for a code that roots none).
@@ -325,8 +337,21 @@ public final class RootCatalogue: Sendable {
     /// The root's announcements and publications before E (details.md 16), in the order of the log.
     public let announcements: [CatalogueView.Announcement]
     public let publications: [CatalogueView.Publication]
+    /// How many of `procedures` have complete content (1.3's numerator, the root's for every unit).
+    public let completeCount: Int
     /// The instants of each procedure's publications, in the order of the log (1.2).
     public let publishedAt: [String: [Instant]]
+    /// Each procedure's announcements, in the order of the log (1.2: the latest one decided on or
+    /// before a publication), so that a publication does not scan every announcement of the root.
+    public let announcementsOf: [String: [CatalogueView.Announcement]]
+    /// 1.1 and 1.2 as already counted for a window [from, E) with a given calendar
+    /// (`Evaluator.announcementMeasures`): every unit of the root shows the root's values (details.md
+    /// 16), so a ranking of thousands of units counts them once, not once a unit. E is in the key:
+    /// views at other instants share this catalogue (`CatalogueView.at`).
+    let announcementCounts = Mutex<[AnnouncementKey: AnnouncementCounts]>([:])
+
+    struct AnnouncementKey: Hashable { var from: Instant; var asOf: Instant; var calendar: Int64 }
+    struct AnnouncementCounts { var announced: Int64, announcedOnTime: Int64, published: Int64, publishedOnTime: Int64 }
 
     static let empty = RootCatalogue(procedures: [], announcements: [], publications: [])
 
@@ -345,11 +370,15 @@ public final class RootCatalogue: Sendable {
             return online.isEmpty ? nil : online
         }
         self.index = index
+        completeCount = procedures.count { $0.contentComplete }
         self.announcements = announcements
         self.publications = publications
         var published: [String: [Instant]] = [:]
         for p in publications { published[p.procedure, default: []].append(p.at) }
         publishedAt = published
+        var byProcedure: [String: [CatalogueView.Announcement]] = [:]
+        for a in announcements { byProcedure[a.procedure, default: []].append(a) }
+        announcementsOf = byProcedure
     }
 }
 

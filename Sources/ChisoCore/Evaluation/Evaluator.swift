@@ -205,29 +205,32 @@ public struct Evaluator: Sendable {
         func miss(_ measure: String, _ item: @autoclosure () -> Shortfall) { log?.add(measure, item()) }
         let subtreeList = catalogue.subtree(of: unit)
         let liveUnits = liveUnits(subtree: subtreeList, from: from)
-        let authority = catalogue.proceduresUnderAuthority(of: unit, subtree: subtreeList)
         let root = catalogue.root(of: unit)
         let rootCatalogue = catalogue.rootCatalogue(of: root)
         let procedures = rootCatalogue.procedures
+        let authority = catalogue.indexesUnderAuthority(of: unit, subtree: subtreeList)
         // Procedures under U's authority: 3.1, 3.5, 3.5b, 4.5a (counted locally, named once: a measure
         // that counts nothing is left out, as the dossier loop does).
         var c = [Int64](repeating: 0, count: 7)
-        for p in authority {
+        // Fields read in place (`procedures[i].x`): a copy of each declaration cost a retain of every
+        // string and array in it, for every unit of a ranking.
+        for i in authority {
             c[0] += 1
-            if p.onlineLevel != .none { c[1] += 1 } else { miss("procedures.online", .procedure(p.procedure, "not offered online")) }
-            if p.feeBearing {
+            let code = procedures[i].procedure
+            if procedures[i].onlineLevel != .none { c[1] += 1 } else { miss("procedures.online", .procedure(code, "not offered online")) }
+            if procedures[i].feeBearing {
                 c[2] += 1
-                if feeProcedures.contains(p.procedure) { c[3] += 1 } else {
-                    miss("procedures.feeBearing.withFeeDossiers", .procedure(p.procedure, "no fee-bearing dossier received in the period"))
+                if feeProcedures.contains(code) { c[3] += 1 } else {
+                    miss("procedures.feeBearing.withFeeDossiers", .procedure(code, "no fee-bearing dossier received in the period"))
                 }
-                if paidProcedures.contains(p.procedure) { c[4] += 1 } else {
-                    miss("procedures.feeBearing.withOnlinePayments", .procedure(p.procedure, "no online payment in the period"))
+                if paidProcedures.contains(code) { c[4] += 1 } else {
+                    miss("procedures.feeBearing.withOnlinePayments", .procedure(code, "no online payment in the period"))
                 }
             }
-            if p.citizenSubject {
+            if procedures[i].citizenSubject {
                 c[5] += 1
-                if populationProcedures.contains(p.procedure) { c[6] += 1 } else {
-                    miss("procedures.citizen.populationData", .procedure(p.procedure, "no dossier used population data"))
+                if populationProcedures.contains(code) { c[6] += 1 } else {
+                    miss("procedures.citizen.populationData", .procedure(code, "no dossier used population data"))
                 }
             }
         }
@@ -287,12 +290,11 @@ public struct Evaluator: Sendable {
 
         // 1.1–1.3 on U's root catalogue (details.md 16).
         announcementMeasures(root: root, from: from, into: &m, log: log)
-        var complete: Int64 = 0
-        for p in procedures {
-            if p.contentComplete { complete += 1 } else { miss("catalogue.complete", .procedure(p.procedure, "public record incomplete")) }
+        if let log {
+            for p in procedures where !p.contentComplete { log.add("catalogue.complete", .procedure(p.procedure, "public record incomplete")) }
         }
         if !procedures.isEmpty { m["catalogue"] = Int64(procedures.count) }
-        if complete != 0 { m["catalogue.complete"] = complete }
+        if rootCatalogue.completeCount != 0 { m["catalogue.complete"] = Int64(rootCatalogue.completeCount) }
 
     }
 
@@ -315,6 +317,16 @@ public struct Evaluator: Sendable {
         }
         let rootCatalogue = catalogue.rootCatalogue(of: root)
         let announcements = rootCatalogue.announcements
+        // Counted once per window and calendar for the whole root (explain, which names the late
+        // procedures, counts again).
+        let key = RootCatalogue.AnnouncementKey(from: from, asOf: e, calendar: calendar.fingerprint)
+        if log == nil, let counts = rootCatalogue.announcementCounts.withLock({ $0[key] }) {
+            m["announcements"] += counts.announced
+            m["announcements.onTime"] += counts.announcedOnTime
+            m["publications"] += counts.published
+            m["publications.onTime"] += counts.publishedOnTime
+            return
+        }
 
         // 1.1: one late announcement decided in W makes the procedure late.
         var announced: [String: Bool] = [:]
@@ -345,7 +357,7 @@ public struct Evaluator: Sendable {
         }
         for p in rootCatalogue.publications where p.at >= from && p.at < e {
             let date = zone.localDate(of: p.at)
-            let latest = announcements.filter { $0.procedure == p.procedure && $0.decidedAt <= date }
+            let latest = (rootCatalogue.announcementsOf[p.procedure] ?? []).filter { $0.decidedAt <= date }
                 .max { ($0.decidedAt, $0.at) < ($1.decidedAt, $1.at) }
             if let a = latest {
                 concerned[p.procedure] = (concerned[p.procedure] ?? true) && publishedOnTime(a)
@@ -357,6 +369,10 @@ public struct Evaluator: Sendable {
         m["publications"] += Int64(concerned.count)
         m["publications.onTime"] += Int64(concerned.values.filter { $0 }.count)
         for (p, onTime) in concerned where !onTime { log?.add("publications.onTime", .procedure(p, "not published by its deadline")) }
+        let counts = RootCatalogue.AnnouncementCounts(
+            announced: Int64(announced.count), announcedOnTime: Int64(announced.values.filter { $0 }.count),
+            published: Int64(concerned.count), publishedOnTime: Int64(concerned.values.filter { $0 }.count))
+        rootCatalogue.announcementCounts.withLock { $0[key] = counts }
     }
 }
 
