@@ -238,7 +238,7 @@ extension EarlyWarning {
         var table = [header]
         for i in items {
             var row = [local(i.deadline, zone: zone), local(i.due, zone: zone), i.dossier, i.unit, i.procedure,
-                       local(i.receivedAt, zone: zone), Item.decimal(i.waitedHundredths)]
+                       local(i.receivedAt, zone: zone), Points(hundredths: i.waitedHundredths).fixedText]
             if withReason { row.append(i.reason.map { $0.words + (i.waiting ? ", waiting for a supplement" : "") } ?? "") }
             table.append(row)
         }

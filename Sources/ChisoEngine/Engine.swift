@@ -101,7 +101,7 @@ public final class Engine {
     /// Opens the store; a file that cannot be opened gets a message saying what to do.
     static func openStore(path: String, readOnly: Bool) throws -> EventStore {
         if isFolder(path) {
-            throw EngineError.badRequest("\(path) is a folder, not a database file; pass --db with a file in it, e.g. \(path)/chiso.db")
+            throw EngineError.badRequest("\(path) is a folder, not a database file; pass --db with a file in it, e.g. \(path.hasSuffix("/") ? path : path + "/")chiso.db")
         }
         if !readOnly, let problem = Engine.writeProblem(path: path, isWritable: { access($0, W_OK) == 0 }, exists: { access($0, F_OK) == 0 }) {
             throw EngineError.badRequest(problem)

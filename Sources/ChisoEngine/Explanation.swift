@@ -95,7 +95,7 @@ extension Explanation {
         out += "total \(s.card.total.jsonNumber) of \(s.card.max.jsonNumber), \(s.card.band.name)\n"
         for line in lines {
             let c = line.component
-            let ratio = c.ratio.map { String(roundHalfAwayFromZero($0 * 100, places: 2)) + "%" } ?? "—"
+            let ratio = c.ratio.map { Points.fixedText($0 * 100) + "%" } ?? "—"
             let points = c.points?.jsonNumber ?? "—"
             if c.isValue {
                 // details.md 11: a value, null when no dossier qualifies; never counts or a ratio.

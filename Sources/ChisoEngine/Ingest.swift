@@ -251,7 +251,9 @@ extension Engine {
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            return .failure(endsWithoutNewline ? .endsMidLine : .notJSON(error))
+            // Invalid UTF-8 is the reason wherever it is (docs/decisions.md), also in a last line with
+            // no newline (a gzip file's bytes), which is not "a line cut short".
+            return .failure(endsWithoutNewline && error.kind != .invalidUTF8 ? .endsMidLine : .notJSON(error))
         }
         if endsWithoutNewline, case .object = value {} else if endsWithoutNewline { return .failure(.endsMidLine) }
         do { return .success(try decoder.decode(value)) } catch { return .failure(error) }

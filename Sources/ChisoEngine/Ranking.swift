@@ -170,13 +170,6 @@ extension Points {
         return Points(hundredths: d)
     }
 
-    /// Two decimals always: 87.5 → "87.50", 6 → "6.00", −0.02 → "-0.02".
-    var fixedText: String {
-        let m = hundredths.magnitude
-        let cents = m % 100
-        return (hundredths < 0 ? "-" : "") + String(m / 100) + (cents < 10 ? ".0" : ".") + String(cents)
-    }
-
     /// A signed change with two decimals: "+1.25", "-0.50", "0.00".
     var signedText: String { hundredths > 0 ? "+" + fixedText : fixedText }
 }
@@ -253,8 +246,15 @@ extension Ranking {
             return line
         }
         var head = "Xếp hạng \(window.label)"
-        if let parent { head += " — \(parent)" + (parentNode?.name.map { " \($0)" } ?? "") } else { head += " — các đơn vị gốc (roots)" }
-        if let level { head += ", level \(level.rawValue)" }
+        switch (parent, level) {
+        case let (parent?, level):
+            head += " — \(parent)" + (parentNode?.name.map { " \($0)" } ?? "") + (level.map { ", level \($0.rawValue)" } ?? "")
+        case let (nil, level?):
+            // --level without --parent ranks that level across every tree, not the roots.
+            head += " — mọi đơn vị cấp \(level.rawValue) (every unit of level \(level.rawValue), all trees)"
+        case (nil, nil):
+            head += " — các đơn vị gốc (roots)"
+        }
         head += "\nas of \(asOf.rfc3339(in: zone)), profile \(profileID); Δ against \(previousWindow.label)"
         return head + "\n\n" + lines.joined(separator: "\n")
     }
@@ -427,6 +427,8 @@ extension Ranking {
         let scope: String
         if let parent {
             scope = parent + (parentNode?.name.map { " — \($0)" } ?? "")
+        } else if level != nil {
+            scope = "Mọi cây đơn vị (tất cả đơn vị gốc)"
         } else {
             scope = "Các đơn vị gốc (không có đơn vị cấp trên)"
         }

@@ -71,6 +71,10 @@ struct SyntheticDeclaration: Sendable {
 enum VietnameseNames {
     static let province = "Tỉnh Phú Thọ"
 
+    /// The province's name: Phú Thọ for H44, the code it stands for; a simulated province otherwise,
+    /// so that two generated provinces in one database are told apart.
+    static func province(code: String) -> String { code == "H44" ? province : "Tỉnh mô phỏng \(code)" }
+
     static let departments = [
         "Sở Tư pháp", "Sở Tài chính", "Sở Xây dựng", "Sở Nội vụ", "Sở Công Thương",
         "Sở Nông nghiệp và Môi trường", "Sở Y tế", "Sở Giáo dục và Đào tạo",

@@ -48,7 +48,7 @@ struct SyntheticProvince: Sendable {
         let departmentCount = total >= 4 ? max(1, total * 12 / 100) : 0
         let communeCount = total - 1 - departmentCount
         let root = options.rootCode
-        units.append(SyntheticUnit(code: root, name: VietnameseNames.province, level: .province, parent: nil))
+        units.append(SyntheticUnit(code: root, name: VietnameseNames.province(code: root), level: .province, parent: nil))
         var width = 2
         while departmentCount >= pow10(width) { width += 1 }
         for i in 0..<departmentCount {

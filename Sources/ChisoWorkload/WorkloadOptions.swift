@@ -4,6 +4,13 @@ import ChisoCore
 ///
 /// The same options always give the same stream, line for line.
 public struct WorkloadOptions: Sendable {
+    /// The most units a generated province may have: the largest provinces after the 2025 mergers
+    /// hold a few hundred communes and departments, and a mistyped digit should be refused, not
+    /// fill the memory.
+    public static let maximumUnits = 10_000
+    /// The most dossiers one run generates (about 5 × as many events).
+    public static let maximumDossiers = 100_000_000
+
     /// Fixes the whole stream; ids are prefixed `g<seed>-`.
     public var seed: UInt64
     /// Total units: one province root, about 12 % departments (sở), the rest communes (xã).

@@ -37,7 +37,13 @@ struct Chiso: ParsableCommand {
         let arguments = hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()), commands: names)
         if arguments.count >= 2, arguments[0] == "help", arguments[1] != "help", !arguments[1].hasPrefix("-"),
            !names.contains(arguments[1]) {
-            printError("Error: no command \(arguments[1]); the commands are \(names.joined(separator: ", ")) (chiso --help says what each does)")
+            printError("Error: " + unknownCommand(arguments[1], commands: names))
+            Self.exit(withError: ExitCode.validationFailure)
+        }
+        // A mistyped command name (`chiso snapshoot --unit H44`) is named as such; the parser would
+        // blame the first option it does not know (`Unknown option '--unit'`).
+        if let word = commandWord(arguments), word != "help", !names.contains(word) {
+            printError("Error: " + unknownCommand(word, commands: names))
             Self.exit(withError: ExitCode.validationFailure)
         }
         do {
@@ -47,6 +53,47 @@ struct Chiso: ParsableCommand {
             Self.exit(withError: error)
         }
     }
+}
+
+/// The word in the command's place: the first argument after any leading global options, unless it
+/// is an option itself (`--help`, `--version`), which the parser answers.
+func commandWord(_ arguments: [String]) -> String? {
+    var i = 0
+    while i < arguments.count {
+        let argument = arguments[i]
+        if ["--db", "--profile", "--indicators"].contains(argument) {
+            i += 2
+        } else if ["--db=", "--profile=", "--indicators="].contains(where: argument.hasPrefix) {
+            i += 1
+        } else {
+            return argument.hasPrefix("-") ? nil : argument
+        }
+    }
+    return nil
+}
+
+/// "no command X; did you mean Y? the commands are …": a close name (one or two letters off, or
+/// another case) is suggested.
+func unknownCommand(_ word: String, commands: [String]) -> String {
+    let close = commands.filter { $0 == word.lowercased() || editDistance($0, word.lowercased()) <= 2 }
+    let suggestion = close.first.map { " (did you mean \($0)?)" } ?? ""
+    return "no command \(word)\(suggestion); the commands are \(commands.joined(separator: ", ")) (chiso --help says what each does)"
+}
+
+/// The Levenshtein distance between two short words (command names).
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    guard !a.isEmpty else { return b.count }
+    guard !b.isEmpty else { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + [Int](repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
 }
 
 /// The options interfaces.md calls global (`--db`, `--profile`, and `--indicators` with them) may

@@ -12,11 +12,12 @@ struct Demo: ParsableCommand {
         abstract: "The main job in one command: generate a province, ingest it, rank its units, list the dossiers to chase.",
         discussion: """
             Generates a synthetic province (the same stream as `chiso generate`) for the six months before \
-            the current month, ingests it into a database in a new temporary folder, then prints the \
-            province's score and the ranking of its direct children for the last full month, and the \
-            early-warning list (`chiso due`) as of the end of the data. The ranking is also written as a \
-            printable HTML report (inline SVG chart) in the same folder; its path is printed. \
-            The database is removed at the end unless --keep-db is given; with --db it is created at that path instead (which must not hold data yet) and kept.
+            the current month, ingests it into a database in a new temporary folder (under $TMPDIR, else \
+            /tmp), then prints the province's score and the ranking of its direct children for the last \
+            full month, and the early-warning list (`chiso due`) as of the end of the data. The ranking is \
+            also written as a printable HTML report (inline SVG chart) in the same folder; its path is \
+            printed. The database is removed at the end unless --keep-db is given; with --db it is created \
+            at that path instead (which must not hold data yet) and kept, and the report written beside it.
 
             Example:
               $ chiso demo
@@ -26,13 +27,13 @@ struct Demo: ParsableCommand {
             """
     )
 
-    @Option(parsing: .unconditional, help: "Random seed of the synthetic province.")
+    @Option(parsing: .unconditional, help: "Random seed of the synthetic province, a whole number ≥ 0.", transform: parseSeed)
     var seed: UInt64 = 7
 
-    @Option(parsing: .unconditional, help: "Units in the province (root, departments, communes).")
+    @Option(parsing: .unconditional, help: "Units in the province (root, departments, communes), 1 to 10000.")
     var units: Int = 150
 
-    @Option(parsing: .unconditional, help: "Dossiers to generate over the six months.")
+    @Option(parsing: .unconditional, help: "Dossiers to generate over the six months, 1 to 200000 (held in memory).")
     var dossiers: Int = 20_000
 
     @Flag(help: "Keep the database (its path is printed) instead of removing it at the end.")
@@ -62,8 +63,9 @@ struct Demo: ParsableCommand {
                 throw ValidationError("--db \(db) already holds data, and the demo builds a new database; pass a new path, or leave --db out for a temporary one")
             }
         }
-        guard units >= 1 else { throw ValidationError("--units must be at least 1") }
-        guard dossiers >= 1 else { throw ValidationError("--dossiers must be at least 1") }
+        // The demo holds its generated lines in memory (about 1.6 KB a dossier) and ranks a month
+        // that needs at least one dossier.
+        try checkWorkloadSize(units: units, dossiers: dossiers, leastDossiers: 1, mostDossiers: 200_000)
     }
 
     func run() throws {
@@ -83,11 +85,12 @@ struct Demo: ParsableCommand {
         let end = zone.startOfDay(monthStart)
         let lastMonth = Window.containing(date: monthStart.adding(months: -1), kind: .month, zone: zone)
 
-        let folder = try makeTemporaryFolder()
+        // The report goes beside a database of the user's (`--db`), else into a new temporary folder.
+        let folder = try db.map(parentFolder) ?? makeTemporaryFolder()
         options.db = db ?? folder + "/demo.sqlite"
         let dbPath = options.databasePath
 
-        print("chiso demo: province \(Self.root), \(units) units, \(dossiers) dossiers, seed \(seed), \(from) to \(monthStart) (exclusive)")
+        printForPeople("chiso demo: province \(Self.root), \(units) unit\(units == 1 ? "" : "s"), \(dossiers) dossiers, seed \(seed), \(from) to \(monthStart) (exclusive)")
 
         // Generate into memory, then ingest in one pass.
         let generateStarted = monotonicSeconds()
@@ -111,11 +114,11 @@ struct Demo: ParsableCommand {
             throw error
         }
         if keepsDatabase {
-            print("database kept: \(dbPath)")
+            printForPeople("database kept: \(dbPath)")
         } else {
             removeDatabase(dbPath)
         }
-        print("done in \(seconds(monotonicSeconds() - started))")
+        printForPeople("done in \(seconds(monotonicSeconds() - started))")
     }
 
     /// Ingests the generated lines into a new database, prints the score, the ranking and the early
@@ -132,26 +135,26 @@ struct Demo: ParsableCommand {
             if firstRejections.count < 3 { firstRejections.append(r.message) }
         })
         let ingestSeconds = monotonicSeconds() - ingestStarted
-        print("generated \(lines) events in \(seconds(generateSeconds)); ingested in \(seconds(ingestSeconds)): "
+        printForPeople("generated \(lines) events in \(seconds(generateSeconds)); ingested in \(seconds(ingestSeconds)): "
               + "\(summary.accepted) accepted, \(summary.duplicates) duplicates, \(summary.rejected) rejected")
-        for m in firstRejections { print("  rejected: \(m)") }
+        for m in firstRejections { printForPeople("  rejected: \(m)") }
 
         // The province's score for the last full month, and its children's ranking.
         let scorer = engine.scorer(profile: profile)
         let province = try scorer.snapshot(unit: Self.root, window: lastMonth, now: now)
         let name = province.node?.name.map { " \($0)" } ?? ""
-        print("")
-        print("\(Self.root)\(name) — \(lastMonth.label): \(province.card.total.jsonNumber) of \(province.card.max.jsonNumber) points, band \(province.card.band.name)")
-        print("")
+        printForPeople("")
+        printForPeople("\(Self.root)\(name) — \(lastMonth.label): \(province.card.total.jsonNumber) of \(province.card.max.jsonNumber) points, band \(province.card.band.name)")
+        printForPeople("")
         let ranking = try scorer.ranking(window: lastMonth, now: now, parent: Self.root)
-        print(ranking.table(zone: zone))
+        printForPeople(ranking.table(zone: zone))
 
         // The dossiers to chase as the data ends.
         let warning = try engine.earlyWarning(unit: Self.root, within: DueHorizon(count: 2, unit: .workingDays), asOf: end)
-        print("")
-        print(warning.table(zone: zone, limit: Self.warningRows), terminator: "")
+        printForPeople("")
+        printForPeople(warning.table(zone: zone, limit: Self.warningRows), terminator: "")
         if warning.dueSoon.count > Self.warningRows || warning.late.count > Self.warningRows {
-            print(keepsDatabase
+            printForPeople(keepsDatabase
                   ? "  (the whole list: chiso due --db \(dbPath) --unit \(Self.root) --as-of \(end.rfc3339(in: zone)))"
                   : "  (for the whole list, run the demo with --keep-db and then chiso due on the database it keeps)")
         }
@@ -159,23 +162,30 @@ struct Demo: ParsableCommand {
         // The printable report.
         let htmlPath = folder + "/ranking-\(lastMonth.label).html"
         try writeDemoFile(htmlPath, ranking.html(zone: zone))
-        print("")
-        print("HTML ranking report: \(htmlPath)")
+        printForPeople("")
+        printForPeople("HTML ranking report: \(htmlPath)")
     }
 
     private func removeDatabase(_ path: String) {
         for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
     }
 
-    /// A new private folder under /tmp.
+    /// The folder holding `path` ("." for a bare file name).
+    private func parentFolder(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// A new folder under `$TMPDIR`, else /tmp.
     private func makeTemporaryFolder() throws -> String {
-        var template = Array("/tmp/chiso-demo-XXXXXX".utf8CString)
+        let base = DatabaseOptions.environment("TMPDIR").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "/tmp"
+        var template = Array("\(base)/chiso-demo-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
             guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
             return String(cString: base)
         }
         guard let made else {
-            throw ValidationError("cannot create a temporary folder in /tmp: \(String(cString: strerror(errno))); check that /tmp is writable")
+            throw ValidationError("cannot create a temporary folder in \(base): \(String(cString: strerror(errno))); check that it is writable, or set TMPDIR")
         }
         return made
     }

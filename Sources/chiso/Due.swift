@@ -54,6 +54,6 @@ struct Due: ParsableCommand {
         let e = try asOf.map { try parseInstantArgument($0, zone: zone, option: "--as-of") } ?? systemNow()
         let warning = try engine.earlyWarning(unit: unit, within: horizon, asOf: e)
         noteIfUndeclared(unit, node: warning.node, asOf: warning.asOf, zone: zone)
-        if format == "json" { print(warning.json(zone: zone)) } else { print(warning.table(zone: zone), terminator: "") }
+        if format == "json" { print(warning.json(zone: zone)) } else { printForPeople(warning.table(zone: zone), terminator: "") }
     }
 }

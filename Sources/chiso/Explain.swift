@@ -57,6 +57,6 @@ struct Explain: ParsableCommand {
             try engine.scorer(profile: profile).explain(unit: unit, window: window, now: systemNow(), asOf: asOfInstant, component: component, keep: limit)
         }
         noteIfUndeclared(unit, node: explanation.snapshot.node, asOf: explanation.snapshot.asOf, zone: zone)
-        print(format == "json" ? explanation.json(zone: zone, limit: limit) : explanation.text(zone: zone, limit: limit))
+        if format == "json" { print(explanation.json(zone: zone, limit: limit)) } else { printForPeople(explanation.text(zone: zone, limit: limit)) }
     }
 }

@@ -20,13 +20,13 @@ struct Generate: ParsableCommand {
             """
     )
 
-    @Option(parsing: .unconditional, help: "Random seed.")
+    @Option(parsing: .unconditional, help: "Random seed, a whole number ≥ 0.", transform: parseSeed)
     var seed: UInt64 = 1
 
-    @Option(parsing: .unconditional, help: "Units in the province (root, departments, communes).")
+    @Option(parsing: .unconditional, help: "Units in the province (root, departments, communes), 1 to 10000.")
     var units: Int = 150
 
-    @Option(parsing: .unconditional, help: "Dossiers to generate.")
+    @Option(parsing: .unconditional, help: "Dossiers to generate, 0 to 100000000.")
     var dossiers: Int = 20_000
 
     @Option(help: ArgumentHelp("First day of activity (YYYY-MM-DD).", valueName: "date"))
@@ -44,7 +44,7 @@ struct Generate: ParsableCommand {
         guard let f = LocalDate(parsing: from) else { throw ValidationError("--from \(from) is not a date (YYYY-MM-DD)") }
         guard let t = LocalDate(parsing: to) else { throw ValidationError("--to \(to) is not a date (YYYY-MM-DD)") }
         guard f < t else { throw ValidationError("--from must be before --to") }
-        guard units >= 1, dossiers >= 0 else { throw ValidationError("--units must be ≥ 1 and --dossiers ≥ 0") }
+        try checkWorkloadSize(units: units, dossiers: dossiers, leastDossiers: 0, mostDossiers: WorkloadOptions.maximumDossiers)
         guard !root.isEmpty, !root.contains(where: \.isWhitespace) else { throw ValidationError("--root must be a unit code without spaces, e.g. H44") }
     }
 
@@ -54,6 +54,23 @@ struct Generate: ParsableCommand {
         var out = StandardOutput()
         generator.generate { line in out.write(line) }
         out.flush()
+    }
+}
+
+/// `--seed`: a whole number from 0 to 2^64 − 1, refused with that said (the parser alone would say
+/// only that the value is invalid).
+func parseSeed(_ text: String) throws -> UInt64 {
+    guard let seed = UInt64(text) else { throw ValidationError("a seed is a whole number from 0 to 18446744073709551615, e.g. --seed 7") }
+    return seed
+}
+
+/// `--units` and `--dossiers` of `generate` and `demo`: each refused on its own, with its range.
+func checkWorkloadSize(units: Int, dossiers: Int, leastDossiers: Int, mostDossiers: Int) throws {
+    guard (1...WorkloadOptions.maximumUnits).contains(units) else {
+        throw ValidationError("--units must be from 1 to \(WorkloadOptions.maximumUnits), got \(units)")
+    }
+    guard (leastDossiers...mostDossiers).contains(dossiers) else {
+        throw ValidationError("--dossiers must be from \(leastDossiers) to \(mostDossiers), got \(dossiers)")
     }
 }
 

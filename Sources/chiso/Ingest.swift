@@ -70,14 +70,20 @@ struct Ingest: ParsableCommand {
             }
         }
         let terminal = isatty(2) == 1
+        // `chiso ingest` with no file reads standard input: on a terminal, say so rather than seem to hang.
+        if inputs.contains("-"), isatty(0) == 1 {
+            printError("reading events from standard input, one JSON object per line; end with Ctrl-D (or give a file: chiso ingest FILE)")
+        }
         var rejectedShown = 0
         for (file, source) in zip(inputs, sources) {
             let started = systemNow()
+            var notJSONLines = 0
             let summary = try engine.ingest(
                 source, options: ingestOptions, clock: systemNow,
                 onRejected: { r in
                     if verbose || rejectedShown < 10 { printError("rejected \(r.message)") }
                     rejectedShown += 1
+                    if ["not-json", "not-object", "bom", "ends-mid-line"].contains(r.rejection.code) { notJSONLines += 1 }
                 },
                 progress: { s in
                     guard terminal else { return }
@@ -87,6 +93,11 @@ struct Ingest: ParsableCommand {
                     line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
                 })
             if terminal { printError("") }
+            // A file most of whose lines are not JSON objects is the wrong kind of file (a JSON array,
+            // CSV): each line's reason says what is wrong with the line, this says what to do with the file.
+            if notJSONLines > 0, notJSONLines * 2 > summary.lines {
+                printError("note: \(notJSONLines) of the \(summary.lines) lines of \(source.name) are not JSON objects; chiso reads JSON Lines, one event object per line (convert a JSON array or a CSV file to that first)")
+            }
             total.accepted += summary.accepted; total.duplicates += summary.duplicates
             total.rejected += summary.rejected; total.lines += summary.lines
             if format == "text" && inputs.count > 1 {

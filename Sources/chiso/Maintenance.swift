@@ -37,12 +37,12 @@ struct Rejects: ParsableCommand {
             print("[" + items.joined(separator: ",\n ") + "]")
             return
         }
-        if rejects.isEmpty { print("no rejected lines"); return }
+        if rejects.isEmpty { printForPeople("no rejected lines"); return }
         for r in rejects {
             var text = String(decoding: r.text.prefix(120), as: UTF8.self)
             if r.text.count > 120 { text += "…" }
-            print("\(r.source):\(r.line)  \(r.code)  \(r.reason)\(r.seen > 1 ? "  (seen \(r.seen) times)" : "")")
-            print("    \(text)")
+            printForPeople("\(r.source):\(r.line)  \(r.code)  \(r.reason)\(r.seen > 1 ? "  (seen \(r.seen) times)" : "")")
+            printForPeople("    \(text)")
         }
     }
 }
@@ -87,20 +87,20 @@ struct Status: ParsableCommand {
             print("{\"events\": \(c.events), \"dossiers\": \(c.dossiers), \"openDossiers\": \(c.openDossiers), \"endedDossiers\": \(c.dossiers - c.openDossiers), \"uncountedDossiers\": \(c.uncountedDossiers), \"petitions\": \(c.petitions), \"units\": \(units), \"procedures\": \(procedures), \"rejected\": \(c.rejected), \"voidEvents\": \(c.voidEvents), \"latestEventAt\": \(c.latestEventAt.map { jsonQuoted(when($0)) } ?? "null"), \"roots\": [\(roots.joined(separator: ", "))], \"fileBytes\": \(size), \"tallies\": \(jsonQuoted(tallies.rawValue)), \"calendarEditPending\": \(engine.calendarEditPending)}")
             return
         }
-        print("database        \(options.databasePath) (\(size) bytes)")
-        print("events          \(c.events) (\(c.voidEvents) retracted)")
-        print("dossiers        \(c.dossiers) (\(c.openDossiers) open, \(c.dossiers - c.openDossiers) ended)"
+        printForPeople("database        \(options.databasePath) (\(size) bytes)")
+        printForPeople("events          \(c.events) (\(c.voidEvents) retracted)")
+        printForPeople("dossiers        \(c.dossiers) (\(c.openDossiers) open, \(c.dossiers - c.openDossiers) ended)"
               + (c.uncountedDossiers > 0 ? "; \(c.uncountedDossiers) more count nowhere (refused, or no receipt)" : ""))
-        print("petitions       \(c.petitions)")
-        print("units           \(units)")
-        print("procedures      \(procedures)")
-        print("rejected lines  \(c.rejected)")
-        print("latest event    \(when(c.latestEventAt))")
-        print("tallies         \(tallies.sentence)")
+        printForPeople("petitions       \(c.petitions)")
+        printForPeople("units           \(units)")
+        printForPeople("procedures      \(procedures)")
+        printForPeople("rejected lines  \(c.rejected)")
+        printForPeople("latest event    \(when(c.latestEventAt))")
+        printForPeople("tallies         \(tallies.sentence)")
         if engine.calendarEditPending {
-            print("calendar        the database's own; \(try options.indicatorSet.calendarSource) differs and applies after `chiso rebuild`")
+            printForPeople("calendar        the database's own; \(try options.indicatorSet.calendarSource) differs and applies after `chiso rebuild`")
         }
-        for r in c.roots { print("  root \(r.root): latest event \(when(r.latestEventAt)), ingested \(when(r.ingestedAt))") }
+        for r in c.roots { printForPeople("  root \(r.root): latest event \(when(r.latestEventAt)), ingested \(when(r.ingestedAt))") }
     }
 }
 

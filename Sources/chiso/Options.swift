@@ -99,14 +99,23 @@ func systemNow() -> Instant {
 /// the command's own usage (its zone is applied later, by `parseInstantArgument`).
 func validateInstantArgument(_ text: String?, option: String) throws {
     guard let text, Timestamp.parseInstant(text) == nil, LocalDate(parsing: text) == nil else { return }
-    throw ValidationError("\(option) \(text) is not a timestamp; write e.g. 2026-08-20T17:00:00+07:00 or 2026-08-20")
+    throw ValidationError(notAnInstant(text, option: option))
 }
 
 /// Parses an `--as-of` value: an RFC 3339 timestamp, or a date (its local midnight).
 func parseInstantArgument(_ text: String, zone: Zone, option: String) throws -> Instant {
     if let t = Timestamp.parseInstant(text) { return t }
     if let d = LocalDate(parsing: text) { return zone.startOfDay(d) }
-    throw ValidationError("\(option) \(text) is not a timestamp; write e.g. 2026-08-20T17:00:00+07:00 or 2026-08-20")
+    throw ValidationError(notAnInstant(text, option: option))
+}
+
+/// Why an `--as-of` value is refused. The usual mistake, a timestamp without its offset, is named
+/// as such (events.md: instants carry an offset).
+func notAnInstant(_ text: String, option: String) -> String {
+    if Timestamp.parseInstant(text + "+07:00") != nil {
+        return "\(option) \(text) has no offset; add one, e.g. \(text)+07:00 (or Z for UTC), or give a date such as 2026-08-20"
+    }
+    return "\(option) \(text) is not a timestamp; write e.g. 2026-08-20T17:00:00+07:00 or 2026-08-20"
 }
 
 /// details.md 12: a code never declared is scored as itself alone, its name and level null. A
@@ -116,15 +125,35 @@ func noteIfUndeclared(_ unit: String, node: UnitNode?, asOf: Instant, zone: Zone
     printError("note: unit \(unit) is not declared as of \(asOf.rfc3339(in: zone)), so this counts only the events that name \(unit) itself, with no subtree; check the code if you meant a declared unit")
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, its control characters shown (`forPeople`): a message may
+/// quote a value from the input.
 func printError(_ s: String) {
-    var line = s + "\n"
+    var line = forPeople(s) + "\n"
     line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }
 
-/// Writes text to standard output without Foundation.
-func printOut(_ s: String) {
-    print(s)
+/// Prints text meant for a person's terminal (tables, reports, `rejects`), its control characters shown.
+func printForPeople(_ s: String, terminator: String = "\n") {
+    print(forPeople(s), terminator: terminator)
+}
+
+/// Text for a terminal. Control characters that come from the data (ESC, backspace, a lone CR …),
+/// which would clear, recolour or overwrite what a person sees, are shown as their Unicode control
+/// pictures (`␛`, `␈`, `␍`, DEL `␡`), and C1 controls as U+FFFD, as the HTML report shows them
+/// (docs/decisions.md); line feeds and tabs stay. JSON and CSV carry the data as it is.
+func forPeople(_ s: String) -> String {
+    guard s.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) }) else { return s }
+    var out = String.UnicodeScalarView()
+    for c in s.unicodeScalars {
+        switch c.value {
+        case 0x0A, 0x09: out.append(c)
+        case 0x00..<0x20: out.append(Unicode.Scalar(0x2400 + c.value) ?? "\u{FFFD}")
+        case 0x7F: out.append("\u{2421}")
+        case 0x80...0x9F: out.append("\u{FFFD}")
+        default: out.append(c)
+        }
+    }
+    return String(out)
 }
 
 /// Checks the form of `--period` before any database is opened, so that a mistyped period exits 64,

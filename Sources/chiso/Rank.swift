@@ -87,8 +87,8 @@ struct Rank: ParsableCommand {
         if ranking.rows.isEmpty, format == .csv || format == .json || format == .html { printError(ranking.emptyMessage) }
         let text: String
         switch format {
-        case .table: text = ranking.table(zone: zone) + "\n"
-        case .markdown: text = ranking.markdown + "\n"
+        case .table: text = forPeople(ranking.table(zone: zone)) + "\n"
+        case .markdown: text = forPeople(ranking.markdown) + "\n"
         case .csv: text = ranking.csv
         case .json: text = ranking.json + "\n"
         case .html: text = ranking.html(zone: zone)

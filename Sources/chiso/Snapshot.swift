@@ -54,8 +54,8 @@ struct SnapshotCommand: ParsableCommand {
         if format == "json" {
             print(snapshot.json(zone: zone))
         } else {
-            print(snapshotTable(snapshot, zone: zone))
-            for c in snapshot.children ?? [] { print(""); print(snapshotTable(c, zone: zone)) }
+            printForPeople(snapshotTable(snapshot, zone: zone))
+            for c in snapshot.children ?? [] { print(""); printForPeople(snapshotTable(c, zone: zone)) }
         }
     }
 }
@@ -117,6 +117,6 @@ struct Score: ParsableCommand {
         for warning in warnings { printError("warning: " + warning) }
         if !errors.isEmpty { throw ProfileError(errors.joined(separator: "\n")) }
         let card = p.score(inputs)
-        print(format == "json" ? card.scoreJSON : card.table())
+        if format == "json" { print(card.scoreJSON) } else { printForPeople(card.table()) }
     }
 }

@@ -19,6 +19,52 @@ extension ChisoCLI {
             #expect(!FileManager.default.fileExists(atPath: db))
         }
 
+        /// Control characters from the data (an ESC that would clear or recolour the screen) are shown,
+        /// not sent to the terminal, in every output for people: tables, rejects, messages. JSON keeps
+        /// the data as it is, escaped.
+        @Test func controlCharactersFromTheDataAreShownNotSent() throws {
+            let db = temporaryFolder().appendingPathComponent("t.sqlite").path
+            let escName = #"\u001b[2J\u001b[31mĐỏ"#
+            let lines = EventLine.province + [
+                EventLine.unit("u9", "H44.109", parent: "H44", level: "commune", name: escName),
+                "{\"id\":\"bad\u{1B}[2J\",\"type\":\"x\"}",
+            ]
+            let ingest = try runChiso(["ingest", "-", "--db", db], input: lines.joined(separator: "\n") + "\n")
+            #expect(ingest.status == 1)
+            // The rejection message does not quote the line; it must not carry its ESC either.
+            #expect(!ingest.stderr.unicodeScalars.contains("\u{1B}"), "\(ingest.stderr)")
+            let outputs = [
+                try runChiso(["rejects", "--db", db]).stdout,
+                try runChiso(["rank", "--db", db, "--period", "2026-08", "--parent", "H44"]).stdout,
+                try runChiso(["rank", "--db", db, "--period", "2026-08", "--parent", "H44", "--format", "markdown"]).stdout,
+                try runChiso(["snapshot", "--db", db, "--unit", "H44.109", "--period", "2026-08", "--format", "table"]).stdout,
+            ]
+            for output in outputs {
+                #expect(!output.unicodeScalars.contains("\u{1B}"), "\(output)")
+                #expect(output.contains("␛[2J") || output.contains(#"␛\[2J"#), "\(output)") // Markdown escapes the [ 
+            }
+            let json = try runChiso(["snapshot", "--db", db, "--unit", "H44.109", "--period", "2026-08"]).stdout
+            #expect(json.contains(#"\u001b[2J"#) || json.contains(#"\u001B[2J"#), "\(json)")
+        }
+
+        /// A file that is not JSON Lines (a pretty-printed JSON array, whose last element alone may be a
+        /// whole line; CSV) gets one sentence about the file besides each line's reason; a file with
+        /// mostly good lines does not.
+        @Test func aFileThatIsNotJSONLinesIsNamed() throws {
+            let folder = temporaryFolder()
+            let db = folder.appendingPathComponent("t.sqlite").path
+            let array = "[\n  " + EventLine.province.joined(separator: ",\n  ") + "\n]\n"
+            for (name, text, noted) in [("array.json", array, true), ("events.csv", "id,type,at\nu0,unit.declared,2026-01-01\n", true),
+                                        ("mixed.jsonl", EventLine.province[0] + "\nid,type\n", false)] {
+                let path = folder.appendingPathComponent(name).path
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+                let run = try runChiso(["ingest", path, "--db", db])
+                #expect(run.status == 1)
+                let note = "lines of \(path) are not JSON objects; chiso reads JSON Lines, one event object per line"
+                #expect(run.stderr.contains(note) == noted, "\(name): \(run.stderr)")
+            }
+        }
+
         /// interfaces.md `--strict`: "stop at the first rejection". The summary counts what was read, so
         /// standard error says that the rest was not.
         @Test func strictSaysWhereItStopped() throws {
@@ -67,10 +113,11 @@ extension ChisoCLI {
                 (["ingest", "-", "--db", db, "--batch-size", "-5"], "--batch-size must be at least 1"),
                 (["ingest", "-", "--db", db, "--batch-seconds", "-1"], "--batch-seconds must be 0 or more"),
                 (["explain", "--unit", "H44", "--period", "2026-08", "--db", db, "--limit", "-2"], "--limit must be ≥ 0"),
-                (["generate", "--units", "-3"], "--units must be ≥ 1"),
-                (["demo", "--dossiers", "-1"], "--dossiers must be at least 1"),
+                (["generate", "--units", "-3"], "--units must be from 1 to 10000, got -3"),
+                (["generate", "--units", "99999999999"], "--units must be from 1 to 10000, got 99999999999"),
+                (["demo", "--dossiers", "-1"], "--dossiers must be from 1 to 200000, got -1"),
                 (["due", "--unit", "H44", "--db", db, "--within", "-1d"], "-1d"),
-                (["generate", "--seed", "-5"], "The value '-5' is invalid for '--seed <seed>'"),
+                (["generate", "--seed", "-5"], "a seed is a whole number from 0 to 18446744073709551615, e.g. --seed 7"),
             ]
             for (arguments, message) in cases {
                 let run = try runChiso(arguments)

@@ -49,6 +49,23 @@ extension ChisoCLI {
             #expect(flag.status == 0 && !flag.stderr.contains("no command"), "\(flag.status): \(flag.stderr)")
         }
 
+        /// A mistyped command name is named as such, with the close one suggested, not blamed on the
+        /// first option the parser does not know (`Unknown option '--unit'`).
+        @Test func aMistypedCommandIsNamed() throws {
+            for (arguments, word, suggestion) in [
+                (["snapshoot", "--unit", "H44", "--period", "2026-08"], "snapshoot", " (did you mean snapshot?)"),
+                (["--db", "x.sqlite", "Rank", "--period", "2026-08"], "Rank", " (did you mean rank?)"),
+                (["ingset", "h44.jsonl"], "ingset", " (did you mean ingest?)"),
+                (["h44.jsonl"], "h44.jsonl", ""),
+            ] {
+                let run = try runChiso(arguments)
+                #expect(run.status == 64 && run.stdout.isEmpty, "\(arguments): \(run.status)")
+                #expect(run.stderr.hasPrefix("Error: no command \(word)\(suggestion); the commands are demo, due, ingest"), "\(arguments): \(run.stderr)")
+            }
+            // The options the parser answers before any command are still its own.
+            #expect(try runChiso(["--version"]).status == 0)
+        }
+
         @Test func theCommandListIsReadFromTheRootHelp() throws {
             let commands = Self.subcommands(inRootHelp: try Self.rootHelp())
             // The commands of today; rank, due, demo and explain join them.
@@ -252,6 +269,10 @@ extension ChisoCLI {
                 #expect(bad.status == 64 && bad.stderr.contains("--as-of yesterday is not a timestamp")
                         && bad.stderr.contains("chiso \(command) --help"), "\(command): \(bad.status) \(bad.stderr)")
             }
+            // A timestamp without its offset, the usual slip, is named as such.
+            let noOffset = try runChiso(["snapshot", "--db", db, "--unit", "H44", "--period", "2026-08", "--as-of", "2026-08-15T10:00:00"])
+            #expect(noOffset.status == 64 && noOffset.stderr.contains("--as-of 2026-08-15T10:00:00 has no offset; add one, e.g. 2026-08-15T10:00:00+07:00"),
+                    "\(noOffset.stderr)")
             // An empty --db is a usage error (64) that says what to give.
             let empty = try runChiso(["status", "--db", ""])
             #expect(empty.status == 64 && empty.stderr.contains("--db must name a file"), "\(empty.status): \(empty.stderr)")

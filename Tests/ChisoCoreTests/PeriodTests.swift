@@ -60,6 +60,7 @@ private func span(_ w: Window?) -> String {
         #expect(message("2026-08-15..2026-08-01") == "2026-08-15..2026-08-01 is not a period: it ends before it starts")
         #expect(message("2026-02-30..2026-03-01") == "2026-02-30..2026-03-01 is not a period: 2026-02-30 is not a date YYYY-MM-DD")
         #expect(message("2026-08-01..") == "2026-08-01.. is not a period: the last date is not a date YYYY-MM-DD")
+        #expect(message("2026-08-01 .. 2026-08-15") == "2026-08-01 .. 2026-08-15 is not a period: write the range without spaces, e.g. 2026-08-01..2026-08-15")
         #expect(message("2026-08-01") == "2026-08-01 is not a period: a single day is written as a range, 2026-08-01..2026-08-01")
         let forms = "use 2026-08 (month), 2026-Q3 (quarter), 2026 (year), 2026-W03 (ISO week) or 2026-08-01..2026-08-15 (dates, both included)"
         #expect(message("") == "an empty text is not a period: " + forms)

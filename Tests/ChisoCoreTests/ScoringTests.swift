@@ -457,6 +457,9 @@ fileprivate func points(_ text: String) -> Points? {
         #expect(lines.contains { $0.hasPrefix("TDGQ") && $0.contains("Tiến độ giải quyết") && $0.hasSuffix("15.68      20") })
         #expect(lines.contains { $0.contains("2.1") && $0.contains("144625") && $0.contains("184513") && $0.contains("78.38%") })
         #expect(lines.contains { $0.contains("1.1") && $0.contains("—") })
+        // Points and percentages with 2 decimals each, so that a column reads evenly.
+        #expect(lines.contains { $0.hasPrefix("  3.1 ") && $0.hasSuffix("92.86%   2.00       2") })
+        #expect(lines.contains { $0.hasPrefix("  3.5b ") && $0.hasSuffix("30.00%   0.75       2") })
         #expect(lines.contains { $0.contains("59.91") && $0.contains("100") })
         #expect(lines.last == "Xếp loại (band): Trung bình (Average)")
         // Fixed width: every component and group line is as long as the header's columns reach.

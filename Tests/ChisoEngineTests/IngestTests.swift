@@ -135,6 +135,9 @@ import ChisoStore
         bytes += [0xC3, 0x28]
         bytes += Array(#""}"#.utf8)
         try checkBytes(bytes, code: "invalid-utf8", contains: "UTF-8")
+        // Also in a last line with no newline, such as a gzip file's bytes: the encoding is the
+        // reason (docs/decisions.md), not "file ends mid-line … send the whole line again".
+        try checkBytes([0x1F, 0x8B, 0x08, 0x00, 0xFF], code: "invalid-utf8", contains: "re-encode the line as UTF-8", finalNewline: false)
     }
     @Test func fileEndingMidLine() throws {
         try check(#"{"id":"b1","type":"unit.declared","at":"2026-01-01T00"#, code: "ends-mid-line", contains: "mid-line: the last line has no newline and is not a whole JSON object; send the whole line again, ending with a newline", finalNewline: false)

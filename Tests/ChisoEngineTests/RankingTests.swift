@@ -203,7 +203,11 @@ import Testing
         // before August is left out.
         let aug = try ranking(e, level: .commune)
         #expect(aug.rows.map(\.unit).sorted() == ["H44.101", "H44.102", "H44.103"])
-        #expect(try ranking(e, parent: nil, level: .commune).rows.map(\.unit).sorted() == ["H44.101", "H44.102", "H44.103"])
+        let everyCommune = try ranking(e, parent: nil, level: .commune)
+        #expect(everyCommune.rows.map(\.unit).sorted() == ["H44.101", "H44.102", "H44.103"])
+        // Its heading says what it ranks: every commune, across the trees, not the roots.
+        #expect(everyCommune.table().hasPrefix("Xếp hạng 2026-08 — mọi đơn vị cấp commune (every unit of level commune, all trees)\n"))
+        #expect(aug.table().hasPrefix("Xếp hạng 2026-08 — H44 Tỉnh Phú Thọ, level commune\n"))
         // July: 104 merged on 15 Jul, during the window, still counts (now under H44.101).
         let july = try ranking(e, period: "2026-07", level: .commune)
         #expect(july.rows.map(\.unit).sorted() == ["H44.101", "H44.102", "H44.104"])

@@ -35,6 +35,20 @@ public struct Points: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func += (lhs: inout Points, rhs: Points) { lhs = lhs + rhs }
 
+    /// Two decimals always, as tables for people show points: 87.5 → "87.50", 6 → "6.00", −0.02 → "-0.02".
+    public var fixedText: String {
+        let m = hundredths.magnitude
+        let cents = m % 100
+        return (hundredths < 0 ? "-" : "") + String(m / 100) + (cents < 10 ? ".0" : ".") + String(cents)
+    }
+
+    /// A number rounded half away from zero to 2 decimals and written with both (a ratio in percent,
+    /// a number of working days, in a table for people): 82.3 → "82.30".
+    public static func fixedText(_ x: Double) -> String {
+        guard x.isFinite, abs(x) < 1e15 else { return x.description }
+        return Points(hundredths: Int64((x * 100).rounded(.toNearestOrAwayFromZero))).fixedText
+    }
+
     /// `hundredths` / 100 written with no trailing zeros: 1568 → "15.68", 600 → "6", -2 → "-0.02".
     static func decimalText(hundredths: Int64) -> String {
         let negative = hundredths < 0

@@ -31,26 +31,27 @@ extension ScoreCard {
 
     /// A fixed-width text table for people: a line per group (points, max) and per component
     /// (numerator, denominator, ratio as a percentage or 2.2's value in working days, points,
-    /// max), then the total and the band. A null is "—".
+    /// max), then the total and the band. Points, percentages and days show 2 decimals, so that a
+    /// column reads evenly ("8.00", "82.30%"). A null is "—".
     public func table() -> String {
         var rows: [[String]] = [["", "Chỉ số", "Tử số", "Mẫu số", "Tỷ lệ", "Điểm", "Tối đa"]]
         for group in groups {
-            rows.append([group.code, group.name, "", "", "", group.points.jsonNumber, group.max.jsonNumber])
+            rows.append([group.code, group.name, "", "", "", group.points.fixedText, group.max.jsonNumber])
             for c in group.components {
                 let ratio: String
                 if c.isValue {
-                    ratio = c.value.map { ScoreCard.hundredthsText($0) + " ngày" } ?? "—"
+                    ratio = c.value.map { Points.fixedText($0) + " ngày" } ?? "—"
                 } else {
-                    ratio = c.ratio.map { ScoreCard.hundredthsText($0 * 100) + "%" } ?? "—"
+                    ratio = c.ratio.map { Points.fixedText($0 * 100) + "%" } ?? "—"
                 }
                 rows.append([
                     "  " + c.id, c.name,
                     c.numerator.map(String.init) ?? "", c.denominator.map(String.init) ?? "",
-                    ratio, c.points?.jsonNumber ?? "—", c.max.jsonNumber,
+                    ratio, c.points?.fixedText ?? "—", c.max.jsonNumber,
                 ])
             }
         }
-        rows.append(["", "Tổng điểm (total)", "", "", "", total.jsonNumber, max.jsonNumber])
+        rows.append(["", "Tổng điểm (total)", "", "", "", total.fixedText, max.jsonNumber])
         var widths = [Int](repeating: 0, count: 7)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = Swift.max(widths[i], cell.count) } }
         let leftAligned: Set<Int> = [0, 1]

@@ -34,6 +34,9 @@ public struct Window: Sendable, Hashable {
 
         if let dots = text.firstRange(of: "..") {
             let first = String(text[..<dots.lowerBound]), last = String(text[dots.upperBound...])
+            if first.contains(where: \.isWhitespace) || last.contains(where: \.isWhitespace) {
+                throw failure("write the range without spaces, e.g. 2026-08-01..2026-08-15")
+            }
             guard let start = LocalDate(parsing: first) else { throw failure("\(first.isEmpty ? "the first date" : first) is not a date YYYY-MM-DD") }
             guard let end = LocalDate(parsing: last) else { throw failure("\(last.isEmpty ? "the last date" : last) is not a date YYYY-MM-DD") }
             guard start <= end else { throw failure("it ends before it starts") }
