@@ -359,6 +359,7 @@ extension Engine {
         switch state {
         case .open: counterDeltas[.openDossiers, default: 0] += delta
         case .countsNowhere: counterDeltas[.uncountedDossiers, default: 0] += delta
+        case .namedOnlyByPetitions: counterDeltas[.petitionOnlyDossiers, default: 0] += delta
         case .ended: break
         }
     }

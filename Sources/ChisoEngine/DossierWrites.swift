@@ -19,7 +19,8 @@ struct DossierWrite: Sendable {
     init(_ record: DossierRecord, rules: TallyRules, ordinals: [String: Int32]) {
         activity = record.activityKey.micros
         // Open ⇔ activity key +∞ (DossierRecord.activityKey).
-        state = !record.countsAnywhere ? .countsNowhere : activity == Instant.distantFuture.micros ? .open : .ended
+        state = record.namedOnlyByPetitions ? .namedOnlyByPetitions
+            : !record.countsAnywhere ? .countsNowhere : activity == Instant.distantFuture.micros ? .open : .ended
         blob = RecordCodec.encode(record)
         units = record.touchedUnits
         // The writer gives every receipt's procedure an ordinal before the plan starts (`DossierWrites.init`).

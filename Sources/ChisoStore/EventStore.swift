@@ -67,7 +67,10 @@ public final class EventStore {
         if try metaText("schema") == nil {
             try db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '\(Schema.version)')")
         }
-        if try counter(.events) == nil { try recount() }
+        // A database written before a counter existed is counted once, by its next writer.
+        let countersMissing = try counter(.events) == nil
+        let newCounterMissing = try counter(.petitionOnlyDossiers) == nil
+        if countersMissing || newCounterMissing { try recount() }
         // A new database has (empty) valid tallies; one written before tallies existed needs `chiso rebuild`.
         if try meta(Meta.talliesValid) == nil, (try counter(.events) ?? 0) == 0 { try setMeta(Meta.talliesValid, 1) }
     }
@@ -218,6 +221,10 @@ public final class EventStore {
         /// Counts nowhere: refused, or no receipt (events.md, details.md 6). Databases written before
         /// 2026-11-30 hold 1 or 0 for these until `chiso rebuild`.
         case countsNowhere = 2
+        /// No dossier event, only named by petitions (`DossierRecord.namedOnlyByPetitions`): kept for
+        /// 5.4's link, counted in no status count. Databases written before the third session of
+        /// 2026-12-01 hold 2 for these until `chiso rebuild`.
+        case namedOnlyByPetitions = 3
     }
 
     public func dossier(code: String) throws(SQLiteError) -> StoredRecord? {
@@ -462,6 +469,8 @@ public final class EventStore {
         /// (`DossierRowState.countsNowhere`).
         case events = "count.events", dossiers = "count.dossiers", openDossiers = "count.openDossiers"
         case uncountedDossiers = "count.uncountedDossiers"
+        /// Rows of codes only named by petitions (`DossierRowState.namedOnlyByPetitions`), not in `dossiers`.
+        case petitionOnlyDossiers = "count.petitionOnlyDossiers"
         case petitions = "count.petitions", rejected = "count.rejected"
     }
 
@@ -486,6 +495,7 @@ public final class EventStore {
         let sql: [(Counter, String)] = [
             (.events, "SELECT count(*) FROM events"), (.dossiers, "SELECT count(*) FROM dossiers"),
             (.openDossiers, "SELECT count(*) FROM dossiers WHERE open = 1"), (.uncountedDossiers, "SELECT count(*) FROM dossiers WHERE open = 2"),
+            (.petitionOnlyDossiers, "SELECT count(*) FROM dossiers WHERE open = 3"),
             (.petitions, "SELECT count(*) FROM petitions"),
             (.rejected, "SELECT count(*) FROM rejects"),
         ]
@@ -526,11 +536,13 @@ public final class EventStore {
     /// `voidEvents` is counted by a query over the void ids, which are few (retractions are rare).
     public func counts() throws(SQLiteError) -> Counts {
         var c = Counts()
+        var petitionOnly: Int64 = 0
         if try counter(.events) == nil {
             c.events = try db.scalarInt64("SELECT count(*) FROM events") ?? 0
             c.dossiers = try db.scalarInt64("SELECT count(*) FROM dossiers") ?? 0
             c.openDossiers = try db.scalarInt64("SELECT count(*) FROM dossiers WHERE open = 1") ?? 0
             c.uncountedDossiers = try db.scalarInt64("SELECT count(*) FROM dossiers WHERE open = 2") ?? 0
+            petitionOnly = try db.scalarInt64("SELECT count(*) FROM dossiers WHERE open = 3") ?? 0
             c.petitions = try db.scalarInt64("SELECT count(*) FROM petitions") ?? 0
             c.rejected = try db.scalarInt64("SELECT count(*) FROM rejects") ?? 0
         } else {
@@ -539,6 +551,7 @@ public final class EventStore {
             c.openDossiers = try counter(.openDossiers) ?? 0
             // Absent in a database written before it existed, which holds no such rows (`DossierRowState`).
             c.uncountedDossiers = try counter(.uncountedDossiers) ?? 0
+            petitionOnly = try counter(.petitionOnlyDossiers) ?? 0
             c.petitions = try counter(.petitions) ?? 0
             c.rejected = try counter(.rejected) ?? 0
         }
@@ -552,7 +565,8 @@ public final class EventStore {
         let any = try meta(Meta.latestEventAt)
         c.latestEventAt = [roots, any].compactMap { $0 }.max()
         // The real dossiers: rows that count nowhere are reported apart.
-        c.dossiers -= c.uncountedDossiers
+        // and codes only named by petitions are no dossiers at all.
+        c.dossiers -= c.uncountedDossiers + petitionOnly
         let s = try db.makeStatement("SELECT root, latest_event_at, ingested_at FROM ingests ORDER BY root")
         while try s.step() { c.roots.append((s.text(at: 0) ?? "", s.int64(at: 1), s.int64(at: 2))) }
         return c

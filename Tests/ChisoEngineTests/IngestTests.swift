@@ -646,7 +646,18 @@ final class ResultBox: @unchecked Sendable {
         // Retracting the retraction brings both back.
         try ingest(e, [Line.retract("x2", target: "x1")])
         let back = try e.store.counts()
-        #expect((back.petitions, back.uncountedDossiers) == (1, 1))
+        // D9 is only named by the petition, with no dossier event of its own: no dossier chiso has
+        // heard of, so not even among those that count nowhere (an audit found it counted there).
+        #expect((back.petitions, back.dossiers, back.uncountedDossiers) == (1, 0, 0))
+        // Its receipt makes it a dossier, open; retracting the receipt leaves it named only again.
+        try ingest(e, [Line.received("d9", "D9", unit: "H44.101", at: "2026-08-09 09:00")])
+        #expect(try e.store.counts().dossiers == 1 && e.store.counts().openDossiers == 1)
+        try ingest(e, [Line.retract("x3", target: "d9")])
+        let named = try e.store.counts()
+        #expect((named.dossiers, named.openDossiers, named.uncountedDossiers) == (0, 0, 0))
+        try e.store.recount()
+        let recounted = try e.store.counts()
+        #expect((recounted.dossiers, recounted.openDossiers, recounted.uncountedDossiers) == (0, 0, 0))
         #expect(try e.verify(profile: defaultProfile(), now: instant("2027-06-01T00:00:00+07:00")).isClean)
     }
 }

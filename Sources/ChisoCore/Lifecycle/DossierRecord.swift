@@ -58,6 +58,13 @@ public struct DossierRecord: Sendable, Equatable {
         return entries.last?.at ?? .distantFuture
     }
 
+    /// Whether the code is only named by petitions (a `petition.filed` with `dossier`) and no dossier
+    /// event of its own has come: the record keeps the link for 5.4, but it is no dossier chiso has
+    /// heard of, and `chiso status` counts it nowhere, not even among the dossiers that count nowhere.
+    public var namedOnlyByPetitions: Bool {
+        !entries.isEmpty && entries.allSatisfy { if case .petitionFiled = $0.action { true } else { false } }
+    }
+
     /// Whether the dossier counts anywhere once all its events are in: it has a receipt and was not
     /// refused (events.md: "A refused dossier never counts anywhere"; details.md 6: a dossier with
     /// no receipt counts nowhere). What `chiso status` counts as a dossier.
