@@ -55,15 +55,18 @@ struct Chiso: ParsableCommand {
     }
 }
 
+/// The options interfaces.md calls global, which may come before the command's name.
+let globalOptionNames: Set<String> = ["--db", "--profile", "--indicators"]
+
 /// The word in the command's place: the first argument after any leading global options, unless it
 /// is an option itself (`--help`, `--version`), which the parser answers.
 func commandWord(_ arguments: [String]) -> String? {
     var i = 0
     while i < arguments.count {
         let argument = arguments[i]
-        if ["--db", "--profile", "--indicators"].contains(argument) {
+        if globalOptionNames.contains(argument) {
             i += 2
-        } else if ["--db=", "--profile=", "--indicators="].contains(where: argument.hasPrefix) {
+        } else if globalOptionNames.contains(where: { argument.hasPrefix($0 + "=") }) {
             i += 1
         } else {
             return argument.hasPrefix("-") ? nil : argument
@@ -101,15 +104,14 @@ func editDistance(_ a: String, _ b: String) -> Int {
 /// `chiso status --db h44.sqlite`. Every command accepts them (those that read no database or
 /// profile accept and ignore them). Anything else before the name is left for the parser to refuse.
 func hoistingGlobalOptions(_ arguments: [String], commands: [String]) -> [String] {
-    let globals: Set<String> = ["--db", "--profile", "--indicators"]
     var hoisted: [String] = []
     var i = 0
     while i < arguments.count {
         let argument = arguments[i]
-        if let equals = argument.firstIndex(of: "="), globals.contains(String(argument[..<equals])) {
+        if let equals = argument.firstIndex(of: "="), globalOptionNames.contains(String(argument[..<equals])) {
             hoisted.append(argument)
             i += 1
-        } else if globals.contains(argument), i + 1 < arguments.count {
+        } else if globalOptionNames.contains(argument), i + 1 < arguments.count {
             hoisted += [argument, arguments[i + 1]]
             i += 2
         } else {

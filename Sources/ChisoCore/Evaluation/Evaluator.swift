@@ -334,8 +334,9 @@ public struct Evaluator: Sendable {
             let onTime = a.decidedAt <= calendar.workingDay(announceDays, before: a.effectiveAt)
             announced[a.procedure] = (announced[a.procedure] ?? true) && onTime
         }
+        let announcedOnTime = Int64(announced.values.filter { $0 }.count)
         m["announcements"] += Int64(announced.count)
-        m["announcements.onTime"] += Int64(announced.values.filter { $0 }.count)
+        m["announcements.onTime"] += announcedOnTime
         for (p, onTime) in announced where !onTime { log?.add("announcements.onTime", .procedure(p, "announced late")) }
 
         // 1.2: concerned announcements and whether each was published by its deadline.
@@ -366,12 +367,13 @@ public struct Evaluator: Sendable {
                 concerned[p.procedure] = true
             }
         }
+        let publishedOnTime = Int64(concerned.values.filter { $0 }.count)
         m["publications"] += Int64(concerned.count)
-        m["publications.onTime"] += Int64(concerned.values.filter { $0 }.count)
+        m["publications.onTime"] += publishedOnTime
         for (p, onTime) in concerned where !onTime { log?.add("publications.onTime", .procedure(p, "not published by its deadline")) }
         let counts = RootCatalogue.AnnouncementCounts(
-            announced: Int64(announced.count), announcedOnTime: Int64(announced.values.filter { $0 }.count),
-            published: Int64(concerned.count), publishedOnTime: Int64(concerned.values.filter { $0 }.count))
+            announced: Int64(announced.count), announcedOnTime: announcedOnTime,
+            published: Int64(concerned.count), publishedOnTime: publishedOnTime)
         rootCatalogue.announcementCounts.withLock { $0[key] = counts }
     }
 }
