@@ -46,13 +46,51 @@ struct Chiso: ParsableCommand {
             printError("Error: " + unknownCommand(word, commands: names))
             Self.exit(withError: ExitCode.validationFailure)
         }
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            // A mistyped option (`--unti H44`) is named as such; the parser would report the required
+            // option it stands for as missing.
+            if let word = commandWord(arguments), let type = configuration.subcommands.first(where: { $0._commandName == word }),
+               let message = unknownOption(in: arguments, command: word, help: helpMessage(for: type, includeHidden: true),
+                                           usage: usageString(for: type)) {
+                printError(message)
+                Self.exit(withError: ExitCode.validationFailure)
+            }
+            Self.exit(withError: error)
+        }
+        do {
             try command.run()
         } catch {
             Self.exit(withError: error)
         }
     }
+}
+
+/// The first `--name` (or `--name=value`) of `arguments` that `command`'s help does not list, as the
+/// parser would word it, with the closest listed name suggested; nil when every one is listed. Only
+/// asked after the parser failed, so a name read wrongly from the help can only leave its message.
+func unknownOption(in arguments: [String], command: String, help: String, usage: String) -> String? {
+    let known = optionNames(inHelp: help).union(["--help"])
+    for argument in arguments {
+        if argument == "--" { break }
+        guard argument.hasPrefix("--"), argument.count > 2 else { continue }
+        let name = argument.firstIndex(of: "=").map { String(argument[..<$0]) } ?? argument
+        guard !known.contains(name) else { continue }
+        let close = known.map { (name: $0, distance: editDistance($0, name.lowercased())) }
+            .filter { $0.distance <= 2 }
+            .min { ($0.distance, $0.name) < ($1.distance, $1.name) }
+        let suggestion = close.map { " Did you mean '\($0.name)'?" } ?? ""
+        return "Error: Unknown option '\(name)'.\(suggestion)\nUsage: \(usage)\n  See 'chiso \(command) --help' for more information."
+    }
+    return nil
+}
+
+/// Every `--name` a help text mentions (its usage, its options and its examples).
+func optionNames(inHelp help: String) -> Set<String> {
+    let words = help.split { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-")) }
+    return Set(words.filter { $0.hasPrefix("--") && $0.dropFirst(2).first?.isLetter == true }.map(String.init))
 }
 
 /// The options interfaces.md calls global, which may come before the command's name.

@@ -66,6 +66,24 @@ extension ChisoCLI {
             #expect(try runChiso(["--version"]).status == 0)
         }
 
+        /// A mistyped option is named, with the close one suggested, not reported as the required
+        /// option it stands for being missing; a missing option that is not mistyped stays the parser's.
+        @Test func aMistypedOptionIsNamed() throws {
+            for (arguments, option, suggestion) in [
+                (["snapshot", "--unti", "H44", "--period", "2026-08"], "--unti", " Did you mean '--unit'?"),
+                (["--db", "x.sqlite", "snapshot", "--unit", "H44", "--perod=2026-08"], "--perod", " Did you mean '--period'?"),
+                (["due", "--unit", "H44", "--withn", "2d"], "--withn", " Did you mean '--within'?"),
+                (["rank", "--period", "2026-08", "--zzzzzz"], "--zzzzzz", ""),
+            ] {
+                let run = try runChiso(arguments)
+                #expect(run.status == 64 && run.stdout.isEmpty, "\(arguments): \(run.status)")
+                #expect(run.stderr.hasPrefix("Error: Unknown option '\(option)'.\(suggestion)\nUsage: chiso \(arguments.first { !$0.hasPrefix("-") && $0 != "x.sqlite" } ?? "")"),
+                        "\(arguments): \(run.stderr)")
+            }
+            let missing = try runChiso(["snapshot", "--period", "2026-08"])
+            #expect(missing.status == 64 && missing.stderr.hasPrefix("Error: Missing expected argument '--unit <code>'"), "\(missing.stderr)")
+        }
+
         @Test func theCommandListIsReadFromTheRootHelp() throws {
             let commands = Self.subcommands(inRootHelp: try Self.rootHelp())
             // The commands of today; rank, due, demo and explain join them.
