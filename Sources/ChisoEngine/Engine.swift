@@ -103,6 +103,9 @@ public final class Engine {
         if isFolder(path) {
             throw EngineError.badRequest("\(path) is a folder, not a database file; pass --db with a file in it, e.g. \(path.hasSuffix("/") ? path : path + "/")chiso.db")
         }
+        if isSpecialFile(path) {
+            throw EngineError.badRequest("\(path) is not a regular file (a device, pipe or socket) and cannot hold a database; pass --db with the path of a database file, e.g. chiso.sqlite")
+        }
         if !readOnly, let problem = Engine.writeProblem(path: path, isWritable: { access($0, W_OK) == 0 }, exists: { access($0, F_OK) == 0 }) {
             throw EngineError.badRequest(problem)
         }

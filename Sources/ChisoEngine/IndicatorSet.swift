@@ -50,6 +50,15 @@ func isFolder(_ path: String) -> Bool {
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
 }
 
+/// Whether `path` names something that exists and is neither a regular file nor a folder: a device
+/// (`/dev/null`), a pipe or a socket, in which SQLite cannot keep a database.
+func isSpecialFile(_ path: String) -> Bool {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return false }
+    let kind = info.st_mode & S_IFMT
+    return kind != S_IFREG && kind != S_IFDIR
+}
+
 /// Reads a whole text file; the error names the file.
 public func readTextFile(_ path: String) throws -> String {
     if isFolder(path) {

@@ -274,6 +274,12 @@ extension ChisoCLI {
             try String(repeating: "not a database\n", count: 400).write(to: text, atomically: true, encoding: .utf8)
             expectOneSentenceError(try runChiso(["status", "--db", text.path]), naming: "is not a chiso database")
             expectOneSentenceError(try runChiso(["status", "--db", dir.path]), naming: "is a folder")
+            // A device such as /dev/null: named as no place for a database, not SQLite's I/O error at commit.
+            for command in [["status"], ["ingest", text.path]] {
+                let device = try runChiso(command + ["--db", "/dev/null"])
+                expectOneSentenceError(device, naming: "/dev/null is not a regular file")
+                #expect(!device.stderr.contains("SQLite"), "\(device.stderr)")
+            }
             // A profile path that is a folder is named as such, not reported as empty JSON.
             let db = dir.appendingPathComponent("t.sqlite").path
             expectOneSentenceError(try runChiso(["snapshot", "--unit", "H44", "--period", "2026-08", "--db", db, "--profile", dir.path]),
