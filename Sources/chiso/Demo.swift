@@ -16,7 +16,8 @@ struct Demo: ParsableCommand {
             /tmp), then prints the province's score and the ranking of its direct children for the last \
             full month, and the early-warning list (`chiso due`) as of the end of the data. The ranking is \
             also written as a printable HTML report (inline SVG chart) in the same folder; its path is \
-            printed. The database is removed at the end unless --keep-db is given; with --db it is created \
+            printed. The database is removed at the end (or when the demo is interrupted) unless --keep-db \
+            is given; with --db it is created \
             at that path instead (which must not hold data yet) and kept, and the report written beside it.
 
             Example:
@@ -89,6 +90,8 @@ struct Demo: ParsableCommand {
         let folder = try db.map(parentFolder) ?? makeTemporaryFolder()
         options.db = db ?? folder + "/demo.sqlite"
         let dbPath = options.databasePath
+        // Interrupted (Ctrl-C), the demo removes its temporary database as it would at the end.
+        if !keepsDatabase { RemovalOnInterrupt.install(files: Self.databaseFiles(dbPath), folder: db == nil ? folder : nil) }
 
         printForPeople("chiso demo: province \(Self.root), \(units) unit\(units == 1 ? "" : "s"), \(dossiers) dossiers, seed \(seed), \(from) to \(monthStart) (exclusive)")
 
@@ -167,7 +170,12 @@ struct Demo: ParsableCommand {
     }
 
     private func removeDatabase(_ path: String) {
-        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+        for file in Self.databaseFiles(path) { unlink(file) }
+    }
+
+    /// The database's file and the files SQLite keeps beside it.
+    static func databaseFiles(_ path: String) -> [String] {
+        ["", "-wal", "-shm", "-journal"].map { path + $0 }
     }
 
     /// The folder holding `path` ("." for a bare file name).
@@ -212,5 +220,49 @@ struct Demo: ParsableCommand {
     private func seconds(_ s: Double) -> String {
         let tenths = Int((s * 10).rounded())
         return "\(tenths / 10).\(tenths % 10) s"
+    }
+}
+
+
+/// Files removed when the process is interrupted (SIGINT, SIGTERM, SIGHUP), then a folder if it is
+/// left empty; the signal then ends the process as it would have (exit status 128 + signal).
+enum RemovalOnInterrupt {
+    // Written once, before the handlers are installed, and only read by them: C strings that are
+    // never freed, because a handler may run at any moment until the process ends.
+    nonisolated(unsafe) private static var files: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+    nonisolated(unsafe) private static var folder: UnsafeMutablePointer<CChar>?
+
+    static func install(files paths: [String], folder path: String?) {
+        let list = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: paths.count + 1)
+        for (i, p) in paths.enumerated() { list[i] = strdup(p) }
+        list[paths.count] = nil
+        files = list
+        folder = path.flatMap { strdup($0) }
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] where !isIgnored(signalNumber) {
+            // A parent's blocked mask is inherited through exec (a Foundation `Process` child gets
+            // one): unblocked, so that Ctrl-C reaches the handler rather than waiting for the end.
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, signalNumber)
+            pthread_sigmask(SIG_UNBLOCK, &set, nil)
+            signal(signalNumber) { received in
+                // Only async-signal-safe calls here: unlink, rmdir, signal, raise.
+                if let list = RemovalOnInterrupt.files {
+                    var i = 0
+                    while let file = list[i] { unlink(file); i += 1 }
+                }
+                if let folder = RemovalOnInterrupt.folder { rmdir(folder) }
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
+    }
+
+    /// Whether the parent set `signalNumber` to be ignored (a background job's SIGINT, `nohup`'s
+    /// SIGHUP): it stays ignored.
+    private static func isIgnored(_ signalNumber: Int32) -> Bool {
+        var current = sigaction()
+        guard sigaction(signalNumber, nil, &current) == 0, let handler = current.__sigaction_handler.sa_handler else { return false }
+        return unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 }

@@ -65,8 +65,9 @@ final class Child {
     let input: FileHandle?
 
     /// Starts `chiso arguments…`. `stdoutTo` sends standard output to that file (e.g. `generate`);
-    /// `pipeInput` gives the child a pipe as standard input (see `write`), else /dev/null.
-    init(_ arguments: [String], stdoutTo: URL? = nil, pipeInput: Bool = false) throws {
+    /// `pipeInput` gives the child a pipe as standard input (see `write`), else /dev/null;
+    /// `environment` adds to (or replaces in) `childEnvironment()`.
+    init(_ arguments: [String], stdoutTo: URL? = nil, pipeInput: Bool = false, environment: [String: String] = [:]) throws {
         _ = ignoreSIGPIPE
         self.arguments = arguments
         let dir = temporaryFolder()
@@ -76,7 +77,7 @@ final class Child {
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: chisoBinary)
         process.arguments = arguments
-        process.environment = childEnvironment()
+        process.environment = childEnvironment().merging(environment) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         if pipeInput {

@@ -41,6 +41,24 @@ extension ChisoCLI {
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("demo.sqlite").path))
         }
 
+        /// Interrupted mid-way (Ctrl-C), the demo removes its temporary database and folder, as it
+        /// removes the database at the end, and ends as interrupted.
+        @Test func anInterruptedDemoRemovesItsTemporaryDatabase() throws {
+            let tmp = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: tmp) }
+            let child = try Child(["demo", "--dossiers", "50000", "--units", "40"], environment: ["TMPDIR": tmp.path])
+            let databaseExists = {
+                let folders = (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? []
+                return folders.contains { FileManager.default.fileExists(atPath: tmp.path + "/" + $0 + "/demo.sqlite-wal") }
+            }
+            let ingesting = eventually(every: 0.005, for: 120) { databaseExists() || !child.process.isRunning }
+            kill(child.pid, SIGINT)
+            try child.wait(timeout: 60)
+            try #require(ingesting && child.killedBySignal && child.status == SIGINT,
+                         "the demo ended by itself (status \(child.status)) before it could be interrupted: \(child.stderr)")
+            #expect((try FileManager.default.contentsOfDirectory(atPath: tmp.path)).isEmpty)
+        }
+
         @Test func keepDbKeepsTheDatabase() throws {
             let child = try runChiso(["demo", "--dossiers", "300", "--units", "10", "--keep-db"])
             #expect(child.status == 0, "stderr: \(child.stderr)")
