@@ -165,9 +165,9 @@ struct JSONParserRejectTests {
 
     @Test func nonFiniteNumbers() {
         #expect(syntaxError("NaN") == JSONSyntaxError(.nonFiniteNumber, at: 0))
-        #expect(syntaxError(#"{"a":Infinity}"#) == JSONSyntaxError(.nonFiniteNumber, at: 5))
-        #expect(syntaxError("[-Infinity]") == JSONSyntaxError(.nonFiniteNumber, at: 1))
-        #expect(syntaxError("[1,1e999]") == JSONSyntaxError(.nonFiniteNumber, at: 3))
+        #expect(syntaxError(#"{"a":Infinity}"#) == JSONSyntaxError(.nonFiniteNumber, at: 5, field: "a"))
+        #expect(syntaxError("[-Infinity]") == JSONSyntaxError(.nonFiniteNumber, at: 1, field: "[0]"))
+        #expect(syntaxError("[1,1e999]") == JSONSyntaxError(.nonFiniteNumber, at: 3, field: "[1]"))
         #expect(syntaxError("-1e400") == JSONSyntaxError(.nonFiniteNumber, at: 0))
         // Just above the largest Double (rounds to infinity).
         #expect(syntaxError("1.8e308") == JSONSyntaxError(.nonFiniteNumber, at: 0))
@@ -183,7 +183,7 @@ struct JSONParserRejectTests {
         // Same key once unescaped: "\u0041" is "A"; second key at offset 7.
         #expect(syntaxError(#"{"A":1,"\u0041":2}"#) == JSONSyntaxError(.duplicateKey("A"), at: 7))
         // In a nested object: {"x":{"k":1,"k":2}} → offset 12.
-        #expect(syntaxError(#"{"x":{"k":1,"k":2}}"#) == JSONSyntaxError(.duplicateKey("k"), at: 12))
+        #expect(syntaxError(#"{"x":{"k":1,"k":2}}"#) == JSONSyntaxError(.duplicateKey("k"), at: 12, field: "x"))
         // Past the linear-scan limit, through the hash set.
         let members = (0..<60).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
         let text = "{" + members + ",\"k7\":0}"
@@ -193,7 +193,7 @@ struct JSONParserRejectTests {
     @Test func unexpectedEnd() {
         #expect(syntaxError("") == JSONSyntaxError(.unexpectedEnd, at: 0))
         #expect(syntaxError("   ") == JSONSyntaxError(.unexpectedEnd, at: 3))
-        #expect(syntaxError(#"{"a":"#) == JSONSyntaxError(.unexpectedEnd, at: 5))
+        #expect(syntaxError(#"{"a":"#) == JSONSyntaxError(.unexpectedEnd, at: 5, field: "a"))
         #expect(syntaxError("[1,2") == JSONSyntaxError(.unexpectedEnd, at: 4))
         #expect(syntaxError(#""abc"#) == JSONSyntaxError(.unexpectedEnd, at: 4))
         #expect(syntaxError("tru") == JSONSyntaxError(.unexpectedEnd, at: 3))
@@ -204,11 +204,11 @@ struct JSONParserRejectTests {
         #expect(syntaxError("{a:1}") == JSONSyntaxError(.unexpectedCharacter("a"), at: 1))
         #expect(syntaxError("[1 2]") == JSONSyntaxError(.unexpectedCharacter("2"), at: 3))
         #expect(syntaxError(#"{"a":1,}"#) == JSONSyntaxError(.unexpectedCharacter("}"), at: 7))
-        #expect(syntaxError("[1,]") == JSONSyntaxError(.unexpectedCharacter("]"), at: 3))
+        #expect(syntaxError("[1,]") == JSONSyntaxError(.unexpectedCharacter("]"), at: 3, field: "[1]"))
         #expect(syntaxError("trux") == JSONSyntaxError(.unexpectedCharacter("x"), at: 3))
         #expect(syntaxError(#"{"a" 1}"#) == JSONSyntaxError(.unexpectedCharacter("1"), at: 5))
         #expect(syntaxError("'a'") == JSONSyntaxError(.unexpectedCharacter("'"), at: 0))
-        #expect(syntaxError("[é]") == JSONSyntaxError(.unexpectedCharacter("é"), at: 1))
+        #expect(syntaxError("[é]") == JSONSyntaxError(.unexpectedCharacter("é"), at: 1, field: "[0]"))
         #expect(syntaxError("nul") == JSONSyntaxError(.unexpectedEnd, at: 3))
     }
 
@@ -262,7 +262,23 @@ struct JSONParserRejectTests {
         #expect(syntaxError("1e") == JSONSyntaxError(.invalidNumber, at: 2))
         #expect(syntaxError("1e+") == JSONSyntaxError(.invalidNumber, at: 3))
         #expect(syntaxError("-") == JSONSyntaxError(.invalidNumber, at: 1))
-        #expect(syntaxError("[-x]") == JSONSyntaxError(.invalidNumber, at: 2))
+        #expect(syntaxError("[-x]") == JSONSyntaxError(.invalidNumber, at: 2, field: "[0]"))
+    }
+
+    /// An error inside a member's value names the member's path (a rejection's reason then names the
+    /// field, as for every other bad field); too deep a nesting is named at its bracket alone.
+    @Test func errorsInsideValuesNameTheirPath() {
+        let fee = syntaxError(#"{"id":"e1","fee":1e400}"#)
+        #expect(fee == JSONSyntaxError(.nonFiniteNumber, at: 17, field: "fee"))
+        #expect(fee?.description == "number that is not finite (NaN, Infinity or too large) in field `fee` at byte 17")
+        #expect(syntaxError(#"{"components":[{"digitized":true},{"reused":NaN}]}"#)?.field == "components[1].reused")
+        #expect(syntaxError(#"{"a":[[1,01]]}"#)?.field == "a[0][1]")
+        #expect(syntaxError(#"{"a":{"b":1} "c":2}"#)?.field == nil)
+        let deep = String(repeating: "[", count: JSONParser.maximumDepth + 1) + String(repeating: "]", count: JSONParser.maximumDepth + 1)
+        #expect(syntaxError(#"{"a":"# + deep + "}")?.field == nil)
+        let long = String(repeating: #"{"abcdefghij":"#, count: 30) + "x" + String(repeating: "}", count: 30)
+        let field = syntaxError(long)?.field ?? ""
+        #expect(field.hasPrefix("abcdefghij.abcdefghij.") && field.hasSuffix("…") && field.count == JSONSyntaxError.longestField + 1, "\(field)")
     }
 
     @Test func descriptionsAreSentences() {

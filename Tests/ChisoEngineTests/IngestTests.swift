@@ -41,6 +41,19 @@ import ChisoStore
         try check(#"{"id":"b1","type":"unit.service","at":"2026-01-01T00:00:00Z","unit":"H44.101","eCertifiedCopy":"yes"}"#,
                   code: "wrong-type", contains: "`eCertifiedCopy`")
     }
+    /// A component flag of the wrong type says what it found, as every other field does.
+    @Test(arguments: [(#""true""#, "found a string"), ("5", "found a number"), ("[]", "found an array")])
+    func aComponentFlagOfTheWrongTypeSaysWhatItFound(value: String, found: String) throws {
+        try check(#"{"id":"b1","type":"dossier.received","at":"2026-01-01T00:00:00Z","dossier":"D","unit":"H44","procedure":"P","channel":"online","components":[{"digitized":\#(value)}]}"#,
+                  code: "wrong-type", contains: "`components[0].digitized` must be true or false, \(found)")
+    }
+    /// A value the JSON parser refuses (a number too large, NaN) is named by its field too.
+    @Test func aValueThatIsNotJSONNamesItsField() throws {
+        try check(#"{"id":"b1","type":"dossier.received","at":"2026-01-01T00:00:00Z","dossier":"D","unit":"H44","procedure":"P","channel":"online","fee":1e400}"#,
+                  code: "non-finite-number", contains: "in field `fee` at byte")
+        try check(#"{"id":"b1","type":"dossier.received","at":"2026-01-01T00:00:00Z","dossier":"D","unit":"H44","procedure":"P","channel":"online","components":[{"reused":NaN}]}"#,
+                  code: "non-finite-number", contains: "in field `components[0].reused` at byte")
+    }
     @Test func unknownType() throws {
         try check(#"{"id":"b1","type":"dossier.teleported","at":"2026-01-01T00:00:00Z","unit":"H44","dossier":"D"}"#, code: "unknown-type", contains: "dossier.teleported")
     }
@@ -95,7 +108,7 @@ import ChisoStore
     }
     @Test func conflictingDuplicateID() throws {
         try check(#"{"id":"a1","type":"unit.declared","at":"2026-01-01T00:00:00+07:00","unit":"H45","name":"Other","parent":null,"level":"province"}"#,
-                  code: "conflicting-id", contains: "already accepted")
+                  code: "conflicting-id", contains: "already accepted with a different body, and an id stays taken even when its event is retracted; send this event under a new id")
     }
     @Test func lineOverOneMiB() throws {
         let long = #"{"id":"b1","type":"unit.declared","pad":""# + String(repeating: "x", count: 1_048_600) + #""}"#

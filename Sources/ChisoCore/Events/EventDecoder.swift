@@ -241,7 +241,8 @@ struct FieldReader {
                     let cr = FieldReader(object: c, zone: zone)
                     func flag(_ k: String) throws(Rejection) -> Bool {
                         do { return try cr.optionalBool(k) ?? false } catch {
-                            throw .wrongType(field: "components[\(i)].\(k)", expected: "true or false", found: "another type")
+                            let found = c[k].map(EventDecoder.kindName) ?? "another type"
+                            throw .wrongType(field: "components[\(i)].\(k)", expected: "true or false", found: found)
                         }
                     }
                     if try flag("digitized") { digitized = true }

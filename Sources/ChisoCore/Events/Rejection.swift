@@ -69,7 +69,7 @@ public enum Rejection: Error, Sendable, Equatable, CustomStringConvertible {
                 ? "write a date, e.g. 2026-08-03" : "write an RFC 3339 timestamp with offset, e.g. 2026-08-03T09:12:00+07:00"
             return "field `\(f)`: \(jsonQuoted(text)) \(problem); \(advice)"
         case .conflictingID(let id):
-            return "conflict: event id \(jsonQuoted(id)) was already accepted with a different body; send a new id, or retract the old event"
+            return "conflict: event id \(jsonQuoted(id)) was already accepted with a different body, and an id stays taken even when its event is retracted; send this event under a new id (and retract the old one if it was wrong)"
         case .conflictingReceipt(let d, let p, let accepted):
             // Two codes that look alike may differ only in their Unicode form ("é" or "e + ◌́"):
             // then their code points say what differs.

@@ -368,7 +368,11 @@ struct JSONReader {
             return .array(elements)
         }
         while true {
-            elements.append(try parseValue())
+            do {
+                elements.append(try parseValue())
+            } catch {
+                throw error.inside(index: elements.count)
+            }
             skipWhitespace()
             guard i < end else { throw JSONSyntaxError(.unexpectedEnd, at: i) }
             if p[i] == UInt8(ascii: ",") {
@@ -429,7 +433,12 @@ struct JSONReader {
             guard p[i] == UInt8(ascii: ":") else { throw unexpectedCharacter() }
             i += 1
             skipWhitespace()
-            let value = try parseValue()
+            let value: JSONValue
+            do {
+                value = try parseValue()
+            } catch {
+                throw error.inside(key: key)
+            }
             members.append((key: key, value: value))
             skipWhitespace()
             guard i < end else { throw JSONSyntaxError(.unexpectedEnd, at: i) }

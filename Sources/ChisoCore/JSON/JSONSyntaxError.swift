@@ -28,13 +28,41 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 
     public var kind: Kind
     public var offset: Int
+    /// Where in the document it went wrong, as a path of member keys and element indexes
+    /// (`fee`, `components[0].digitized`); nil at the top level or in an object's own syntax.
+    public var field: String?
 
-    public init(_ kind: Kind, at offset: Int) {
+    public init(_ kind: Kind, at offset: Int, field: String? = nil) {
         self.kind = kind
         self.offset = offset
+        self.field = field
     }
 
-    /// A sentence for a person, e.g. `duplicate key "id" at byte 41`.
+    /// The same error, found inside the value of the member `key` of an enclosing object.
+    func inside(key: String) -> JSONSyntaxError {
+        inside(step: key, separator: ".")
+    }
+
+    /// The same error, found inside the element `index` of an enclosing array.
+    func inside(index: Int) -> JSONSyntaxError {
+        inside(step: "[\(index)]", separator: "")
+    }
+
+    /// Paths longer than this keep their outer steps and end in "…" (a line nested 200 deep).
+    static let longestField = 120
+
+    private func inside(step: String, separator: String) -> JSONSyntaxError {
+        // Too deep is said at the opening bracket; its path would be as deep as the nesting.
+        guard kind != .tooDeep else { return self }
+        var outer = self
+        var path = field.map { $0.hasPrefix("[") ? step + $0 : step + "." + $0 } ?? step
+        if path.count > JSONSyntaxError.longestField { path = String(path.prefix(JSONSyntaxError.longestField)) + "…" }
+        outer.field = path
+        return outer
+    }
+
+    /// A sentence for a person, e.g. `duplicate key "id" at byte 41`, or
+    /// `number that is not finite (NaN, Infinity or too large) in field `fee` at byte 140`.
     public var description: String {
         let what: String
         switch kind {
@@ -50,6 +78,6 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
         case .controlCharacterInString: what = "unescaped control character in a string"
         case .invalidNumber: what = "malformed number"
         }
-        return what + " at byte " + String(offset)
+        return what + (field.map { " in field `\($0)`" } ?? "") + " at byte " + String(offset)
     }
 }
