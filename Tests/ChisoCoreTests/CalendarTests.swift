@@ -283,4 +283,21 @@ private let hour = Instant.microsPerHour
         // Negative values count as 0.
         #expect(due(vn, local("2026-08-03", 10), -3, .days) == "2026-08-03T10:00:00+07:00")
     }
+
+    /// details.md 9: the due is the earliest instant, at the microsecond (details.md 2), at which the
+    /// time has elapsed: a fraction of a microsecond rounds up; the double's own error does not.
+    @Test func aFractionOfAMicrosecondRoundsUp() throws {
+        let vn = try vietnam()
+        #expect(due(vn, local("2026-08-03", 9), 1.0000000001, .hours) == "2026-08-03T10:00:00.000001+07:00")
+        #expect(due(vn, local("2026-08-03", 9), 1.00000000045, .hours) == "2026-08-03T10:00:00.000002+07:00")
+        #expect(due(vn, local("2026-08-03", 9), 1.00000000045, .days) == "2026-08-04T09:00:00.000039+07:00")
+        // Products a double cannot hold exactly are still whole: 0.1 h = 6 min, 0.3333 working days.
+        #expect(due(vn, local("2026-08-03", 9), 0.1, .hours) == "2026-08-03T09:06:00+07:00")
+        #expect(due(vn, local("2026-08-03", 8), 0.3333, .workingDays) == "2026-08-03T10:39:59.04+07:00")
+        for tenths in 1...99 {
+            let value = Double(tenths) / 10
+            #expect(WorkingCalendar.scaled(value, Instant.microsPerHour) == Int64(tenths) * 360_000_000, "\(value) h")
+            #expect(WorkingCalendar.scaled(value, Instant.microsPerDay) == Int64(tenths) * 8_640_000_000, "\(value) days")
+        }
+    }
 }

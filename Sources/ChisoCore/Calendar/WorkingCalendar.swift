@@ -198,11 +198,17 @@ public struct WorkingCalendar: Sendable {
         Instant(micros: min(max(instant.micros, -computableMicros + 1), computableMicros - 1))
     }
 
-    /// `value` × `unit` microseconds, rounded to the microsecond, saturating.
-    private static func scaled(_ value: Double, _ unit: Int64) -> Int64 {
+    /// `value` × `unit` microseconds, rounded up to the microsecond, saturating: the due is the
+    /// earliest instant at which the time has elapsed (details.md 9), and instants are whole
+    /// microseconds (details.md 2), so 1.0000000001 hours (1 h + 0.36 µs) ends 1 µs after the hour.
+    /// A product within a few units in the last place of a whole number is that number: the binary
+    /// double's own error (0.1 × 3 600 000 000 = 359 999 999.99999994), not a fraction of the duration.
+    static func scaled(_ value: Double, _ unit: Int64) -> Int64 {
         let product = value * Double(unit)
         guard product.isFinite, product < 9.0e18 else { return product > 0 ? Int64.max : 0 }
-        return product > 0 ? Int64(product.rounded()) : 0
+        guard product > 0 else { return 0 }
+        let nearest = product.rounded()
+        return Int64(abs(product - nearest) <= 4 * product.ulp ? nearest : product.rounded(.up))
     }
 
     private static func periods(of hours: [(start: Int, end: Int)]) -> [(start: Int64, end: Int64)] {
