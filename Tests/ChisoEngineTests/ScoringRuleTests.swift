@@ -147,6 +147,27 @@ import Testing
         #expect(report.isClean && report.compared > 0, "\(report.differences)")
     }
 
+    /// details.md 13: a merge moves dossiers "received at or before the merge". A dossier that a
+    /// transfer dated before its receipt sent to the merged unit, received after the merge, stays
+    /// there; so does it when the merged unit is declared again under another parent.
+    @Test func aMergeBeforeTheReceiptMovesNothing() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            #"{"id":"m1","type":"unit.merged","at":"2026-08-20T00:00:00+07:00","unit":"H44.102","into":"H44.101"}"#,
+            Line.dossier("t1", "transferred", "D1", at: "2026-08-19 10:00", extra: #","to":"H44.102""#),
+            Line.received("r1", "D1", unit: "H44.01", at: "2026-08-21 09:00"),
+            // The control: received before the merge, then moved by it.
+            Line.received("r2", "D2", unit: "H44.102", at: "2026-08-19 09:00"),
+            #"{"id":"u9","type":"unit.declared","at":"2026-08-25T00:00:00+07:00","unit":"H44.102","name":"Xã B","parent":"H44.01","level":"commune"}"#,
+        ])
+        #expect(try snapshot(e, unit: "H44.102").measures["active"] == 1) // D1
+        #expect(try snapshot(e, unit: "H44.101").measures["active"] == 1) // D2
+        #expect(try snapshot(e, unit: "H44.01").measures["active"] == 1)  // D1, through H44.102 declared under it
+        #expect(try snapshot(e, unit: "H44.102", asOf: "2026-08-22T00:00:00+07:00").measures["active"] == 1)
+        let report = try e.verify(profile: defaultProfile(), now: instant("2026-10-01T00:00:00+07:00"))
+        #expect(report.isClean && report.compared > 0, "\(report.differences)")
+    }
+
     /// details.md 19: a petition belongs to the last `transferred.to` before E, even a transfer dated
     /// before the filing (details.md 5: events count as they are dated), as a dossier does.
     @Test func aPetitionTransferDatedBeforeItsFilingMovesIt() throws {

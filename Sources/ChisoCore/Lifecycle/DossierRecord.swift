@@ -209,8 +209,10 @@ public struct DossierView: Sendable {
             steps += 1
             let nextTransfer = ti < transfers.count ? transfers[ti] : nil
             // The first merge of the unit since the dossier got there: a later merge of the same unit
-            // moves only the dossiers processing there then (details.md 13).
-            let merge = context.merge(of: unit, from: now, before: e)
+            // moves only the dossiers processing there then (details.md 13). A merge moves dossiers
+            // "received at or before the merge": one before the receipt moves nothing, also for a
+            // dossier that a transfer dated before its receipt sent to the merged unit.
+            let merge = context.merge(of: unit, from: max(now, receiptEntry.at), before: e)
             if let m = merge, m.at <= endAt, nextTransfer.map({ m.at < $0.at }) ?? true {
                 unit = m.into; now = m.at
                 continue
