@@ -59,6 +59,25 @@ import Testing
         #expect(details["D4"] == "waiting for a supplement asked on 2026-08-10T11:00:00+07:00, judged then: past its due 2026-08-10T09:00:00+07:00 by 2.0 h")
     }
 
+    /// A late petition's detail names its answer and its limit (details.md 19); under 5.3, every
+    /// reason that applies is named. Filed Mon 3 Aug 09:00: the limit is Mon 24 Aug 09:00.
+    @Test func aLatePetitionsDetailNamesItsAnswerAndEveryReason() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            Line.petition("k1", "filed", "K1", at: "2026-08-03 09:00", extra: #","category":"staff""#),
+            Line.petition("k2", "answered", "K1", at: "2026-08-25 10:00"),
+            #"{"id":"k3","type":"petition.rated","at":"2026-08-26T10:00:00+07:00","unit":"H44.101","petition":"K1","satisfied":false}"#,
+            Line.petition("k4", "reraised", "K1", at: "2026-08-27 10:00"),
+            Line.petition("k5", "filed", "K2", at: "2026-08-03 09:00", extra: #","category":"other""#),
+        ])
+        let late = try #require(explain(e, "5.2").lines.first).items.map { ($0.shortfall.code, $0.shortfall.detail) }
+        #expect(late.map(\.0) == ["K1", "K2"])
+        #expect(late.first?.1 == "answered 2026-08-25T10:00:00+07:00, after its 15-working-day limit 2026-08-24T09:00:00+07:00")
+        #expect(late.last?.1 == "not answered by its 15-working-day limit 2026-08-24T09:00:00+07:00")
+        let unsatisfied = try #require(explain(e, "5.3").lines.first).items.first { $0.shortfall.code == "K1" }
+        #expect(unsatisfied?.shortfall.detail == "answered 2026-08-25T10:00:00+07:00, after its 15-working-day limit 2026-08-24T09:00:00+07:00; rated unsatisfied; raised again")
+    }
+
     /// details.md 24: gains are "shown to 4 decimals": in text always four (`+5.0000`, not `+5`), in
     /// JSON a number rounded to four; and each component carries `nameEn` in JSON, as the snapshot's
     /// do (indicators.md).

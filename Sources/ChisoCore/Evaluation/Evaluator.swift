@@ -176,20 +176,31 @@ public struct Evaluator: Sendable {
             if !(p.answeredAt.map { $0 < from } ?? false) {
                 m["petitions"] += 1
                 if onTime { m["petitions.onTime"] += 1 } else {
-                    miss("petitions.onTime", Shortfall(kind: .petition, code: p.code, unit: p.unit, at: p.filedAt, detail: "not handled within 15 working days (limit \(p.limit.rfc3339(in: zone)))"))
+                    miss("petitions.onTime", Shortfall(kind: .petition, code: p.code, unit: p.unit, at: p.filedAt, detail: lateness(p)))
                 }
             }
             if p.filedAt >= from {
                 m["petitionsFiled"] += 1
                 if onTime, p.latestSatisfied != false, !p.reraised { m["petitionsFiled.satisfied"] += 1 } else {
+                    // Every reason that applies, so that fixing one is not mistaken for fixing the item.
+                    let reasons = [!onTime ? lateness(p) : nil, p.latestSatisfied == false ? "rated unsatisfied" : nil,
+                                   p.reraised ? "raised again" : nil].compactMap { $0 }
                     miss("petitionsFiled.satisfied", Shortfall(kind: .petition, code: p.code, unit: p.unit, at: p.filedAt,
-                                                               detail: !onTime ? "handled late" : p.reraised ? "raised again" : "rated unsatisfied"))
+                                                               detail: reasons.joined(separator: "; ")))
                 }
                 if p.category == .procedure { m["petitionsFiled.procedure"] += 1 }
                 if p.category == .staff { m["petitionsFiled.staff"] += 1 }
             }
         }
         return m
+    }
+
+    /// Why a petition is late (details.md 19): answered after its 15-working-day limit, or not
+    /// answered and the limit passed before E; with both instants, for whoever chases it.
+    private func lateness(_ p: PetitionView) -> String {
+        let limit = p.limit.rfc3339(in: zone)
+        if let answered = p.answeredAt { return "answered \(answered.rfc3339(in: zone)), after its 15-working-day limit \(limit)" }
+        return "not answered by its 15-working-day limit \(limit)"
     }
 
     /// Units of the subtree not merged before the window (details.md 13: left out of 3.2 pairs and 4.6 communes).
