@@ -47,6 +47,13 @@ import ChisoStore
         try check(#"{"id":"b1","type":"dossier.received","at":"2026-01-01T00:00:00Z","dossier":"D","unit":"H44","procedure":"P","channel":"online","components":[{"digitized":\#(value)}]}"#,
                   code: "wrong-type", contains: "`components[0].digitized` must be true or false, \(found)")
     }
+    /// An empty authority entry is an empty code, not a value of the wrong type; a number is.
+    @Test func anEmptyAuthorityEntryIsAnEmptyCode() throws {
+        try check(Line.procedure("b1", "P9", authority: ["commune", ""]), code: "invalid-value",
+                  contains: "field `authority[1]` is an empty code; give a unit code or a level name")
+        try check(Line.procedure("b1", "P9").replacingOccurrences(of: #""authority":["commune"]"#, with: #""authority":[5]"#),
+                  code: "wrong-type", contains: "field `authority[0]` must be a non-empty unit code or level name, found a number")
+    }
     /// A value the JSON parser refuses (a number too large, NaN) is named by its field too.
     @Test func aValueThatIsNotJSONNamesItsField() throws {
         try check(#"{"id":"b1","type":"dossier.received","at":"2026-01-01T00:00:00Z","dossier":"D","unit":"H44","procedure":"P","channel":"online","fee":1e400}"#,

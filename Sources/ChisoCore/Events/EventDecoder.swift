@@ -197,8 +197,11 @@ struct FieldReader {
         var authority: [String] = []
         authority.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
-            guard case .string(let s) = item, !s.isEmpty else {
+            guard case .string(let s) = item else {
                 throw .wrongType(field: "authority[\(i)]", expected: "a non-empty unit code or level name", found: EventDecoder.kindName(item))
+            }
+            guard !s.isEmpty else {
+                throw .invalidValue(field: "authority[\(i)]", problem: "is an empty code; give a unit code or a level name (ministry, province, department, commune, agency)")
             }
             authority.append(s)
         }
