@@ -168,6 +168,48 @@ import Testing
         #expect(report.isClean && report.compared > 0, "\(report.differences)")
     }
 
+    /// details.md 5, 13: merges at one instant take effect in id order, each moving what is processing
+    /// at the merged unit then. A and C merged into each other at one instant take a dossier from A to
+    /// C and back, and a later merge of A still moves it; a unit merged twice at one instant sends on
+    /// a dossier that a merge between the two brought in by the later one.
+    @Test func mergesAtOneInstantTakeEffectInIdOrder() throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            Line.unit("u4", "H44.103", parent: "H44", level: "commune"),
+            Line.unit("u5", "H44.02", parent: "H44", level: "department"),
+            Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00"),
+            #"{"id":"m1","type":"unit.merged","at":"2026-08-09T09:00:00+07:00","unit":"H44.101","into":"H44.102"}"#,
+            #"{"id":"m2","type":"unit.merged","at":"2026-08-09T09:00:00+07:00","unit":"H44.102","into":"H44.101"}"#,
+            #"{"id":"m3","type":"unit.merged","at":"2026-08-15T09:00:00+07:00","unit":"H44.101","into":"H44.01"}"#,
+            // S = H44.02 merged into H44.01, then H44.103 into S, then S into H44.102, at one instant.
+            Line.received("r2", "D2", unit: "H44.103", at: "2026-08-03 09:00"),
+            #"{"id":"n1","type":"unit.merged","at":"2026-08-20T09:00:00+07:00","unit":"H44.02","into":"H44.01"}"#,
+            #"{"id":"n2","type":"unit.merged","at":"2026-08-20T09:00:00+07:00","unit":"H44.103","into":"H44.02"}"#,
+            #"{"id":"n3","type":"unit.merged","at":"2026-08-20T09:00:00+07:00","unit":"H44.02","into":"H44.102"}"#,
+        ])
+        #expect(try snapshot(e, unit: "H44.101", asOf: "2026-08-12T00:00:00+07:00").measures["active"] == 1) // back at A
+        #expect(try snapshot(e, unit: "H44.101").measures["active"] == 0)
+        #expect(try snapshot(e, unit: "H44.01").measures["active"] == 1)  // D1, moved by m3; not D2
+        #expect(try snapshot(e, unit: "H44.102").measures["active"] == 1) // D2, moved by n2, then n3
+        let report = try e.verify(profile: defaultProfile(), now: instant("2026-10-01T00:00:00+07:00"))
+        #expect(report.isClean && report.compared > 0, "\(report.differences)")
+    }
+
+    /// A declaration at the instant of a merge comes after it when its id does (details.md 5, 12): it
+    /// places the unit anew, so the unit is not left out of later windows as merged (details.md 13),
+    /// as the tree shows it; with a smaller id the merge comes last and leaves it out.
+    @Test(arguments: [("u9", 1), ("a9", 0)])
+    func aDeclarationAtTheInstantOfAMergeFollowsItInIdOrder(declarationID: String, communes: Int64) throws {
+        let e = try openEngine()
+        try ingest(e, smallProvince() + [
+            #"{"id":"m1","type":"unit.merged","at":"2026-07-20T10:00:00+07:00","unit":"H44.102","into":"H44.101"}"#,
+            Line.unit(declarationID, "H44.102", parent: "H44.01", level: "commune", at: "2026-07-20 10:00"),
+        ])
+        #expect(try snapshot(e, unit: "H44.01").measures["communes"] == communes)
+        let ranked = try e.scorer(profile: defaultProfile()).ranking(window: Window.parse("2026-08"), now: instant("2027-06-01T00:00:00+07:00"), parent: "H44.01")
+        #expect(ranked.rows.map(\.unit) == (communes == 1 ? ["H44.102"] : []))
+    }
+
     /// details.md 19: a petition belongs to the last `transferred.to` before E, even a transfer dated
     /// before the filing (details.md 5: events count as they are dated), as a dossier does.
     @Test func aPetitionTransferDatedBeforeItsFilingMovesIt() throws {

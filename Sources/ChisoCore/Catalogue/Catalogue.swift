@@ -41,8 +41,11 @@ public struct UnitNode: Sendable, Equatable {
     /// second reorganisation) moves, at each merge, the dossiers processing there at that instant:
     /// those the first merge moved away stay where it sent them (details.md 13).
     public var merges: [UnitMerge] = []
-    /// Every `unit.declared` of it before E, in time order.
+    /// Every `unit.declared` of it before E, in order (`at`, then id: details.md 5).
     public var declaredAts: [Instant] = []
+    /// The ids of those declarations, in the same order: a declaration at the instant of a merge
+    /// comes after it when its id does.
+    public var declarationIDs: [String] = []
     /// Whether it offers electronic certified copies (4.6).
     public var eCertifiedCopy: Bool = false
     /// Whether a `unit.declared` named it before E. A code only merged or given a service is not
@@ -58,8 +61,10 @@ public struct UnitNode: Sendable, Equatable {
     /// tree ("re-declaring updates name/parent/level from `at` on", events.md). A merge during the
     /// window leaves it in. The dossiers a merge moved stay where it sent them.
     public func mergedAway(before from: Instant) -> Bool {
-        guard let merged = merges.last(where: { $0.at < from })?.at else { return false }
-        if let declared = declaredAts.last(where: { $0 < from }), declared > merged { return false }
+        guard let merge = merges.last(where: { $0.at < from }) else { return false }
+        if let i = declaredAts.lastIndex(where: { $0 < from }), precedes((merge.at, merge.id), (declaredAts[i], declarationIDs[i])) {
+            return false
+        }
         return true
     }
 
@@ -72,7 +77,7 @@ public struct UnitNode: Sendable, Equatable {
     public func placeBeforeMerge(since from: Instant) -> String?? {
         // Merges are in time order: when one is at or after `from`, so is the last.
         guard let first = merges.first(where: { $0.at >= from }), let last = merges.last else { return nil }
-        if let declared = declaredAts.last, declared > last.at { return nil }
+        if let declared = declaredAts.last, let id = declarationIDs.last, precedes((last.at, last.id), (declared, id)) { return nil }
         return .some(first.parentBefore)
     }
 }
@@ -81,6 +86,8 @@ public struct UnitNode: Sendable, Equatable {
 public struct UnitMerge: Sendable, Equatable {
     public var at: Instant
     public var into: String
+    /// The `unit.merged` event's id: merges at one instant take effect in id order (details.md 5).
+    public var id: String = ""
     /// The unit's parent just before this merge (nil: it was a root, or had none).
     public var parentBefore: String? = nil
 }
@@ -111,13 +118,13 @@ public struct CatalogueView: Sendable {
             switch ev.body {
             case .unitDeclared(let unit, let name, let parent, let level):
                 var node = units[unit] ?? UnitNode(code: unit)
-                node.name = name; node.level = level; node.parent = cutCycle(unit, parent); node.declaredAts.append(ev.at)
+                node.name = name; node.level = level; node.parent = cutCycle(unit, parent); node.declaredAts.append(ev.at); node.declarationIDs.append(ev.id)
                 units[unit] = node
             case .unitMerged(let unit, let into):
                 var node = units[unit] ?? UnitNode(code: unit)
                 let before = node.parent
                 node.parent = cutCycle(unit, into)
-                node.merges.append(UnitMerge(at: ev.at, into: into, parentBefore: before))
+                node.merges.append(UnitMerge(at: ev.at, into: into, id: ev.id, parentBefore: before))
                 units[unit] = node
             case .unitService(let unit, let copy):
                 var node = units[unit] ?? UnitNode(code: unit)
@@ -267,8 +274,10 @@ public struct CatalogueView: Sendable {
 
     /// The first merge of `unit` at or after `from` and before E that moves it elsewhere (`into` ≠
     /// `unit`): where a dossier processing at `unit` since `from` goes next (details.md 13).
-    public func merge(of unit: String, from: Instant) -> UnitMerge? {
-        units[unit]?.merges.first { $0.at >= from && $0.into != unit }
+    public func merge(of unit: String, from: Instant, after merge: UnitMerge? = nil) -> UnitMerge? {
+        units[unit]?.merges.first { m in
+            m.at >= from && m.into != unit && (merge.map { precedes(($0.at, $0.id), (m.at, m.id)) } ?? true)
+        }
     }
 
     /// The latest declaration of a procedure before E (details.md 14).

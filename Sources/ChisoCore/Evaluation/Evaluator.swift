@@ -36,8 +36,8 @@ public struct CatalogueContext: DossierContext, Sendable {
         self.catalogue = catalogue; self.calendar = calendar
     }
 
-    public func merge(of unit: String, from: Instant, before: Instant) -> UnitMerge? {
-        guard let m = catalogue.merge(of: unit, from: from), m.at < before else { return nil }
+    public func merge(of unit: String, from: Instant, after: UnitMerge?, before: Instant) -> UnitMerge? {
+        guard let m = catalogue.merge(of: unit, from: from, after: after), m.at < before else { return nil }
         return m
     }
 

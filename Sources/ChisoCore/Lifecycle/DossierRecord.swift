@@ -96,8 +96,9 @@ public struct DossierRecord: Sendable, Equatable {
 
 /// Resolves the facts that live outside a dossier's own events: unit merges and procedure attributes.
 public protocol DossierContext {
-    /// The first merge of `unit` at or after `from` and before `before` that moves it elsewhere.
-    func merge(of unit: String, from: Instant, before: Instant) -> UnitMerge?
+    /// The first merge of `unit` at or after `from`, after the merge `after` in event order (at, then
+    /// id) when given, and before `before`, that moves it elsewhere.
+    func merge(of unit: String, from: Instant, after: UnitMerge?, before: Instant) -> UnitMerge?
     /// The due instant from the procedure's duration for a receipt at `receivedAt` evaluated at E
     /// (details.md 9), or nil when the procedure has no duration.
     func computedDue(procedure: String, receivedAt: Instant, asOf e: Instant) -> Instant?
@@ -202,6 +203,10 @@ public struct DossierView: Sendable {
         // Processing unit at E: transfers and merges in time order (details.md 13, 18).
         var unit = receiptEntry.unit
         var now = receiptEntry.at
+        // The merge that brought it to `unit`, if the last step was one: merges at one instant follow
+        // each other in id order (details.md 5), so only a later one of that instant moves it on
+        // (A into C and C into A at one instant take it from A to C and back, and no further).
+        var lastMerge: UnitMerge?
         var ti = 0
         let endAt = end?.at ?? .distantFuture
         var steps = 0
@@ -212,13 +217,13 @@ public struct DossierView: Sendable {
             // moves only the dossiers processing there then (details.md 13). A merge moves dossiers
             // "received at or before the merge": one before the receipt moves nothing, also for a
             // dossier that a transfer dated before its receipt sent to the merged unit.
-            let merge = context.merge(of: unit, from: max(now, receiptEntry.at), before: e)
+            let merge = context.merge(of: unit, from: max(now, receiptEntry.at), after: lastMerge, before: e)
             if let m = merge, m.at <= endAt, nextTransfer.map({ m.at < $0.at }) ?? true {
-                unit = m.into; now = m.at
+                unit = m.into; now = m.at; lastMerge = m
                 continue
             }
             guard let t = nextTransfer else { break }
-            unit = t.to; now = t.at; ti += 1
+            unit = t.to; now = t.at; ti += 1; lastMerge = nil
         }
 
         var view = DossierView(
