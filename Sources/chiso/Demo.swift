@@ -17,8 +17,8 @@ struct Demo: ParsableCommand {
             full month, and the early-warning list (`chiso due`) as of the end of the data. The ranking is \
             also written as a printable HTML report (inline SVG chart) in the same folder; its path is \
             printed. The database is removed at the end (or when the demo is interrupted) unless --keep-db \
-            is given; with --db it is created \
-            at that path instead (which must not hold data yet) and kept, and the report written beside it.
+            is given; with --db it is created at that path instead (which must not hold data yet) and \
+            kept, and the report written beside it.
 
             Example:
               $ chiso demo
@@ -223,7 +223,6 @@ struct Demo: ParsableCommand {
     }
 }
 
-
 /// Files removed when the process is interrupted (SIGINT, SIGTERM, SIGHUP), then a folder if it is
 /// left empty; the signal then ends the process as it would have (exit status 128 + signal).
 enum RemovalOnInterrupt {
@@ -261,8 +260,8 @@ enum RemovalOnInterrupt {
     /// Whether the parent set `signalNumber` to be ignored (a background job's SIGINT, `nohup`'s
     /// SIGHUP): it stays ignored.
     private static func isIgnored(_ signalNumber: Int32) -> Bool {
-        var current = sigaction()
-        guard sigaction(signalNumber, nil, &current) == 0, let handler = current.__sigaction_handler.sa_handler else { return false }
-        return unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+        let previous = signal(signalNumber, SIG_IGN)
+        signal(signalNumber, previous)
+        return unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 }

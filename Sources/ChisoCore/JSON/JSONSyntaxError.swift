@@ -40,18 +40,19 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 
     /// The same error, found inside the value of the member `key` of an enclosing object.
     func inside(key: String) -> JSONSyntaxError {
-        inside(step: key, separator: ".")
+        inside(step: key)
     }
 
     /// The same error, found inside the element `index` of an enclosing array.
     func inside(index: Int) -> JSONSyntaxError {
-        inside(step: "[\(index)]", separator: "")
+        inside(step: "[\(index)]")
     }
 
     /// Paths longer than this keep their outer steps and end in "…" (a line nested 200 deep).
     static let longestField = 120
 
-    private func inside(step: String, separator: String) -> JSONSyntaxError {
+    /// `step` before the path found so far: `a` and `[0].b` give `a[0].b`, `[1]` and `a` give `[1].a`.
+    private func inside(step: String) -> JSONSyntaxError {
         // Too deep is said at the opening bracket; its path would be as deep as the nesting.
         guard kind != .tooDeep else { return self }
         var outer = self
