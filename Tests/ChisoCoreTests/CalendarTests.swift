@@ -298,6 +298,12 @@ private let hour = Instant.microsPerHour
             let value = Double(tenths) / 10
             #expect(WorkingCalendar.scaled(value, Instant.microsPerHour) == Int64(tenths) * 360_000_000, "\(value) h")
             #expect(WorkingCalendar.scaled(value, Instant.microsPerDay) == Int64(tenths) * 8_640_000_000, "\(value) days")
+            // A month's fraction is taken out of the whole value (1.1 − 1 = 0.10000000000000009):
+            // 3 days, not 3 days and 1 µs (an audit found 1.1, 2.1 and 3.1 months 1 µs late).
+            let start = local("2026-08-03", 9)
+            let months = try #require(LocalDate(parsing: "2026-08-03")).adding(months: tenths / 10)
+            let expected = local(months.description, 9).adding(micros: Int64(tenths % 10) * 3 * Instant.microsPerDay)
+            #expect(vn.due(receivedAt: start, duration: ProcedureDuration(value: value, unit: .months)) == expected, "\(value) months")
         }
     }
 }

@@ -153,7 +153,7 @@ public struct WorkingCalendar: Sendable {
             guard whole <= Double(WorkingCalendar.maxDaySpan / 28) else { return .distantFuture }
             let date = zone.localDate(of: start).adding(months: Int(whole))
             let sameTime = moment(day: date.daysSinceEpoch, micros: zone.microsIntoDay(of: start))
-            return sameTime.adding(micros: WorkingCalendar.scaled((value - whole) * 30, Instant.microsPerDay))
+            return sameTime.adding(micros: WorkingCalendar.scaled((value - whole) * 30, Instant.microsPerDay, magnitude: value * 30))
         }
     }
 
@@ -203,12 +203,15 @@ public struct WorkingCalendar: Sendable {
     /// microseconds (details.md 2), so 1.0000000001 hours (1 h + 0.36 µs) ends 1 µs after the hour.
     /// A product within a few units in the last place of a whole number is that number: the binary
     /// double's own error (0.1 × 3 600 000 000 = 359 999 999.99999994), not a fraction of the duration.
-    static func scaled(_ value: Double, _ unit: Int64) -> Int64 {
+    /// `magnitude` is the value the duration was written as, when `value` was taken out of it (the
+    /// fraction of 1.1 months is 0.10000000000000009, whose error is that of 1.1).
+    static func scaled(_ value: Double, _ unit: Int64, magnitude: Double? = nil) -> Int64 {
         let product = value * Double(unit)
         guard product.isFinite, product < 9.0e18 else { return product > 0 ? Int64.max : 0 }
         guard product > 0 else { return 0 }
         let nearest = product.rounded()
-        return Int64(abs(product - nearest) <= 4 * product.ulp ? nearest : product.rounded(.up))
+        let noise = 4 * Swift.max(product.ulp, (magnitude ?? value).ulp * Double(unit))
+        return Int64(abs(product - nearest) <= noise ? nearest : product.rounded(.up))
     }
 
     private static func periods(of hours: [(start: Int, end: Int)]) -> [(start: Int64, end: Int64)] {
