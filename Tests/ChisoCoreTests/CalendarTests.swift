@@ -284,6 +284,24 @@ private let hour = Instant.microsPerHour
         #expect(due(vn, local("2026-08-03", 10), -3, .days) == "2026-08-03T10:00:00+07:00")
     }
 
+    /// Every duration written with up to three decimals below 100 is a whole number of microseconds in
+    /// every unit (and a month's fraction × 30 days too): none may gain a microsecond from the double's
+    /// own error.
+    @Test func durationsWithThreeDecimalsAreWholeMicroseconds() {
+        var wrong: [String] = []
+        for k in 1..<100_000 {
+            let value = Double(k) / 1000
+            for unit in [Instant.microsPerHour, Instant.microsPerDay, 8 * Instant.microsPerHour] where WorkingCalendar.scaled(value, unit) != Int64(k) * (unit / 1000) {
+                wrong.append("\(value) × \(unit)")
+            }
+            let whole = value.rounded(.down)
+            if WorkingCalendar.scaled((value - whole) * 30, Instant.microsPerDay, magnitude: value * 30) != Int64(k % 1000) * 30 * (Instant.microsPerDay / 1000) {
+                wrong.append("\(value) months")
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.count) wrong, e.g. \(wrong.prefix(5))")
+    }
+
     /// details.md 9: the due is the earliest instant, at the microsecond (details.md 2), at which the
     /// time has elapsed: a fraction of a microsecond rounds up; the double's own error does not.
     @Test func aFractionOfAMicrosecondRoundsUp() throws {
