@@ -564,8 +564,8 @@ public final class EventStore {
         let roots = try db.scalarInt64("SELECT max(latest_event_at) FROM ingests")
         let any = try meta(Meta.latestEventAt)
         c.latestEventAt = [roots, any].compactMap { $0 }.max()
-        // The real dossiers: rows that count nowhere are reported apart.
-        // and codes only named by petitions are no dossiers at all.
+        // The real dossiers: rows that count nowhere are reported apart, and codes only named by
+        // petitions are no dossiers at all.
         c.dossiers -= c.uncountedDossiers + petitionOnly
         let s = try db.makeStatement("SELECT root, latest_event_at, ingested_at FROM ingests ORDER BY root")
         while try s.step() { c.roots.append((s.text(at: 0) ?? "", s.int64(at: 1), s.int64(at: 2))) }

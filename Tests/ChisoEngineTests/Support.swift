@@ -75,6 +75,9 @@ enum Line {
     static func petition(_ id: String, _ type: String, _ petition: String, unit: String = "H44.101", at: String, extra: String = "") -> String {
         #"{"id":"\#(id)","type":"petition.\#(type)","at":"\#(t(at))","unit":"\#(unit)","petition":"\#(petition)"\#(extra)}"#
     }
+    static func merged(_ id: String, _ unit: String, into: String, at: String) -> String {
+        #"{"id":"\#(id)","type":"unit.merged","at":"\#(t(at))","unit":"\#(unit)","into":"\#(into)"}"#
+    }
     static func retract(_ id: String, target: String, at: String = "2026-10-01 00:00") -> String {
         #"{"id":"\#(id)","type":"event.retracted","at":"\#(t(at))","target":"\#(target)"}"#
     }
@@ -94,4 +97,10 @@ func smallProvince() -> [String] {
 
 func snapshot(_ engine: Engine, unit: String = "H44", period: String = "2026-08", now: String = "2027-06-01T00:00:00+07:00", asOf: String? = nil) throws -> Snapshot {
     try engine.scorer(profile: defaultProfile()).snapshot(unit: unit, window: Window.parse(period), now: instant(now), asOf: asOf.map(instant))
+}
+
+/// The tallies, the records and a fold of the whole log agree (`chiso verify`), and something was compared.
+func expectVerifies(_ engine: Engine, now: String = "2026-10-01T00:00:00+07:00", sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let report = try engine.verify(profile: defaultProfile(), now: instant(now))
+    #expect(report.isClean && report.compared > 0, "\(report.differences)", sourceLocation: sourceLocation)
 }

@@ -41,16 +41,14 @@ public struct UnitNode: Sendable, Equatable {
     /// second reorganisation) moves, at each merge, the dossiers processing there at that instant:
     /// those the first merge moved away stay where it sent them (details.md 13).
     public var merges: [UnitMerge] = []
-    /// Every `unit.declared` of it before E, in order (`at`, then id: details.md 5).
-    public var declaredAts: [Instant] = []
-    /// The ids of those declarations, in the same order: a declaration at the instant of a merge
-    /// comes after it when its id does.
-    public var declarationIDs: [String] = []
+    /// Every `unit.declared` of it before E, in order (`at`, then id: details.md 5): a declaration at
+    /// the instant of a merge comes after it when its id does.
+    public var declarations: [UnitDeclaration] = []
     /// Whether it offers electronic certified copies (4.6).
     public var eCertifiedCopy: Bool = false
     /// Whether a `unit.declared` named it before E. A code only merged or given a service is not
     /// declared: it belongs to no tree (details.md 12).
-    public var declared: Bool { !declaredAts.isEmpty }
+    public var declared: Bool { !declarations.isEmpty }
     /// When it was last merged (it is then a closed child of `mergedInto`), details.md 13.
     public var mergedAt: Instant? { merges.last?.at }
     public var mergedInto: String? { merges.last?.into }
@@ -62,9 +60,7 @@ public struct UnitNode: Sendable, Equatable {
     /// window leaves it in. The dossiers a merge moved stay where it sent them.
     public func mergedAway(before from: Instant) -> Bool {
         guard let merge = merges.last(where: { $0.at < from }) else { return false }
-        if let i = declaredAts.lastIndex(where: { $0 < from }), precedes((merge.at, merge.id), (declaredAts[i], declarationIDs[i])) {
-            return false
-        }
+        if let d = declarations.last(where: { $0.at < from }), precedes((merge.at, merge.id), (d.at, d.id)) { return false }
         return true
     }
 
@@ -77,9 +73,15 @@ public struct UnitNode: Sendable, Equatable {
     public func placeBeforeMerge(since from: Instant) -> String?? {
         // Merges are in time order: when one is at or after `from`, so is the last.
         guard let first = merges.first(where: { $0.at >= from }), let last = merges.last else { return nil }
-        if let declared = declaredAts.last, let id = declarationIDs.last, precedes((last.at, last.id), (declared, id)) { return nil }
+        if let d = declarations.last, precedes((last.at, last.id), (d.at, d.id)) { return nil }
         return .some(first.parentBefore)
     }
+}
+
+/// One `unit.declared` of a unit: its instant and its event's id, which place it among the unit's merges.
+public struct UnitDeclaration: Sendable, Equatable {
+    public var at: Instant
+    public var id: String
 }
 
 /// One `unit.merged` of a unit: at `at`, it became a closed child of `into` (details.md 13).
@@ -118,7 +120,7 @@ public struct CatalogueView: Sendable {
             switch ev.body {
             case .unitDeclared(let unit, let name, let parent, let level):
                 var node = units[unit] ?? UnitNode(code: unit)
-                node.name = name; node.level = level; node.parent = cutCycle(unit, parent); node.declaredAts.append(ev.at); node.declarationIDs.append(ev.id)
+                node.name = name; node.level = level; node.parent = cutCycle(unit, parent); node.declarations.append(UnitDeclaration(at: ev.at, id: ev.id))
                 units[unit] = node
             case .unitMerged(let unit, let into):
                 var node = units[unit] ?? UnitNode(code: unit)

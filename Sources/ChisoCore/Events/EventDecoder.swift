@@ -244,8 +244,9 @@ struct FieldReader {
                     let cr = FieldReader(object: c, zone: zone)
                     func flag(_ k: String) throws(Rejection) -> Bool {
                         do { return try cr.optionalBool(k) ?? false } catch {
-                            let found = c[k].map(EventDecoder.kindName) ?? "another type"
-                            throw .wrongType(field: "components[\(i)].\(k)", expected: "true or false", found: found)
+                            // The reader's own rejection, named by the component's path.
+                            guard case .wrongType(_, let expected, let found) = error else { throw error }
+                            throw .wrongType(field: "components[\(i)].\(k)", expected: expected, found: found)
                         }
                     }
                     if try flag("digitized") { digitized = true }
