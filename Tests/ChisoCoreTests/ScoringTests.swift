@@ -2,8 +2,10 @@ import Foundation
 import Testing
 @testable import ChisoCore
 
-/// Files the scoring tests read: the shipped profiles in `indicators/` and the portal fixture in
-/// `../shared/fixtures/`, both found from this file's path (repo/Tests/ChisoCoreTests/…).
+/// Files the scoring tests read: the shipped profiles in `indicators/` and the portal fixture, found
+/// from this file's path (repo/Tests/ChisoCoreTests/…). The fixture is read from `../shared/fixtures/`
+/// beside the repository when it is there, else from its copy in `Tests/Fixtures/`, so that a clone on
+/// its own passes too; `theCopiesEqualTheSharedFiles` keeps the copies equal to the originals.
 enum ProfileTestFiles {
     static let repoRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -23,7 +25,28 @@ enum ProfileTestFiles {
         try Profile.load(fileText: text("indicators/\(id).json"), name: "\(id).json")
     }
 
-    static let fixturePath = "../shared/fixtures/portal-phu-tho-2026-08.json"
+    static let fixturePath = sharedOrCopy("fixtures/portal-phu-tho-2026-08.json")
+
+    /// `../shared/PATH` when the specification's folder is beside the repository, else the copy of the
+    /// file in `Tests/Fixtures/`.
+    static func sharedOrCopy(_ path: String) -> String {
+        let shared = "../shared/" + path
+        let exists = FileManager.default.fileExists(atPath: repoRoot.appendingPathComponent(shared).standardizedFileURL.path)
+        return exists ? shared : "Tests/Fixtures/" + (path as NSString).lastPathComponent
+    }
+
+    /// Whether `../shared/` is beside the repository.
+    static var sharedIsBeside: Bool {
+        FileManager.default.fileExists(atPath: repoRoot.appendingPathComponent("../shared/spec").standardizedFileURL.path)
+    }
+}
+
+/// The copies in `Tests/Fixtures/` are the specification's files, byte for byte.
+@Test(.enabled(if: ProfileTestFiles.sharedIsBeside, "the specification's folder ../shared is not beside the repository"),
+      arguments: ["fixtures/portal-phu-tho-2026-08.json", "spec/calendar-vn.json"])
+func theCopiesEqualTheSharedFiles(path: String) throws {
+    let copy = try ProfileTestFiles.text("Tests/Fixtures/" + (path as NSString).lastPathComponent)
+    #expect(copy == (try ProfileTestFiles.text("../shared/" + path)), "Tests/Fixtures differs from ../shared/\(path); copy it again")
 }
 
 /// A one-group profile with a single component, for rule-by-rule checks.
