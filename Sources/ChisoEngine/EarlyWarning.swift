@@ -117,7 +117,7 @@ extension Engine {
     /// supplement request after the deadline had passed.
     public func earlyWarning(unit: String, within: DueHorizon, asOf e: Instant) throws -> EarlyWarning {
         // One committed state for the whole subtree (`reading`).
-        try reading { try earlyWarningInOneState(unit: unit, within: within, asOf: e) }
+        try reading { try earlyWarningInOneState(unit: UnitCode.normalized(unit), within: within, asOf: e) }
     }
 
     private func earlyWarningInOneState(unit: String, within: DueHorizon, asOf e: Instant) throws -> EarlyWarning {
@@ -227,9 +227,10 @@ extension EarlyWarning {
         // ASCII, so its bytes are its characters; slicing them skips splitting the text into
         // `Character`s, which took a quarter of `chiso due` for the 63 000 late dossiers of a 10M
         // database (docs/performance.md "Explain and due (1M and 10M)").
+        // The date runs to the `T`: a deadline computed past 9999 has a longer year.
         let bytes = Array(text.utf8)
-        guard bytes.count >= 16 else { return text }
-        return String(decoding: bytes[0..<10], as: UTF8.self) + " " + String(decoding: bytes[11..<16], as: UTF8.self)
+        guard let t = bytes.firstIndex(of: UInt8(ascii: "T")), bytes.count >= t + 6 else { return text }
+        return String(decoding: bytes[0..<t], as: UTF8.self) + " " + String(decoding: bytes[(t + 1)..<(t + 6)], as: UTF8.self)
     }
 
     static func rows(_ items: [Item], zone: Zone, withReason: Bool) -> String {

@@ -73,16 +73,35 @@ public final class Engine {
 
     /// Opens the database at `path`. `calendar` is the one the command loaded; a database that
     /// already holds a calendar keeps using its own until `rebuild` (see `calendar`).
-    public init(path: String, calendar: WorkingCalendar, readOnly: Bool = false) throws {
-        store = try Engine.openStore(path: path, readOnly: readOnly)
+    public convenience init(path: String, calendar: WorkingCalendar, readOnly: Bool = false) throws {
+        try self.init(path: path, calendar: calendar, readOnly: readOnly, afterLoadingCatalogue: {})
+    }
+
+    /// `afterLoadingCatalogue` runs between loading the catalogue and the rest of the state (tests
+    /// commit a batch there from another connection).
+    init(path: String, calendar: WorkingCalendar, readOnly: Bool, afterLoadingCatalogue: () throws -> Void) throws {
+        let store = try Engine.openStore(path: path, readOnly: readOnly)
+        self.store = store
         configuredCalendar = calendar
-        self.calendar = try Engine.storedCalendar(store) ?? calendar
-        decoder = EventDecoder(zone: self.calendar.zone)
-        catalogue = Catalogue()
-        catalogue = try loadCatalogue()
-        try reloadVoidIDs()
-        tallies.load(codes: try store.procedureCodes())
-        lastCommitSerial = try store.meta(EventStore.Meta.commitSerial)
+        // What the engine keeps in memory comes from one committed state, whose serial it keeps, so
+        // that `reading` reloads it exactly when it sees a later commit (interfaces.md "Standards":
+        // with the serial read after the catalogue, a batch committed in between left a reader
+        // with the catalogue before it and the tallies after it; found by an audit).
+        try store.db.begin(.deferred)
+        do {
+            lastCommitSerial = try store.meta(EventStore.Meta.commitSerial)
+            self.calendar = try Engine.storedCalendar(store) ?? calendar
+            decoder = EventDecoder(zone: self.calendar.zone)
+            catalogue = Catalogue()
+            catalogue = try loadCatalogue()
+            try afterLoadingCatalogue()
+            try reloadVoidIDs()
+            tallies.load(codes: try store.procedureCodes())
+            try store.db.commit()
+        } catch {
+            try? store.db.rollback()
+            throw error
+        }
     }
 
     /// Whether the calendar the command loaded differs from the database's (an edited calendar file

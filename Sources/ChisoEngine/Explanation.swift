@@ -33,6 +33,7 @@ extension Scorer {
     /// listed per component (their count stays whole), which bounds the memory a province needs.
     public func explain(unit: String, window: Window, now: Instant, asOf: Instant? = nil, component: String? = nil,
                         keep: Int? = nil) throws -> Explanation {
+        let unit = UnitCode.normalized(unit)
         if let component, profile.component(component) == nil {
             let ids = profile.components.map(\.id).joined(separator: ", ")
             throw EngineError.badRequest("no component \(component) in profile \(profile.id); components: \(ids)")
@@ -88,18 +89,19 @@ extension Scorer {
 }
 
 extension Explanation {
-    /// A text report for people; at most `limit` items per component.
+    /// A text report for people; at most `limit` items per component. Points, percentages and days
+    /// with 2 decimals, as in the snapshot's table (docs/decisions.md, tables for people).
     public func text(zone: Zone, limit: Int) -> String {
         let s = snapshot
         var out = "\(s.unit)\(s.node?.name.map { " \($0)" } ?? "") — \(s.window.label), as of \(s.asOf.rfc3339(in: zone))\n"
-        out += "total \(s.card.total.jsonNumber) of \(s.card.max.jsonNumber), \(s.card.band.name)\n"
+        out += "total \(s.card.total.fixedText) of \(s.card.max.jsonNumber), \(s.card.band.name)\n"
         for line in lines {
             let c = line.component
             let ratio = c.ratio.map { Points.fixedText($0 * 100) + "%" } ?? "—"
-            let points = c.points?.jsonNumber ?? "—"
+            let points = c.points?.fixedText ?? "—"
             if c.isValue {
                 // details.md 11: a value, null when no dossier qualifies; never counts or a ratio.
-                let shown = c.value.map { "\($0) working days" } ?? "no value: no dossier received in the period has ended finished or returned"
+                let shown = c.value.map { "\(Points.fixedText($0)) working days" } ?? "no value: no dossier received in the period has ended finished or returned"
                 out += "\n\(c.id) \(c.name): \(shown) (monitoring)\n"
                 continue
             }

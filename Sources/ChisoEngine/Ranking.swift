@@ -66,6 +66,7 @@ extension Scorer {
     /// `window.previous()` evaluated at min(its to, now, asOf). A window that has not started at
     /// E is an error (details.md 17); a parent code not declared at E is an error.
     public func ranking(window: Window, now: Instant, asOf: Instant? = nil, parent: String? = nil, level: UnitLevel? = nil) throws -> Ranking {
+        let parent = parent.map(UnitCode.normalized)
         let zone = calendar.zone
         let e = Evaluator.evaluationInstant(window: window, now: now, asOf: asOf)
         guard e > window.from else {

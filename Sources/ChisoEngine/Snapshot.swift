@@ -108,7 +108,7 @@ public struct Scorer {
         guard e > window.from else {
             throw EngineError.periodNotStarted(window, now: now, asOf: asOf, zone: calendar.zone)
         }
-        return try snapshot(unit: unit, window: window, view: view(at: e), children: children)
+        return try snapshot(unit: UnitCode.normalized(unit), window: window, view: view(at: e), children: children)
     }
 
     func snapshot(unit: String, window: Window, view: CatalogueView, children: Bool) throws -> Snapshot {

@@ -46,6 +46,10 @@ struct Chiso: ParsableCommand {
             printError("Error: " + unknownCommand(word, commands: names))
             Self.exit(withError: ExitCode.validationFailure)
         }
+        if commandWord(arguments) == nil, let message = misplacedOption(arguments, commands: names) {
+            printError("Error: " + message)
+            Self.exit(withError: ExitCode.validationFailure)
+        }
         var command: any ParsableCommand
         do {
             command = try parseAsRoot(arguments)
@@ -95,6 +99,23 @@ func optionNames(inHelp help: String) -> Set<String> {
 
 /// The options interfaces.md calls global, which may come before the command's name.
 let globalOptionNames: Set<String> = ["--db", "--profile", "--indicators"]
+
+/// An option other than the global ones before the command's name (`chiso --db x --format json
+/// status`), named with where it goes; nil when there is none, or no command name after it. The
+/// parser would blame the first option it met at the top level, `--db`, which may come there.
+func misplacedOption(_ arguments: [String], commands: [String]) -> String? {
+    var i = 0
+    while i < arguments.count {
+        let argument = arguments[i]
+        if globalOptionNames.contains(argument) { i += 2; continue }
+        if globalOptionNames.contains(where: { argument.hasPrefix($0 + "=") }) { i += 1; continue }
+        guard argument.hasPrefix("-"), !["-h", "--help", "--version"].contains(argument),
+              let command = arguments[(i + 1)...].first(where: commands.contains) else { return nil }
+        let name = argument.firstIndex(of: "=").map { String(argument[..<$0]) } ?? argument
+        return "\(name) must come after the command's name (chiso \(command) \(name) …); only --db, --profile and --indicators may come before it"
+    }
+    return nil
+}
 
 /// The word in the command's place: the first argument after any leading global options, unless it
 /// is an option itself (`--help`, `--version`), which the parser answers.

@@ -28,7 +28,7 @@ struct Due: ParsableCommand {
 
     @OptionGroup var options: DatabaseOptions
 
-    @Option(help: ArgumentHelp("The unit code, e.g. H44; its whole subtree is searched.", valueName: "code"))
+    @Option(help: ArgumentHelp("The unit code, e.g. H44; its whole subtree is searched.", valueName: "code"), transform: UnitCode.normalized)
     var unit: String
 
     @Option(parsing: .unconditional, help: ArgumentHelp("How far ahead: Nd working days or Nh working hours.", valueName: "duration"))

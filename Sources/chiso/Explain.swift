@@ -7,9 +7,10 @@ struct Explain: ParsableCommand {
         abstract: "Why a unit has its points: each component's numbers and the items that cost points.",
         discussion: """
             For each component: numerator, denominator, ratio and points; for dossier, petition and \
-            procedure components, the items that cost points (late, not digitised, not paid online …) \
-            with their dates, most costly first, each with what fixing it alone would gain (unrounded, \
-            4 decimals). Fixing every listed item of a component brings it to its maximum.
+            procedure components, the items that cost points (late, not digitised, not paid online …), \
+            dossiers and petitions with their dates, most costly first, each with what fixing it alone \
+            would gain (unrounded, 4 decimals). Fixing every listed item of a component brings it to its \
+            maximum.
 
             Example:
               $ chiso explain --unit H44.07 --period 2026-08 --component 2.1
@@ -21,7 +22,7 @@ struct Explain: ParsableCommand {
 
     @OptionGroup var options: DatabaseOptions
 
-    @Option(help: ArgumentHelp("The unit code, e.g. H44.", valueName: "code"))
+    @Option(help: ArgumentHelp("The unit code, e.g. H44.", valueName: "code"), transform: UnitCode.normalized)
     var unit: String
 
     @Option(help: ArgumentHelp("The period: 2026-08, 2026-Q3, 2026, 2026-W03 or 2026-08-01..2026-08-15.", valueName: "period"))

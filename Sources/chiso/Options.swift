@@ -104,9 +104,23 @@ func validateInstantArgument(_ text: String?, option: String) throws {
 
 /// Parses an `--as-of` value: an RFC 3339 timestamp, or a date (its local midnight).
 func parseInstantArgument(_ text: String, zone: Zone, option: String) throws -> Instant {
-    if let t = Timestamp.parseInstant(text) { return t }
-    if let d = LocalDate(parsing: text) { return zone.startOfDay(d) }
-    throw ValidationError(notAnInstant(text, option: option))
+    let instant: Instant
+    if let t = Timestamp.parseInstant(text) {
+        instant = t
+    } else if let d = LocalDate(parsing: text) {
+        instant = zone.startOfDay(d)
+    } else {
+        throw ValidationError(notAnInstant(text, option: option))
+    }
+    // As for an event's instants (docs/decisions.md): written back in the engine's zone, it must
+    // fall in the years 0000–9999 there. Known once the database's zone is, so one sentence and 64,
+    // as for a period, without the usage block of a mistyped option.
+    let year = zone.localDate(of: instant).year
+    guard (0...9999).contains(year) else {
+        printError("Error: \(option) \(text) falls in the year \(year) in the engine's time zone; give an instant in the years 0000–9999 there")
+        throw ExitCode.validationFailure
+    }
+    return instant
 }
 
 /// Why an `--as-of` value is refused. The usual mistake, a timestamp without its offset, is named

@@ -19,7 +19,7 @@ struct SnapshotCommand: ParsableCommand {
 
     @OptionGroup var options: DatabaseOptions
 
-    @Option(help: ArgumentHelp("The unit code, e.g. H44.", valueName: "code"))
+    @Option(help: ArgumentHelp("The unit code, e.g. H44.", valueName: "code"), transform: UnitCode.normalized)
     var unit: String
 
     @Option(help: ArgumentHelp("The period: 2026-08, 2026-Q3, 2026, 2026-W03 or 2026-08-01..2026-08-15.", valueName: "period"))

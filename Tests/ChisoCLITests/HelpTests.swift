@@ -80,6 +80,14 @@ extension ChisoCLI {
                 #expect(run.stderr.hasPrefix("Error: Unknown option '\(option)'.\(suggestion)\nUsage: chiso \(arguments.first { !$0.hasPrefix("-") && $0 != "x.sqlite" } ?? "")"),
                         "\(arguments): \(run.stderr)")
             }
+            // An option that belongs to the command, given before its name, is named as misplaced; the
+            // parser blamed `--db`, which may come there.
+            for arguments in [["--db", "x.sqlite", "--format", "json", "status"], ["--format=json", "status"]] {
+                let run = try runChiso(arguments)
+                #expect(run.status == 64 && run.stdout.isEmpty
+                        && run.stderr == "Error: --format must come after the command's name (chiso status --format …); only --db, --profile and --indicators may come before it\n",
+                        "\(arguments): \(run.status) \(run.stderr)")
+            }
             let missing = try runChiso(["snapshot", "--period", "2026-08"])
             #expect(missing.status == 64 && missing.stderr.hasPrefix("Error: Missing expected argument '--unit <code>'"), "\(missing.stderr)")
         }
@@ -292,6 +300,14 @@ extension ChisoCLI {
                 let bad = try runChiso(arguments)
                 #expect(bad.status == 64 && bad.stderr.contains("--as-of yesterday is not a timestamp")
                         && bad.stderr.contains("chiso \(command) --help"), "\(command): \(bad.status) \(bad.stderr)")
+            }
+            // An instant outside the years 0000–9999 in the engine's zone is refused, as in an event
+            // (`due` printed such an E as "10000-01-0 T06:5").
+            let province = try provinceDatabase()
+            for asOf in ["9999-12-31T23:59:59Z", "0000-01-01T00:00:00+08:00"] {
+                let far = try runChiso(["due", "--db", province, "--unit", "H44", "--as-of", asOf])
+                expectOneSentenceError(far, naming: "--as-of \(asOf) falls in the year \(asOf.hasPrefix("9") ? "10000" : "-1") in the engine's time zone")
+                #expect(far.status == 64, "\(far.status)")
             }
             // A timestamp without its offset, the usual slip, is named as such.
             let noOffset = try runChiso(["snapshot", "--db", db, "--unit", "H44", "--period", "2026-08", "--as-of", "2026-08-15T10:00:00"])

@@ -66,4 +66,47 @@ import Testing
         #expect(w.roots == ["C1"])
         #expect(w.subtree(of: "C1") == ["C1", "C2"])
     }
+
+    /// Unit codes are read in NFC wherever an event names a unit (`UnitCode`, docs/decisions.md), so
+    /// that SQLite, which keys by bytes, and Swift's strings agree on which unit it is; dossier codes
+    /// and ids keep their code points (details.md 3).
+    @Test func unitCodesAreReadInNFCAndOtherCodesAsSent() throws {
+        let nfd = "Xe\u{301}", nfc = Array("X\u{E9}".utf8)
+        let decoder = EventDecoder(zone: .vietnam)
+        func decode(_ fields: String) throws -> Event {
+            try decoder.decode(JSONParser.parse(#"{"id":"\#(nfd)","at":"2026-08-03T09:00:00+07:00",\#(fields)}"#))
+        }
+        func units(_ e: Event) -> [[UInt8]] {
+            switch e.body {
+            case .unitDeclared(let u, _, let p, _): return [Array(u.utf8), Array((p ?? "").utf8)]
+            case .unitMerged(let u, let into): return [Array(u.utf8), Array(into.utf8)]
+            case .unitService(let u, _), .procedureAnnounced(_, let u, _, _), .procedurePublished(_, let u): return [Array(u.utf8)]
+            case .procedureDeclared(let d): return [Array(d.unit.utf8)] + d.authority.map { Array($0.utf8) }
+            case .dossier(_, let u, .transferred(let to)), .petition(_, let u, .transferred(let to)): return [Array(u.utf8), Array(to.utf8)]
+            case .dossier(_, let u, _), .petition(_, let u, _): return [Array(u.utf8)]
+            case .retracted: return []
+            }
+        }
+        let events = [
+            #""type":"unit.declared","unit":"\#(nfd)","name":"x","parent":"\#(nfd)","level":"commune""#,
+            #""type":"unit.merged","unit":"\#(nfd)","into":"\#(nfd)""#,
+            #""type":"unit.service","unit":"\#(nfd)","eCertifiedCopy":true"#,
+            #""type":"procedure.declared","procedure":"P1","name":"p","unit":"\#(nfd)","authority":["\#(nfd)"],"onlineLevel":"full","feeBearing":false"#,
+            #""type":"procedure.announced","procedure":"P1","unit":"\#(nfd)","decidedAt":"2026-08-01","effectiveAt":"2026-08-10""#,
+            #""type":"procedure.published","procedure":"P1","unit":"\#(nfd)""#,
+            #""type":"dossier.transferred","dossier":"\#(nfd)","unit":"\#(nfd)","to":"\#(nfd)""#,
+            #""type":"petition.transferred","petition":"K1","unit":"\#(nfd)","to":"\#(nfd)""#,
+        ]
+        for fields in events {
+            let e = try decode(fields)
+            #expect(!units(e).isEmpty && units(e).allSatisfy { $0 == nfc }, "\(fields)")
+            #expect(e.id.utf8.elementsEqual(nfd.utf8), "an id keeps its code points")
+        }
+        if case .dossier(let code, _, _) = try decode(events[6]).body {
+            #expect(code.utf8.elementsEqual(nfd.utf8), "a dossier code keeps its code points")
+        } else {
+            Issue.record("not a dossier event")
+        }
+        #expect(UnitCode.normalized("H44.101") == "H44.101")
+    }
 }

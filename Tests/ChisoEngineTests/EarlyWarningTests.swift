@@ -170,5 +170,8 @@ import Testing
         }
         #expect(EarlyWarning.local(nil, zone: .vietnam) == "—")
         #expect(EarlyWarning.local(instant("2026-09-03T09:05:00+07:00"), zone: .vietnam) == "2026-09-03 09:05")
+        // A deadline computed past 9999 (a long duration from late 9999) keeps its whole year.
+        let late = instant("9999-12-31T23:00:00+07:00").adding(micros: 2 * 86_400_000_000 + 300_000_000)
+        #expect(EarlyWarning.local(late, zone: .vietnam) == "10000-01-02 23:05", "\(late.rfc3339(in: .vietnam))")
     }
 }

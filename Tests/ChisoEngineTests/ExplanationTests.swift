@@ -104,7 +104,7 @@ import Testing
         #expect(line.hasSuffix(": no value: no dossier received in the period has ended finished or returned (monitoring)"), "\(line)")
         try ingest(e, [Line.finished("f1", "D1", at: "2026-08-04 09:00")])
         let ended = try explain(e, "2.2").text(zone: .vietnam, limit: 10)
-        #expect(ended.contains(": 1.0 working days (monitoring)"), "\(ended)")
+        #expect(ended.contains(": 1.00 working days (monitoring)"), "\(ended)")
     }
 
     /// 2.1 (policy `zero`) with no dossier scores 0 of 20 and has no item to fix; the text says why,
@@ -116,9 +116,9 @@ import Testing
         let lines = text.split(separator: "\n").map(String.init)
         let note = "  note: nothing counts here in this period, and an empty count scores 0 under this component's policy; no item to fix"
         let at21 = try #require(lines.firstIndex { $0.hasPrefix("2.1 ") })
-        #expect(lines[at21].hasSuffix("0/0 = —, 0 of 20 points") && lines[at21 + 1] == note, "\(lines[at21...at21 + 1])")
+        #expect(lines[at21].hasSuffix("0/0 = —, 0.00 of 20 points") && lines[at21 + 1] == note, "\(lines[at21...at21 + 1])")
         let at52 = try #require(lines.firstIndex { $0.hasPrefix("5.2 ") })
-        #expect(lines[at52].hasSuffix("6 of 6 points") && lines[at52 + 1] != note)
+        #expect(lines[at52].hasSuffix("6.00 of 6 points") && lines[at52 + 1] != note)
         #expect(lines.filter { $0 == note }.count == 2) // 2.1 and 5.4, the two `zero` components
     }
 

@@ -415,6 +415,25 @@ final class ReaderLog: @unchecked Sendable {
         #expect(result.value.hasPrefix("another chiso (an ingest or a rebuild) kept writing to \(path) for over 1 s; nothing more was stored"), "\(result.value)")
     }
 
+    /// interfaces.md "Standards": a reader never sees two batches mixed. A batch committed while a
+    /// reader opens (here between its loading the catalogue and the rest) must not leave it with the
+    /// catalogue before the batch and the tallies after it: an audit saw 4.6's certified copies of
+    /// one batch beside the dossiers of the next, and `verify` fail on a healthy database.
+    @Test func aBatchCommittedWhileAReaderOpensIsSeenWhole() throws {
+        let path = temporaryDatabase()
+        let writer = try openEngine(path)
+        try ingest(writer, smallProvince() + [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00")])
+        let service = #"{"id":"s1","type":"unit.service","at":"2026-08-01T00:00:00+07:00","unit":"H44.101","eCertifiedCopy":true}"#
+        let reader = try Engine(path: path, calendar: testIndicators.calendar(), readOnly: true, afterLoadingCatalogue: {
+            try ingest(writer, [service, Line.received("r2", "D2", unit: "H44.101", at: "2026-08-03 09:00")])
+        })
+        let seen = try reader.reading { try snapshot(reader) }
+        let after = try snapshot(try openEngine(path))
+        #expect((after.measures["communes.eCertifiedCopy"], after.measures["received"]) == (1, 2))
+        #expect(seen.measures == after.measures)
+        try reader.reading { try expectVerifies(reader) }
+    }
+
     @Test func aRebuildIncludesABatchCommittedWhileItWaited() throws {
         let (path, first) = try firstWriter(then: [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00")])
         let result = ResultBox()
@@ -573,6 +592,44 @@ final class ResultBox: @unchecked Sendable {
         #expect(verify.differences.isEmpty, "\(verify.differences)")
         try e.rebuild()
         #expect(try snapshot(e).measures == s.measures)
+    }
+
+    /// Unit codes are kept in NFC (`UnitCode`, docs/decisions.md): a commune declared as "Xé" with
+    /// U+00E9 is the unit that events naming "Xe + ◌́" reach, in its own snapshot, up the tree and in
+    /// `verify`'s recomputation (an audit found the dossier and the petition counted nowhere under
+    /// H44, and `verify` failing even after `rebuild`). Merges and transfers name units too.
+    @Test(arguments: [1, 2000])
+    func unitCodesThatDifferOnlyInNormalizationAreOneUnit(batchSize: Int) throws {
+        let composed = "X\u{E9}", decomposed = "Xe\u{301}"
+        // The commune is declared in NFC; the events that name it spell it `elsewhere`.
+        func stream(_ elsewhere: String) -> [String] {
+            smallProvince() + [
+                Line.unit("u9", composed, parent: "H44", level: "commune"),
+                Line.received("r1", "D1", unit: elsewhere, at: "2026-08-03 09:00"),
+                Line.received("r2", "D2", unit: "H44.101", at: "2026-08-03 09:00"),
+                Line.dossier("t2", "transferred", "D2", at: "2026-08-03 10:00", extra: #","to":"\#(elsewhere)""#),
+                Line.petition("k1", "filed", "K1", unit: elsewhere, at: "2026-08-04 09:00", extra: #","category":"staff""#),
+                Line.merged("m1", "H44.102", into: elsewhere, at: "2026-08-01 00:00"),
+                Line.received("r3", "D3", unit: "H44.102", at: "2026-08-05 09:00"),
+            ]
+        }
+        let e = try openEngine(), control = try openEngine()
+        try ingest(e, stream(decomposed), batchSize: batchSize)
+        try ingest(control, stream(composed), batchSize: batchSize)
+        let root = try snapshot(e)
+        #expect((root.measures["received"], root.measures["petitionsFiled"]) == (3, 1))
+        #expect(root.measures == (try snapshot(control)).measures)
+        let expected = try snapshot(control, unit: composed)
+        #expect(expected.measures["petitionsFiled"] == 1 && expected.measures["received"] >= 2, "\(expected.measures)")
+        for spelling in [composed, decomposed] {
+            let s = try snapshot(e, unit: spelling)
+            #expect(s.unit.utf8.elementsEqual(composed.utf8), "the snapshot names the unit in NFC")
+            #expect(s.measures == expected.measures, "\(spelling.unicodeScalars.map(\.value))")
+        }
+        try expectVerifies(e)
+        try e.rebuild()
+        #expect(try snapshot(e, unit: decomposed).measures == expected.measures)
+        try expectVerifies(e)
     }
 
     /// Retractions awaiting "é" and "e + ◌́" are two void ids, also once the engine is opened again

@@ -21,19 +21,19 @@ public struct EventDecoder: Sendable {
         let body: EventBody
         switch type {
         case "unit.declared":
-            body = .unitDeclared(unit: try r.code("unit"), name: try r.string("name"),
-                                 parent: try r.optionalCode("parent"), level: try r.enumValue("level", UnitLevel.self))
+            body = .unitDeclared(unit: try r.unitCode("unit"), name: try r.string("name"),
+                                 parent: try r.optionalUnitCode("parent"), level: try r.enumValue("level", UnitLevel.self))
         case "unit.merged":
-            body = .unitMerged(unit: try r.code("unit"), into: try r.code("into"))
+            body = .unitMerged(unit: try r.unitCode("unit"), into: try r.unitCode("into"))
         case "unit.service":
-            body = .unitService(unit: try r.code("unit"), eCertifiedCopy: try r.bool("eCertifiedCopy"))
+            body = .unitService(unit: try r.unitCode("unit"), eCertifiedCopy: try r.bool("eCertifiedCopy"))
         case "procedure.declared":
             body = .procedureDeclared(try r.procedureDeclaration())
         case "procedure.announced":
-            body = .procedureAnnounced(procedure: try r.code("procedure"), unit: try r.code("unit"),
+            body = .procedureAnnounced(procedure: try r.code("procedure"), unit: try r.unitCode("unit"),
                                        decidedAt: try r.date("decidedAt"), effectiveAt: try r.date("effectiveAt"))
         case "procedure.published":
-            body = .procedurePublished(procedure: try r.code("procedure"), unit: try r.code("unit"))
+            body = .procedurePublished(procedure: try r.code("procedure"), unit: try r.unitCode("unit"))
         case "event.retracted":
             // `target` is an id, so 1–128 scalars (details.md 3): a longer one could only wait for ever.
             // `unit` is optional here (details.md 1) but, when given, a code like any other.
@@ -49,11 +49,11 @@ public struct EventDecoder: Sendable {
             // (events.md "Bad input": the reason sends the producer to what is wrong).
             if EventDecoder.dossierTypes.contains(type) {
                 let dossier = try r.code("dossier")
-                let unit = try r.code("unit")
+                let unit = try r.unitCode("unit")
                 body = .dossier(dossier: dossier, unit: unit, action: try r.dossierAction(type))
             } else if EventDecoder.petitionTypes.contains(type) {
                 let petition = try r.code("petition")
-                let unit = try r.code("unit")
+                let unit = try r.unitCode("unit")
                 body = .petition(petition: petition, unit: unit, action: try r.petitionAction(type))
             } else {
                 throw .unknownType(type)
@@ -132,6 +132,11 @@ struct FieldReader {
         return s
     }
 
+    /// A unit code, in NFC (`UnitCode.normalized`): two spellings of one code are one unit.
+    func unitCode(_ key: String) throws(Rejection) -> String { UnitCode.normalized(try code(key)) }
+
+    func optionalUnitCode(_ key: String) throws(Rejection) -> String? { try optionalCode(key).map(UnitCode.normalized) }
+
     func bool(_ key: String) throws(Rejection) -> Bool {
         guard let b = try optionalBool(key) else { throw .missingField(key) }
         return b
@@ -191,7 +196,7 @@ struct FieldReader {
     func procedureDeclaration() throws(Rejection) -> ProcedureDeclaration {
         let procedure = try code("procedure")
         let name = try string("name")
-        let unit = try code("unit")
+        let unit = try unitCode("unit")
         guard let av = member("authority") else { throw .missingField("authority") }
         guard case .array(let items) = av else { throw .wrongType(field: "authority", expected: "a list of unit codes or levels", found: EventDecoder.kindName(av)) }
         var authority: [String] = []
@@ -203,7 +208,7 @@ struct FieldReader {
             guard !s.isEmpty else {
                 throw .invalidValue(field: "authority[\(i)]", problem: "is an empty code; give a unit code or a level name (ministry, province, department, commune, agency)")
             }
-            authority.append(s)
+            authority.append(UnitCode.normalized(s))
         }
         var duration: ProcedureDuration?
         if let dv = member("duration") {
@@ -262,7 +267,7 @@ struct FieldReader {
             _ = try optionalString("reason")
             return .refused
         case "dossier.transferred":
-            return .transferred(to: try code("to"))
+            return .transferred(to: try unitCode("to"))
         case "dossier.supplementRequested":
             _ = try optionalString("reason")
             return .supplementRequested
@@ -309,7 +314,7 @@ struct FieldReader {
         case "petition.filed":
             return .filed(category: try enumValue("category", PetitionCategory.self), dossier: try optionalCode("dossier"))
         case "petition.transferred":
-            return .transferred(to: try code("to"))
+            return .transferred(to: try unitCode("to"))
         case "petition.answered":
             return .answered
         case "petition.rated":
