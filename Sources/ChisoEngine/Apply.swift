@@ -203,7 +203,6 @@ extension Engine {
                     catalogue.remove(id: event.id)
                 }
             }
-            rootOfUnit.removeAll(keepingCapacity: true)
         }
     }
 
@@ -388,19 +387,9 @@ extension Engine {
     /// Records the latest event instant and ingest time per root unit (for `chiso status`).
     func flushIngestMarks(now: Int64) throws {
         if let at = batchLatestAt { try store.raiseMeta(EventStore.Meta.latestEventAt, to: at); batchLatestAt = nil }
-        guard !batchLatest.isEmpty else { return }
-        var view: CatalogueView?
-        var perRoot: [String: Int64] = [:]
-        for (unit, at) in batchLatest {
-            let root: String
-            if let r = rootOfUnit[unit] { root = r } else {
-                if view == nil { view = catalogue.asOf(.distantFuture) }
-                root = view?.root(of: unit) ?? unit
-                rootOfUnit[unit] = root
-            }
-            perRoot[root] = max(perRoot[root] ?? .min, at)
-        }
-        for (root, at) in perRoot { try store.noteIngest(root: root, latestEventAt: at, now: now) }
+        // Kept per unit and rolled up to the roots of the tree as it stands when read (`chiso status`),
+        // so that a unit declared after its first events is counted under its root, not as one.
+        for (unit, at) in batchLatest { try store.noteIngest(unit: unit, latestEventAt: at, now: now) }
         batchLatest.removeAll(keepingCapacity: true)
     }
 }

@@ -26,7 +26,7 @@ public final class Engine {
     public internal(set) var catalogue: Catalogue
     /// Dossier and petition records touched by the open batch, written at commit.
     var pending = PendingRecords()
-    var rootOfUnit: [String: String] = [:]
+    /// The latest `at` of the batch's accepted events per unit they name (`chiso status`).
     var batchLatest: [String: Int64] = [:]
     /// The latest `at` of the batch's accepted events, retractions included (`Meta.latestEventAt`).
     var batchLatestAt: Int64?
@@ -165,6 +165,21 @@ public final class Engine {
             return "cannot write to the database \(path): its folder \(folder) is read-only for this user, and SQLite needs to create \(path)-wal and -shm there; make the folder writable, or pass --db with a path in a writable folder"
         }
         return nil
+    }
+
+    /// `chiso status`'s "latest ingest time per root unit" (interfaces.md): the marks kept per unit
+    /// (`EventStore.Counts.ingests`) rolled up to their roots in `tree`, the latest of each, by root
+    /// code. A code never declared is its own root (details.md 12), so a feed naming one shows.
+    public static func rootIngests(_ ingests: [(unit: String, latestEventAt: Int64, ingestedAt: Int64)],
+                                   tree: CatalogueView) -> [(root: String, latestEventAt: Int64, ingestedAt: Int64)] {
+        var byRoot: [String: (latestEventAt: Int64, ingestedAt: Int64)] = [:]
+        for row in ingests {
+            let root = tree.root(of: row.unit)
+            let seen = byRoot[root]
+            byRoot[root] = (max(seen?.latestEventAt ?? .min, row.latestEventAt), max(seen?.ingestedAt ?? .min, row.ingestedAt))
+        }
+        return byRoot.map { (root: $0.key, latestEventAt: $0.value.latestEventAt, ingestedAt: $0.value.ingestedAt) }
+            .sorted { Array($0.root.utf8).lexicographicallyPrecedes(Array($1.root.utf8)) }
     }
 
     func loadCatalogue() throws -> Catalogue {

@@ -116,7 +116,6 @@ extension Engine {
         try reloadVoidIDs()
         tallies.load(codes: try store.procedureCodes())
         tallies.rules = nil
-        rootOfUnit.removeAll()
         lastCommitSerial = serial
         tallyCalendarChecked = false
     }
@@ -211,7 +210,6 @@ extension Engine {
         try store.db.rollback()
         catalogue = try loadCatalogue()
         try reloadVoidIDs()
-        rootOfUnit.removeAll()
         tallies.discardBatch()
         tallies.load(codes: try store.procedureCodes())
         tallyCalendarChecked = false

@@ -132,6 +132,5 @@ extension Engine {
         }
         catalogue = fold.catalogue
         voidIDs = fold.void
-        rootOfUnit.removeAll()
     }
 }

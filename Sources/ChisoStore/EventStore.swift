@@ -508,12 +508,15 @@ public final class EventStore {
         }
     }
 
-    public func noteIngest(root: String, latestEventAt: Int64, now: Int64) throws(SQLiteError) {
+    /// Notes an ingest of events naming `unit`: the latest of their instants, and when. (The column
+    /// is called `root`: until 2026-12-01 the writer rolled units up to their roots; a reader rolls
+    /// every row up to its root, so those rows read the same.)
+    public func noteIngest(unit: String, latestEventAt: Int64, now: Int64) throws(SQLiteError) {
         let s = try db.cachedStatement(literal: """
             INSERT INTO ingests(root, latest_event_at, ingested_at) VALUES (?, ?, ?)
             ON CONFLICT(root) DO UPDATE SET latest_event_at = max(latest_event_at, excluded.latest_event_at), ingested_at = excluded.ingested_at
             """)
-        s.bind(root, at: 1); s.bind(latestEventAt, at: 2); s.bind(now, at: 3)
+        s.bind(unit, at: 1); s.bind(latestEventAt, at: 2); s.bind(now, at: 3)
         try s.run()
     }
 
@@ -528,7 +531,9 @@ public final class EventStore {
         /// Logged events that are void (retracted); ids a retraction still awaits are not counted.
         public var voidEvents: Int64 = 0
         public var latestEventAt: Int64?
-        public var roots: [(root: String, latestEventAt: Int64, ingestedAt: Int64)] = []
+        /// Per unit named by ingested events (or per root, in a database written before 2026-12-01):
+        /// the latest event instant and ingest time. `chiso status` rolls them up to their roots.
+        public var ingests: [(unit: String, latestEventAt: Int64, ingestedAt: Int64)] = []
     }
 
     /// What the database holds. The counts come from counters kept by each batch (`Counter`), so
@@ -568,7 +573,7 @@ public final class EventStore {
         // petitions are no dossiers at all.
         c.dossiers -= c.uncountedDossiers + petitionOnly
         let s = try db.makeStatement("SELECT root, latest_event_at, ingested_at FROM ingests ORDER BY root")
-        while try s.step() { c.roots.append((s.text(at: 0) ?? "", s.int64(at: 1), s.int64(at: 2))) }
+        while try s.step() { c.ingests.append((s.text(at: 0) ?? "", s.int64(at: 1), s.int64(at: 2))) }
         return c
     }
 

@@ -7,7 +7,8 @@
 ///   unretracted events; `dossier_units` / `petition_units` index them by every unit they touched and
 ///   by their activity key, so that a window only reads the dossiers that can concern it.
 /// - `rejects`: the quarantine of rejected lines (events.md "Bad input").
-/// - `ingests`: the latest event instant and ingest time per root unit (`chiso status`).
+/// - `ingests`: the latest event instant and ingest time per unit that events name, rolled up to
+///   the roots when read (`chiso status`); its key column is called `root`, as it was.
 /// - `procedures`: a small ordinal per procedure code, for the tallies (0 = petitions);
 ///   `dossier_procedures` finds a procedure's dossiers when its duration changes.
 /// - `tallies`: per (calendar period, unit) the sums that snapshots of a current period read instead of

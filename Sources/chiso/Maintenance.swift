@@ -81,9 +81,10 @@ struct Status: ParsableCommand {
         // Declared units: a code only named by other events belongs to no tree (details.md 12).
         let units = view.units.values.filter(\.declared).count
         let size = fileSize(options.databasePath) + engine.store.db.walFileSize()
+        let roots = Engine.rootIngests(c.ingests, tree: view)
         func when(_ micros: Int64?) -> String { micros.map { Instant(micros: $0).rfc3339(in: zone) } ?? "—" }
         if format == "json" {
-            let roots = c.roots.map { "{\"root\": \(jsonQuoted($0.root)), \"latestEventAt\": \(jsonQuoted(when($0.latestEventAt))), \"ingestedAt\": \(jsonQuoted(when($0.ingestedAt)))}" }
+            let roots = roots.map { "{\"root\": \(jsonQuoted($0.root)), \"latestEventAt\": \(jsonQuoted(when($0.latestEventAt))), \"ingestedAt\": \(jsonQuoted(when($0.ingestedAt)))}" }
             print("{\"events\": \(c.events), \"dossiers\": \(c.dossiers), \"openDossiers\": \(c.openDossiers), \"endedDossiers\": \(c.dossiers - c.openDossiers), \"uncountedDossiers\": \(c.uncountedDossiers), \"petitions\": \(c.petitions), \"units\": \(units), \"procedures\": \(procedures), \"rejected\": \(c.rejected), \"voidEvents\": \(c.voidEvents), \"latestEventAt\": \(c.latestEventAt.map { jsonQuoted(when($0)) } ?? "null"), \"roots\": [\(roots.joined(separator: ", "))], \"fileBytes\": \(size), \"tallies\": \(jsonQuoted(tallies.rawValue)), \"calendarEditPending\": \(engine.calendarEditPending)}")
             return
         }
@@ -100,7 +101,7 @@ struct Status: ParsableCommand {
         if engine.calendarEditPending {
             printForPeople("calendar        the database's own; \(try options.indicatorSet.calendarSource) differs and applies after `chiso rebuild`")
         }
-        for r in c.roots { printForPeople("  root \(r.root): latest event \(when(r.latestEventAt)), ingested \(when(r.ingestedAt))") }
+        for r in roots { printForPeople("  root \(r.root): latest event \(when(r.latestEventAt)), ingested \(when(r.ingestedAt))") }
     }
 }
 

@@ -675,6 +675,23 @@ final class ResultBox: @unchecked Sendable {
         #expect(try e.verify(profile: defaultProfile(), now: instant("2027-06-01T00:00:00+07:00")).differences.isEmpty)
     }
 
+    /// `chiso status`'s roots (interfaces.md: "the latest ingest time per root unit") are those of the
+    /// tree as it stands when read: a commune whose events came in a batch before its declaration is
+    /// counted under its province (it was listed as a root of its own for good; found by an audit),
+    /// and a code nobody declares stays apart, where it can be seen.
+    @Test(arguments: [1, 2000])
+    func statusRootsAreThoseOfTheTreeWhenRead(batchSize: Int) throws {
+        let e = try openEngine()
+        try ingest(e, [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00"),
+                       Line.received("r2", "D2", unit: "ZZ", at: "2026-08-04 09:00")], batchSize: batchSize, now: instant("2026-08-05T00:00:00+07:00"))
+        try ingest(e, smallProvince(), batchSize: batchSize, now: instant("2026-08-06T00:00:00+07:00"))
+        let roots = Engine.rootIngests(try e.store.counts().ingests, tree: e.catalogue.asOf(.distantFuture))
+        #expect(roots.map(\.root) == ["H44", "ZZ"])
+        #expect(roots.first?.latestEventAt == instant("2026-08-03T09:00:00+07:00").micros, "H44.101's receipt is H44's latest event")
+        #expect(roots.first?.ingestedAt == instant("2026-08-06T00:00:00+07:00").micros)
+        #expect(roots.last?.ingestedAt == instant("2026-08-05T00:00:00+07:00").micros)
+    }
+
     @Test func dossiersThatCountNowhereAreCountedApart() throws {
         let e = try openEngine()
         try ingest(e, smallProvince() + [
