@@ -100,6 +100,8 @@ public final class Engine {
             try store.db.commit()
         } catch {
             try? store.db.rollback()
+            // A damaged page is often met only here, at the first read of the state.
+            if let sqlite = error as? SQLiteError { throw Engine.explained(sqlite, path: path) }
             throw error
         }
     }
@@ -136,20 +138,26 @@ public final class Engine {
             }
             return store
         } catch let error as SQLiteError {
-            switch error.resultCode & 0xFF {
-            case 5: // SQLITE_BUSY: another connection is creating or converting the file
-                throw EngineError.badRequest("the database \(path) is busy: another chiso is creating it or writing its first batch (SQLite: \(error.message)); try again in a moment")
-            case 11: // SQLITE_CORRUPT
-                throw EngineError.badRequest("the database \(path) is damaged (SQLite: \(error.message)); restore it from a backup, or move it aside and ingest the event files again into a new one")
-            case 8: // SQLITE_READONLY (also _DIRECTORY, _CANTINIT …): the file, its -wal/-shm or its folder
-                throw EngineError.badRequest("cannot use the database \(path): it, its -wal or -shm file, or its folder is read-only for this user (SQLite: \(error.message)); make them writable, or pass --db with a path in a writable folder")
-            case 14: // SQLITE_CANTOPEN
-                throw EngineError.badRequest("cannot open the database \(path) (\(error.message)); check that its folder exists and is writable, or pass --db")
-            case 26: // SQLITE_NOTADB
-                throw EngineError.badRequest("\(path) is not a chiso database (SQLite: \(error.message)); pass --db with the database file, or a new path to create one")
-            default:
-                throw error
-            }
+            throw explained(error, path: path)
+        }
+    }
+
+    /// What an SQLite failure met while opening `path` means to a person, and what to do
+    /// (interfaces.md "Errors"); an error that says nothing more specific is returned as it is.
+    static func explained(_ error: SQLiteError, path: String) -> any Error {
+        switch error.resultCode & 0xFF {
+        case 5: // SQLITE_BUSY: another connection is creating or converting the file
+            return EngineError.badRequest("the database \(path) is busy: another chiso is creating it or writing its first batch (SQLite: \(error.message)); try again in a moment")
+        case 11: // SQLITE_CORRUPT
+            return EngineError.badRequest("the database \(path) is damaged (SQLite: \(error.message)); restore it from a backup, or move it aside and ingest the event files again into a new one")
+        case 8: // SQLITE_READONLY (also _DIRECTORY, _CANTINIT …): the file, its -wal/-shm or its folder
+            return EngineError.badRequest("cannot use the database \(path): it, its -wal or -shm file, or its folder is read-only for this user (SQLite: \(error.message)); make them writable, or pass --db with a path in a writable folder")
+        case 14: // SQLITE_CANTOPEN
+            return EngineError.badRequest("cannot open the database \(path) (\(error.message)); check that its folder exists and is writable, or pass --db")
+        case 26: // SQLITE_NOTADB
+            return EngineError.badRequest("\(path) is not a chiso database (SQLite: \(error.message)); pass --db with the database file, or a new path to create one")
+        default:
+            return error
         }
     }
 

@@ -53,13 +53,16 @@ struct DatabaseOptions: ParsableArguments {
     /// applies after `chiso rebuild` (details.md 27): until then a note on standard error says that
     /// the loaded calendar waits (`announceCalendarEdit`, off for `rebuild`, which applies it).
     func openEngine(forReading: Bool = false, announceCalendarEdit: Bool = true) throws -> Engine {
-        let readOnly = forReading && fileSize(databasePath) > 0
+        let empty = fileSize(databasePath) == 0
+        let readOnly = forReading && !empty
         let existed = access(databasePath, F_OK) == 0
         let engine = try Engine(path: databasePath, calendar: loadCalendar(), readOnly: readOnly)
         // interfaces.md: the database is "created on first use", by any command. A reader that
-        // creates it answers from nothing, so it says so: a mistyped --db is then seen at once.
-        if forReading, !existed {
-            printError("note: \(databasePath) did not exist and was created empty, so there is nothing to report yet; check --db (or $CHISO_DB) if you expected data")
+        // creates it (in a new file, or in an empty one) answers from nothing, so it says so: a
+        // mistyped --db is then seen at once.
+        if forReading, empty {
+            let was = existed ? "was an empty file and now holds an empty database" : "did not exist and was created empty"
+            printError("note: \(databasePath) \(was), so there is nothing to report yet; check --db (or $CHISO_DB) if you expected data")
         }
         if !readOnly {
             let path = databasePath
@@ -81,6 +84,14 @@ struct IgnoredGlobalOptions: ParsableArguments {
     @Option(name: .long, help: .hidden) var db: String?
     @Option(name: .long, help: .hidden) var profile: String?
     @Option(name: .long, help: .hidden) var indicators: String?
+
+    /// Empty, they are the usage errors they are for every other command (docs/decisions.md).
+    func validate() throws {
+        var options = try DatabaseOptions.parse([])
+        (options.db, options.indicators) = (db, indicators)
+        if let profile { options.profile = profile }
+        try options.validate()
+    }
 }
 
 /// Output formats.

@@ -98,8 +98,10 @@ struct Score: ParsableCommand {
 
     func validate() throws {
         guard format == "json" || format == "table" else { throw ValidationError("--format must be json or table") }
-        // The same usage errors as every other command (an empty --indicators or --profile).
-        try indicatorOptions().validate()
+        // The same usage errors as every other command (an empty --db, --indicators or --profile).
+        var options = try indicatorOptions()
+        options.db = db
+        try options.validate()
     }
 
     /// `--profile` and `--indicators` as the commands that read a database take them.

@@ -89,6 +89,11 @@ extension ChisoCLI {
             #expect(first.stderr.contains("note: \(db) did not exist and was created empty"), "\(first.stderr)")
             let second = try runChiso(["status", "--db", db, "--format", "json"])
             #expect(second.status == 0 && second.stderr.isEmpty, "\(second.stderr)")
+            // An empty file (`touch`) is made a database the same way, and said so (it was silent).
+            let touched = temporaryFolder().appendingPathComponent("touched.sqlite").path
+            #expect(FileManager.default.createFile(atPath: touched, contents: Data()))
+            let empty = try runChiso(["snapshot", "--db", touched, "--unit", "H44", "--period", "2026-08"])
+            #expect(empty.status == 0 && empty.stderr.contains("note: \(touched) was an empty file and now holds an empty database"), "\(empty.stderr)")
         }
 
         /// details.md 12: a code never declared is scored as itself; snapshot, explain and due still

@@ -316,6 +316,11 @@ extension ChisoCLI {
             // An empty --db is a usage error (64) that says what to give.
             let empty = try runChiso(["status", "--db", ""])
             #expect(empty.status == 64 && empty.stderr.contains("--db must name a file"), "\(empty.status): \(empty.stderr)")
+            // Also where it is ignored (score, generate): an empty value is a slip in a script all the same.
+            for arguments in [["score", "--counts", "c.json", "--db", ""], ["generate", "--db", ""], ["generate", "--profile", ""]] {
+                let ignored = try runChiso(arguments)
+                #expect(ignored.status == 64 && ignored.stdout.isEmpty && ignored.stderr.contains("must name a"), "\(arguments): \(ignored.status) \(ignored.stderr)")
+            }
             // So are an empty --indicators and --profile, for score as for the commands that read a database.
             for arguments in [["score", "--counts", "c.json"], ["snapshot", "--db", db, "--unit", "H44", "--period", "2026-08"]] {
                 let noFolder = try runChiso(arguments + ["--indicators", ""])

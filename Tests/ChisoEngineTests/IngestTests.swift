@@ -780,4 +780,22 @@ final class ResultBox: @unchecked Sendable {
         #expect("\(error)".contains("\(path) is damaged"), "\(error)")
         #expect("\(error)".contains("restore it from a backup"))
     }
+
+    /// Pages overwritten after the first: SQLite opens the file and meets the damage at the first
+    /// read of the state, which is named the same way (it was SQLite's own message with its SQL).
+    @Test func damagedPagesAreNamedWithWhatToDo() throws {
+        let path = temporaryDatabase()
+        do {
+            let engine = try openEngine(path)
+            _ = try ingest(engine, smallProvince() + [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00")])
+        }
+        var bytes = try #require(FileManager.default.contents(atPath: path))
+        #expect(bytes.count > 8192)
+        bytes.replaceSubrange(4096..<(bytes.count - 4096), with: Data(repeating: 0xAA, count: bytes.count - 8192))
+        try bytes.write(to: URL(fileURLWithPath: path))
+        for readOnly in [true, false] {
+            let error = try #require(throws: (any Error).self) { try Engine(path: path, calendar: testIndicators.calendar(), readOnly: readOnly) }
+            #expect("\(error)".contains("\(path) is damaged") && "\(error)".contains("restore it from a backup"), "\(error)")
+        }
+    }
 }
