@@ -112,6 +112,10 @@ extension Engine {
         guard serial != lastCommitSerial else { return }
         pending.forgetRecent()
         tallies.cells.removeAll()
+        // A rebuild may have stored another calendar (details.md 27): the state read now was
+        // computed with it.
+        calendar = try Engine.storedCalendar(store) ?? configuredCalendar
+        decoder = EventDecoder(zone: calendar.zone)
         catalogue = try loadCatalogue()
         try reloadVoidIDs()
         tallies.load(codes: try store.procedureCodes())
@@ -174,7 +178,12 @@ extension Engine {
         try store.setMeta(EventStore.Meta.commitSerial, serial)
         try store.db.commit()
         lastCommitSerial = serial
-        if store.db.walContentBytes > checkpointBytes {
+        try checkpointIfGrown(beyond: checkpointBytes)
+    }
+
+    /// Checkpoints the WAL after a commit once it holds more than `bytes` of frames.
+    func checkpointIfGrown(beyond bytes: Int64) throws {
+        if store.db.walContentBytes > bytes {
             // RESTART waits for readers in short transactions, then the next batch writes the WAL
             // from its start again: it cannot grow without bound (details.md 28). The wait is
             // bounded (`checkpointWaitMilliseconds`) so that a reader holding one transaction for

@@ -434,6 +434,39 @@ final class ReaderLog: @unchecked Sendable {
         try reader.reading { try expectVerifies(reader) }
     }
 
+    /// A reader that sees a rebuild's commit with another calendar (details.md 27) reads the state with
+    /// that calendar: its tallies are current, not "other-calendar" (an audit saw `status` say so while
+    /// a rebuild committed: the calendar read before it beside the tallies' fingerprint after).
+    @Test func aReaderTakesTheCalendarOfARebuildItSees() throws {
+        let path = temporaryDatabase()
+        try ingest(try openEngine(path), smallProvince() + [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00")])
+        let reader = try Engine(path: path, calendar: testIndicators.calendar(), readOnly: true)
+        var edited = try testIndicators.calendar()
+        edited.holidays.insert(LocalDate(year: 2026, month: 8, day: 4))
+        try Engine(path: path, calendar: edited).rebuild()
+        let (status, fingerprint) = try reader.reading { (try reader.tallyStatus(), reader.calendar.fingerprint) }
+        #expect(status == .current)
+        #expect(fingerprint == edited.fingerprint)
+        #expect(try reader.reading { try snapshot(reader).measures } == snapshot(try Engine(path: path, calendar: edited, readOnly: true)).measures)
+    }
+
+    /// `rebuild` writes the whole state into the WAL; it checkpoints afterwards as a batch does, so
+    /// that rebuilds with no ingest between do not grow it without bound (details.md 28; an audit saw
+    /// 260 MB after 60 rebuilds).
+    @Test func aRebuildCheckpointsAGrownWAL() throws {
+        let path = temporaryDatabase()
+        let engine = try openEngine(path)
+        let lines = smallProvince() + (0..<2_000).map { Line.received("r\($0)", "D\($0)", unit: "H44.101", at: "2026-08-03 09:00") }
+        try ingest(engine, lines)
+        let limit: Int64 = 256 << 10
+        #expect(engine.store.db.walContentBytes > limit, "the ingest alone fills more than the limit")
+        for _ in 0..<3 {
+            try engine.rebuild(checkpointBytes: limit)
+            #expect(engine.store.db.walContentBytes == 0, "\(engine.store.db.walContentBytes) bytes left in the WAL")
+        }
+        #expect(engine.checkpointsRun == 3)
+    }
+
     @Test func aRebuildIncludesABatchCommittedWhileItWaited() throws {
         let (path, first) = try firstWriter(then: [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00")])
         let result = ResultBox()
