@@ -384,7 +384,7 @@ extension Engine {
         try store.moveIndexRows(.petition, removing: unindexed, adding: indexed)
     }
 
-    /// Records the latest event instant and ingest time per root unit (for `chiso status`).
+    /// Records the latest event instant, and the latest per unit with the ingest time (`chiso status`).
     func flushIngestMarks(now: Int64) throws {
         if let at = batchLatestAt { try store.raiseMeta(EventStore.Meta.latestEventAt, to: at); batchLatestAt = nil }
         // Kept per unit and rolled up to the roots of the tree as it stands when read (`chiso status`),
