@@ -373,7 +373,8 @@ extension Ranking {
     /// title, period, evaluation instant, profile and parent unit; a horizontal bar chart of the
     /// totals as inline SVG (one bar per unit by rank, coloured by band, value labels); and a table
     /// with each group's points and the change. No external resource, no script; all text escaped.
-    public func html(zone: Zone = .vietnam) -> String {
+    /// `source`, when given, is shown as where the data comes from (the demo says its data is synthetic).
+    public func html(zone: Zone = .vietnam, source: String? = nil) -> String {
         let esc = Ranking.escapeHTML
         let title = "Xếp hạng chỉ số phục vụ người dân, doanh nghiệp — \(window.label)"
         let firstDay = zone.localDate(of: window.from)
@@ -448,6 +449,7 @@ extension Ranking {
             }.joined(separator: " · ")),
         ]
         if rows.isEmpty { meta.removeLast(3) }
+        if let source { meta.insert(("Nguồn dữ liệu", source), at: 0) }
         h += "<dl class=\"meta\">\n"
         for (k, v) in meta { h += "<dt>\(esc(k))</dt><dd>\(esc(v))</dd>\n" }
         h += "</dl>\n"
@@ -458,14 +460,19 @@ extension Ranking {
         }
 
         h += "<h2>Tổng điểm theo đơn vị</h2>\n<div class=\"legend\">"
+        // Each band from its minimum (indicators.md: "Khá ≥ 70, Trung bình ≥ 50, Yếu < 50").
+        let minimums = bands.map(\.min).sorted()
         for b in bands {
-            h += "<span class=\"item\"><span class=\"sw\" style=\"background:\(colour(of: b))\"></span>\(esc(b.name)) (≥ \(esc(b.min.jsonNumber)))</span>"
+            // The lowest band, when another is above it, reads as below that one.
+            let next = minimums.first { $0 > b.min }
+            let range = b.min == minimums.first && next != nil ? "< " + (next?.jsonNumber ?? "") : "≥ " + b.min.jsonNumber
+            h += "<span class=\"item\"><span class=\"sw\" style=\"background:\(colour(of: b))\"></span>\(esc(b.name)) (\(esc(range)))</span>"
         }
         h += "</div>\n" + chartSVG() + "\n"
 
         h += "<h2>Bảng xếp hạng</h2>\n<table>\n<thead><tr><th>Hạng</th><th class=\"l\">Mã</th><th class=\"l\">Đơn vị</th><th>Tổng</th><th>Xếp loại</th>"
         for g in groups { h += "<th title=\"\(esc(g.name))\">\(esc(g.code))</th>" }
-        h += "<th>Δ điểm</th><th>Δ hạng</th></tr></thead>\n<tbody>\n"
+        h += "<th>Δ tổng</th><th>Δ hạng</th></tr></thead>\n<tbody>\n"
         for r in rows {
             h += "<tr><td class=\"n\">\(r.rank)</td><td class=\"c\">\(esc(r.unit))</td><td>\(esc(r.name ?? ""))</td>"
             h += "<td class=\"n\"><b>\(r.total.fixedText)</b></td>"
@@ -482,7 +489,7 @@ extension Ranking {
         }
         h += "</tbody>\n</table>\n<p class=\"groups\">"
         h += groups.map { "<b>\(esc($0.code))</b>: \(esc($0.name)) (tối đa \(esc($0.max.jsonNumber)))" }.joined(separator: " · ")
-        h += "<br/>Δ điểm = tổng điểm kỳ này − kỳ \(esc(previousWindow.label)); Δ hạng: ▲ tăng, ▼ giảm bao nhiêu bậc so với kỳ trước, = giữ nguyên; — : không được xếp hạng kỳ trước.</p>\n"
+        h += "<br/>Δ tổng = tổng điểm kỳ này − kỳ \(esc(previousWindow.label)); Δ hạng: ▲ tăng, ▼ giảm bao nhiêu bậc so với kỳ trước, = giữ nguyên; — : không được xếp hạng kỳ trước.</p>\n"
         h += "<footer>Tạo bởi chiso từ nhật ký sự kiện; điểm tính theo Quyết định 766/QĐ-TTg và hồ sơ \(esc(profileID)). Đồng hạng khi tổng điểm bằng nhau, liệt kê theo mã đơn vị.</footer>\n"
         h += "</body>\n</html>\n"
         return h

@@ -69,6 +69,10 @@ struct Chiso: ParsableCommand {
         } catch {
             Self.exit(withError: error)
         }
+        if let failure = OutputFailure.ofStandardOutput() {
+            printError("Error: \(failure)")
+            Self.exit(withError: ExitCode.failure)
+        }
     }
 }
 

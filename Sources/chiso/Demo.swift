@@ -28,7 +28,7 @@ struct Demo: ParsableCommand {
             """
     )
 
-    @Option(parsing: .unconditional, help: "Random seed of the synthetic province, a whole number ≥ 0.", transform: parseSeed)
+    @Option(parsing: .unconditional, help: "Random seed of the synthetic province, a whole number ≥ 0 (default: 7).", transform: parseSeed)
     var seed: UInt64 = 7
 
     @Option(parsing: .unconditional, help: "Units in the province (root, departments, communes), 1 to 10000.")
@@ -60,6 +60,10 @@ struct Demo: ParsableCommand {
     func validate() throws {
         if let db {
             guard !db.isEmpty else { throw ValidationError("--db must name a file, e.g. --db demo.sqlite") }
+            var info = stat()
+            if stat(db, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+                throw ValidationError("--db \(db) is a folder, not a database file; pass --db with a new file in it, e.g. \(db.hasSuffix("/") ? db : db + "/")demo.sqlite")
+            }
             guard fileSize(db) <= 0 else {
                 throw ValidationError("--db \(db) already holds data, and the demo builds a new database; pass a new path, or leave --db out for a temporary one")
             }
@@ -164,7 +168,8 @@ struct Demo: ParsableCommand {
 
         // The printable report.
         let htmlPath = folder + "/ranking-\(lastMonth.label).html"
-        try writeDemoFile(htmlPath, ranking.html(zone: zone))
+        // The province bears a real name, so the report says its figures are not real ones.
+        try writeDemoFile(htmlPath, ranking.html(zone: zone, source: "dữ liệu mô phỏng của `chiso demo` (seed \(seed)), không phải số liệu thật"))
         printForPeople("")
         printForPeople("HTML ranking report: \(htmlPath)")
     }

@@ -20,7 +20,7 @@ struct Generate: ParsableCommand {
             """
     )
 
-    @Option(parsing: .unconditional, help: "Random seed, a whole number ≥ 0.", transform: parseSeed)
+    @Option(parsing: .unconditional, help: "Random seed, a whole number ≥ 0 (default: 1).", transform: parseSeed)
     var seed: UInt64 = 1
 
     @Option(parsing: .unconditional, help: "Units in the province (root, departments, communes), 1 to 10000.")
@@ -54,6 +54,7 @@ struct Generate: ParsableCommand {
         var out = StandardOutput()
         generator.generate { line in out.write(line) }
         out.flush()
+        if let failure = out.failure { throw OutputFailure(code: failure) }
     }
 }
 
@@ -74,24 +75,31 @@ func checkWorkloadSize(units: Int, dossiers: Int, leastDossiers: Int, mostDossie
     }
 }
 
-/// Buffered standard output for large streams.
+/// Buffered standard output for large streams. A failed write (a full disk) is kept in `failure`,
+/// its errno, and nothing more is written.
 struct StandardOutput {
     var buffer: [UInt8] = []
+    private(set) var failure: Int32?
     init() { buffer.reserveCapacity(1 << 16) }
     mutating func write(_ line: String) {
+        guard failure == nil else { return }
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)
         if buffer.count >= 1 << 16 { flush() }
     }
     mutating func flush() {
         var offset = 0
+        var failed: Int32?
         buffer.withUnsafeBytes { b in
+            guard let base = b.baseAddress else { return }
             while offset < b.count {
-                let n = Glibc.write(1, b.baseAddress! + offset, b.count - offset)
-                if n <= 0 { break }
+                let n = Glibc.write(1, base + offset, b.count - offset)
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { failed = n < 0 ? errno : EIO; break }
                 offset += n
             }
         }
+        if let failed, failure == nil { failure = failed }
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -47,12 +47,16 @@ struct Ingest: ParsableCommand {
     func validate() throws {
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard batchSeconds >= 0, batchSeconds.isFinite else { throw ValidationError("--batch-seconds must be 0 or more") }
+        guard batchSeconds.isFinite else { throw ValidationError("--batch-seconds must be a number of seconds, e.g. 1 or 0.5; got \(batchSeconds)") }
+        guard batchSeconds >= 0 else { throw ValidationError("--batch-seconds must be 0 or more") }
     }
 
     var ingestOptions: IngestOptions {
         var o = IngestOptions(batchSize: batchSize, strict: strict)
-        o.maxBatchMilliseconds = batchSeconds == 0 ? .max : Int64(batchSeconds * 1_000)
+        // 0 means never; an age beyond what an Int64 of milliseconds holds (about 292 million years)
+        // is never too.
+        let milliseconds = batchSeconds * 1_000
+        o.maxBatchMilliseconds = batchSeconds == 0 || milliseconds >= Double(Int64.max) ? .max : Int64(milliseconds)
         return o
     }
 

@@ -171,6 +171,10 @@ extension ChisoCLI {
             let again = try runChiso(["demo", "--db", db, "--dossiers", "200"])
             #expect(again.status == 64)
             #expect(again.stderr.contains("--db \(db) already holds data, and the demo builds a new database"), "\(again.stderr)")
+            // A folder is named as one (it was said to hold data).
+            let folder = temporaryFolder().path
+            let intoFolder = try runChiso(["demo", "--db", folder, "--dossiers", "200"])
+            #expect(intoFolder.status == 64 && intoFolder.stderr.contains("--db \(folder) is a folder, not a database file"), "\(intoFolder.stderr)")
         }
     }
 }

@@ -37,6 +37,7 @@ extension ChisoCLI {
             defer { try? FileManager.default.removeItem(at: folder) }
             let html = try String(contentsOfFile: path, encoding: .utf8)
             #expect(html.contains("<svg"))
+            #expect(html.contains("<dt>Nguồn dữ liệu</dt><dd>dữ liệu mô phỏng của `chiso demo` (seed 7), không phải số liệu thật</dd>"), "the report says its data is synthetic")
             #expect(folder.path.hasPrefix("/tmp/chiso-demo-"))
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("demo.sqlite").path))
         }

@@ -242,6 +242,26 @@ extension ChisoCLI {
             #expect(both.stderr.contains("and it is now ") && !both.stderr.contains("later --as-of"), "\(both.stderr)")
         }
 
+        /// Output that cannot be written (a full disk; here /dev/full) is an error, not a cut-off answer
+        /// with exit 0: the generator's stream, a ranking (written in one piece) and a snapshot (`print`).
+        @Test func anOutputThatCannotBeWrittenIsAnError() throws {
+            guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+            let db = try provinceDatabase()
+            for arguments in [["generate", "--dossiers", "50"], ["rank", "--db", db, "--period", "2026-08"],
+                              ["snapshot", "--db", db, "--unit", "H44", "--period", "2026-08"]] {
+                let shell = Process()
+                shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+                shell.arguments = ["-c", #""$0" "$@" > /dev/full"#, chisoBinary] + arguments
+                let errors = Pipe()
+                shell.standardError = errors
+                try shell.run()
+                let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                shell.waitUntilExit()
+                #expect(shell.terminationStatus == 1 && stderr.hasPrefix("Error: could not write the output to standard output (No space left on device)"),
+                        "\(arguments): \(shell.terminationStatus) \(stderr)")
+            }
+        }
+
         @Test func aMissingInputFileIsOneSentence() throws {
             let dir = temporaryFolder()
             let missing = dir.appendingPathComponent("no-such-file.jsonl").path

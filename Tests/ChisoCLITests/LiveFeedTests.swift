@@ -70,8 +70,19 @@ extension ChisoCLI {
             let bad = try runChiso(["ingest", "-", "--db", db, "--batch-seconds=-1"], input: EventLine.province[0] + "\n")
             #expect(bad.status != 0 && bad.stderr.contains("--batch-seconds must be 0 or more"), "\(bad.status): \(bad.stderr)")
             #expect(!FileManager.default.fileExists(atPath: db))
+            // Not a number of seconds: said so (it was told to be 0 or more).
+            for value in ["inf", "nan"] {
+                let run = try runChiso(["ingest", "-", "--db", db, "--batch-seconds", value], input: EventLine.province[0] + "\n")
+                #expect(run.status == 64 && run.stderr.contains("--batch-seconds must be a number of seconds"), "\(value): \(run.status) \(run.stderr)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: db))
             let good = try runChiso(["ingest", "-", "--db", db, "--batch-seconds", "0"], input: EventLine.province[0] + "\n")
             #expect(good.status == 0 && good.stdout == "1 accepted, 0 duplicates, 0 rejected\n", "\(good.status): \(good.stderr)")
+            // An age past what an Int64 of milliseconds holds is "never", not a crash (an audit: 1e16 trapped).
+            for value in ["1e16", "1e308"] {
+                let huge = try runChiso(["ingest", "-", "--db", db, "--batch-seconds", value], input: EventLine.province[1] + "\n")
+                #expect(huge.status == 0 && !huge.killedBySignal, "\(value): \(huge.status) \(huge.stderr)")
+            }
         }
     }
 }

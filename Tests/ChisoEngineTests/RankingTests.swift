@@ -371,6 +371,9 @@ import Testing
         #expect(!html.contains("<Tư pháp>"))
         // Control characters, which an HTML document may not hold, are replaced; tab and line breaks stay.
         #expect(Ranking.escapeHTML("a\u{0}b\u{1B}c\u{7F}d\u{85}e\tf\ng") == "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\tf\ng")
+        // The legend gives each band's range as indicators.md does: the lowest below the next.
+        #expect(html.contains("Trung bình (≥ 50)") && html.contains("Yếu (&lt; 50)") && !html.contains("(≥ 0)"))
+        #expect(html.contains("<th>Δ tổng</th>"), "the same heading as the table's")
         // One bar per unit, the colours of their bands.
         #expect(html.components(separatedBy: "<rect ").count - 1 == r.rows.count)
         // With nothing to rank, still a whole document that says so.
