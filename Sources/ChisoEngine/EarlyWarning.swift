@@ -204,7 +204,7 @@ extension EarlyWarning {
     /// section when given (the rest is counted).
     public func table(zone: Zone, limit: Int? = nil) -> String {
         let name = node?.name.map { " \($0)" } ?? ""
-        var out = "Early warning for \(unit)\(name), as of \(EarlyWarning.local(asOf, zone: zone))\n"
+        var out = "Early warning for \(unit.onOneLine)\(name.onOneLine), as of \(EarlyWarning.local(asOf, zone: zone))\n"
         out += "Due within \(within.words) (deadline before \(EarlyWarning.local(horizonEnd, zone: zone))): \(dueSoon.count)\n"
         out += EarlyWarning.section(dueSoon, zone: zone, withReason: false, limit: limit)
         out += "\nAlready late: \(late.count)\n"
@@ -238,7 +238,7 @@ extension EarlyWarning {
         if withReason { header.append("reason") }
         var table = [header]
         for i in items {
-            var row = [local(i.deadline, zone: zone), local(i.due, zone: zone), i.dossier, i.unit, i.procedure,
+            var row = [local(i.deadline, zone: zone), local(i.due, zone: zone), i.dossier.onOneLine, i.unit.onOneLine, i.procedure.onOneLine,
                        local(i.receivedAt, zone: zone), Points(hundredths: i.waitedHundredths).fixedText]
             if withReason { row.append(i.reason.map { $0.words + (i.waiting ? ", waiting for a supplement" : "") } ?? "") }
             table.append(row)

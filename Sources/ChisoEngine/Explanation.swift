@@ -93,7 +93,7 @@ extension Explanation {
     /// with 2 decimals, as in the snapshot's table (docs/decisions.md, tables for people).
     public func text(zone: Zone, limit: Int) -> String {
         let s = snapshot
-        var out = "\(s.unit)\(s.node?.name.map { " \($0)" } ?? "") — \(s.window.label), as of \(s.asOf.rfc3339(in: zone))\n"
+        var out = "\((s.unit + (s.node?.name.map { " \($0)" } ?? "")).onOneLine) — \(s.window.label), as of \(s.asOf.rfc3339(in: zone))\n"
         out += "total \(s.card.total.fixedText) of \(s.card.max.jsonNumber), \(s.card.band.name)\n"
         for line in lines {
             let c = line.component
@@ -109,7 +109,7 @@ extension Explanation {
             if line.neverLateCount > 0 {
                 out += "  note: \(line.neverLateCount) dossier(s) can never be late (no due, and no duration declared for \(line.neverLateProcedures.joined(separator: ", "))); declare the durations\n"
                 for f in line.neverLate.prefix(limit) {
-                    out += "    \(f.code) @\(f.unit ?? "")\(f.at.map { " " + $0.rfc3339(in: zone) } ?? "")\n"
+                    out += "    \(f.code.onOneLine) @\((f.unit ?? "").onOneLine)\(f.at.map { " " + $0.rfc3339(in: zone) } ?? "")\n"
                 }
                 if line.neverLateCount > limit { out += "    … \(line.neverLateCount - limit) more (use --limit)\n" }
             }
@@ -126,8 +126,8 @@ extension Explanation {
             for item in line.items.prefix(limit) {
                 let f = item.shortfall
                 let date = f.at.map { " " + $0.rfc3339(in: zone) } ?? ""
-                let unit = f.unit.map { " @\($0)" } ?? ""
-                out += "  +\(fixed4(item.gain))  \(f.kind.rawValue) \(f.code)\(unit)\(date): \(f.detail)\n"
+                let unit = f.unit.map { " @\($0.onOneLine)" } ?? ""
+                out += "  +\(fixed4(item.gain))  \(f.kind.rawValue) \(f.code.onOneLine)\(unit)\(date): \(f.detail.onOneLine)\n"
             }
             if line.itemCount > limit { out += "  … \(line.itemCount - limit) more (use --limit)\n" }
         }

@@ -307,9 +307,10 @@ extension String {
 
     private static let markdownSyntax: Set<Unicode.Scalar> = ["|", "\\", "`", "*", "_", "[", "]", "<", ">"]
 
-    /// Line breaks (LF, CR, CRLF, U+2028 …) and tabs as spaces, so that a name holding one keeps a
-    /// table row, terminal or Markdown, on one line and its columns aligned.
-    fileprivate var onOneLine: String {
+    /// Line breaks (LF, CR, CRLF, U+2028 …) and tabs as spaces, so that a name or code holding one
+    /// keeps a table row or a line of a report, terminal or Markdown, on one line and its columns
+    /// aligned (a code with a line feed could otherwise fake a row).
+    public var onOneLine: String {
         guard contains(where: { $0.isNewline || $0 == "\t" }) else { return self }
         return String(map { $0.isNewline || $0 == "\t" ? " " : $0 })
     }

@@ -62,17 +62,29 @@ struct Chiso: ParsableCommand {
                 printError(message)
                 Self.exit(withError: ExitCode.validationFailure)
             }
-            Self.exit(withError: error)
+            fail(error)
         }
         do {
             try command.run()
         } catch {
-            Self.exit(withError: error)
+            fail(error)
         }
         if let failure = OutputFailure.ofStandardOutput() {
             printError("Error: \(failure)")
             Self.exit(withError: ExitCode.failure)
         }
+    }
+
+    /// Exits on `error` as the parser would, but with its message shown as for people
+    /// (`printError`): a message may quote an argument or a value from the data, whose control
+    /// characters would otherwise reach the terminal (an audit: `--parent $'\e[2J'`). Help and
+    /// `--version`, which are not failures, go to standard output as the parser prints them.
+    static func fail(_ error: any Error) -> Never {
+        let code = exitCode(for: error)
+        if code == .success { Self.exit(withError: error) }
+        let message = fullMessage(for: error)
+        if !message.isEmpty { printError(message) }
+        Self.exit(withError: code)
     }
 }
 

@@ -101,7 +101,7 @@ struct Status: ParsableCommand {
         if engine.calendarEditPending {
             printForPeople("calendar        the database's own; \(try options.indicatorSet.calendarSource) differs and applies after `chiso rebuild`")
         }
-        for r in roots { printForPeople("  root \(r.root): latest event \(when(r.latestEventAt)), ingested \(when(r.ingestedAt))") }
+        for r in roots { printForPeople("  root \(r.root.onOneLine): latest event \(when(r.latestEventAt)), ingested \(when(r.ingestedAt))") }
     }
 }
 

@@ -63,7 +63,7 @@ struct SnapshotCommand: ParsableCommand {
 /// A snapshot as text for people.
 func snapshotTable(_ s: ChisoEngine.Snapshot, zone: Zone) -> String {
     let name = s.node?.name.map { " \($0)" } ?? ""
-    var out = "\(s.unit)\(name) — \(s.window.label), as of \(s.asOf.rfc3339(in: zone))\n"
+    var out = "\(s.unit.onOneLine)\(name.onOneLine) — \(s.window.label), as of \(s.asOf.rfc3339(in: zone))\n"
     out += s.card.table()
     return out
 }

@@ -336,6 +336,12 @@ extension ChisoCLI {
             // An empty --db is a usage error (64) that says what to give.
             let empty = try runChiso(["status", "--db", ""])
             #expect(empty.status == 64 && empty.stderr.contains("--db must name a file"), "\(empty.status): \(empty.stderr)")
+            // An error that quotes an argument shows its control characters as pictures (it printed the ESC).
+            for arguments in [["rank", "--db", province, "--period", "2026-08", "--parent", "X\u{1B}[2J"],
+                              ["explain", "--db", province, "--unit", "H44", "--period", "2026-08", "--component", "9\u{1B}[2J"]] {
+                let quoted = try runChiso(arguments)
+                #expect(quoted.status != 0 && quoted.stderr.contains("\u{241B}[2J") && !quoted.stderr.contains("\u{1B}"), "\(arguments): \(quoted.stderr)")
+            }
             // Also where it is ignored (score, generate): an empty value is a slip in a script all the same.
             for arguments in [["score", "--counts", "c.json", "--db", ""], ["generate", "--db", ""], ["generate", "--profile", ""]] {
                 let ignored = try runChiso(arguments)

@@ -105,6 +105,19 @@ import Testing
         #expect(w.late.last?.waitedHundredths == 1200)
     }
 
+    /// A code holding a line feed or a tab (JSON `\n`, `\t`) stays on its row, as names do in
+    /// `rank`'s table (docs/decisions.md): it could otherwise fake a row with other dates (an audit).
+    @Test func aCodeWithALineBreakKeepsItsRow() throws {
+        let engine = try openEngine()
+        try ingest(engine, Self.lines() + [Line.received("r-lf", #"F\nake\t2026-01-01"#, unit: "H44.101", at: "2026-08-03 09:00")])
+        let w = try engine.earlyWarning(unit: "H44", within: DueHorizon(parsing: "2d"), asOf: instant(Self.e))
+        #expect(w.late.contains { $0.dossier == "F\nake\t2026-01-01" })
+        let table = w.table(zone: .vietnam)
+        #expect(table.contains(" F ake 2026-01-01 ") && !table.contains("F\nake"), "\(table)")
+        let rows = table.split(separator: "\n").filter { $0.hasPrefix("  20") }
+        #expect(rows.count == w.late.count + w.dueSoon.count, "one row per dossier: \(table)")
+    }
+
     @Test func subtreeOnly() throws {
         let w = try warning(unit: "H44.101")
         #expect(w.dueSoon.map(\.dossier) == ["X", "A"])
