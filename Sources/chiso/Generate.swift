@@ -54,7 +54,7 @@ struct Generate: ParsableCommand {
         var out = StandardOutput()
         generator.generate { line in out.write(line) }
         out.flush()
-        if let failure = out.failure { throw OutputFailure(code: failure) }
+        if let failure = out.failure { throw failure }
     }
 }
 
@@ -76,10 +76,10 @@ func checkWorkloadSize(units: Int, dossiers: Int, leastDossiers: Int, mostDossie
 }
 
 /// Buffered standard output for large streams. A failed write (a full disk) is kept in `failure`,
-/// its errno, and nothing more is written.
+/// and nothing more is written.
 struct StandardOutput {
     var buffer: [UInt8] = []
-    private(set) var failure: Int32?
+    private(set) var failure: OutputFailure?
     init() { buffer.reserveCapacity(1 << 16) }
     mutating func write(_ line: String) {
         guard failure == nil else { return }
@@ -88,18 +88,7 @@ struct StandardOutput {
         if buffer.count >= 1 << 16 { flush() }
     }
     mutating func flush() {
-        var offset = 0
-        var failed: Int32?
-        buffer.withUnsafeBytes { b in
-            guard let base = b.baseAddress else { return }
-            while offset < b.count {
-                let n = Glibc.write(1, base + offset, b.count - offset)
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { failed = n < 0 ? errno : EIO; break }
-                offset += n
-            }
-        }
-        if let failed, failure == nil { failure = failed }
+        if failure == nil { failure = buffer.withUnsafeBytes { OutputFailure.writing($0) } }
         buffer.removeAll(keepingCapacity: true)
     }
 }

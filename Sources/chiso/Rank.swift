@@ -97,17 +97,7 @@ struct Rank: ParsableCommand {
             try writeFile(output, text)
         } else {
             var t = text
-            var failure: Int32?
-            t.withUTF8 { buffer in
-                var rest = UnsafeRawBufferPointer(buffer)
-                while !rest.isEmpty {
-                    let n = write(1, rest.baseAddress, rest.count)
-                    if n < 0, errno == EINTR { continue }
-                    if n <= 0 { failure = n < 0 ? errno : EIO; break }
-                    rest = UnsafeRawBufferPointer(rebasing: rest[n...])
-                }
-            }
-            if let failure { throw OutputFailure(code: failure) }
+            if let failure = t.withUTF8({ OutputFailure.writing(UnsafeRawBufferPointer($0)) }) { throw failure }
         }
     }
 

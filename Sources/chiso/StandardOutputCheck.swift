@@ -11,6 +11,19 @@ struct OutputFailure: Error, CustomStringConvertible {
         "could not write the output to standard output (\(String(cString: strerror(code)))); what was written is cut short, so run the command again where there is room"
     }
 
+    /// Writes all of `bytes` to standard output (file descriptor 1, past `print`'s buffer); the
+    /// failure, or nil.
+    static func writing(_ bytes: UnsafeRawBufferPointer) -> OutputFailure? {
+        var rest = bytes
+        while !rest.isEmpty {
+            let n = write(1, rest.baseAddress, rest.count)
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { return OutputFailure(code: n < 0 ? errno : EIO) }
+            rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+        }
+        return nil
+    }
+
     /// Flushes what `print` buffered for standard output; the failure of any of it, or nil.
     static func ofStandardOutput() -> OutputFailure? {
         errno = 0
