@@ -51,9 +51,9 @@ private let hour = Instant.microsPerHour
             }
         }
         #expect(message(#"{"holidays": ["2026-01-01", "2026-02-16", "2026-02-17", "2026-02-30"], "extraWorkdays": []}"#)
-                == #"calendar-vn.json: holidays[3] "2026-02-30" is not a date"#)
+                == #"calendar-vn.json: holidays[3] "2026-02-30" is not a date; write it as YYYY-MM-DD, e.g. "2026-09-02""#)
         #expect(message(#"{"holidays": [], "extraWorkdays": [20250426]}"#)
-                == #"calendar-vn.json: extraWorkdays[0] 20250426 is not a date"#)
+                == #"calendar-vn.json: extraWorkdays[0] 20250426 is not a date; write it as YYYY-MM-DD, e.g. "2026-09-02""#)
         #expect(message(#"{"extraWorkdays": []}"#)
                 == #"calendar-vn.json: holidays is missing (an array of dates "YYYY-MM-DD")"#)
         // A misspelt key is refused, not replaced by its default; `about` is free text.
@@ -63,9 +63,13 @@ private let hour = Instant.microsPerHour
         #expect(message(#"{"holidays": [], "extraWorkdays": [], "timeZone": "Asia/Ho_Chi_Minh"}"#)
                 == #"calendar-vn.json: timeZone "Asia/Ho_Chi_Minh" is not an offset like "+07:00""#)
         #expect(message(#"{"holidays": [], "extraWorkdays": [], "workingHours": [["13:00", "12:00"]]}"#)
-                == #"calendar-vn.json: workingHours[0] ["13:00", "12:00"] ends before it starts"#)
+                == #"calendar-vn.json: workingHours[0] ["13:00", "12:00"] ends before it starts; give its start and a later end, e.g. ["08:00", "12:00"]"#)
+        #expect(message(#"{"holidays": [], "extraWorkdays": [], "workingHours": [["08:00", "08:00"]]}"#)
+                == #"calendar-vn.json: workingHours[0] ["08:00", "08:00"] is empty; give its start and a later end, e.g. ["08:00", "12:00"]"#)
         #expect(message(#"{"holidays": [], "holidays": [], "extraWorkdays": []}"#)
-                == #"calendar-vn.json: "holidays" appears twice"#)
+                == #"calendar-vn.json: "holidays" appears twice; keep one of them"#)
+        // A date listed twice is the same day off (a set; docs/decisions.md).
+        #expect(message(#"{"holidays": ["2026-09-02", "2026-09-02"], "extraWorkdays": []}"#) == nil)
         #expect(message(#"["2026-01-01"]"#) == "calendar-vn.json: the file must hold one JSON object")
         #expect(message("{\"holidays\": [\"2026-01-01\",]\n}") == "calendar-vn.json: not JSON: unexpected character at line 1, column 28")
         #expect(message(#"{"holidays": ["2026-01-01"]"#) == "calendar-vn.json: not JSON: expected '}' at line 1, column 28")

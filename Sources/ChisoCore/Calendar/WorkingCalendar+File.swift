@@ -1,5 +1,5 @@
 /// A calendar file that cannot be used, with a message for a person naming the file and the problem,
-/// e.g. `calendar-vn.json: holidays[3] "2026-02-30" is not a date`.
+/// and what to do, e.g. `calendar-vn.json: holidays[3] "2026-02-30" is not a date; write it as YYYY-MM-DD …`.
 public struct CalendarFileError: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
@@ -32,7 +32,7 @@ extension WorkingCalendar {
         var byKey: [String: CalendarJSON] = [:]
         let allowed = ["timeZone", "workingHours", "holidays", "extraWorkdays", "about"]
         for (key, value) in members {
-            guard byKey.updateValue(value, forKey: key) == nil else { throw failure("\"\(key)\" appears twice") }
+            guard byKey.updateValue(value, forKey: key) == nil else { throw failure("\"\(key)\" appears twice; keep one of them") }
             guard allowed.contains(key) else {
                 throw failure("unknown key \"\(key)\" (allowed: \(allowed.joined(separator: ", "))); check its spelling")
             }
@@ -58,7 +58,9 @@ extension WorkingCalendar {
                       let start = WorkingCalendar.minutes(from), let end = WorkingCalendar.minutes(to) else {
                     throw failure("workingHours[\(i)] \(item.shown) is not a pair of times like [\"08:00\", \"12:00\"]")
                 }
-                guard start < end else { throw failure("workingHours[\(i)] \(item.shown) ends before it starts") }
+                guard start < end else {
+                    throw failure("workingHours[\(i)] \(item.shown) " + (start == end ? "is empty" : "ends before it starts") + "; give its start and a later end, e.g. [\"08:00\", \"12:00\"]")
+                }
                 if let previous = hours.last, start < previous.end {
                     throw failure("workingHours[\(i)] \(item.shown) overlaps or precedes the period before it")
                 }
@@ -72,7 +74,7 @@ extension WorkingCalendar {
             var result = Set<LocalDate>()
             for (i, item) in items.enumerated() {
                 guard case .string(let text) = item, let date = LocalDate(parsing: text) else {
-                    throw failure("\(key)[\(i)] \(item.shown) is not a date")
+                    throw failure("\(key)[\(i)] \(item.shown) is not a date; write it as YYYY-MM-DD, e.g. \"2026-09-02\"")
                 }
                 result.insert(date)
             }
