@@ -207,6 +207,10 @@ public enum EngineError: Error, CustomStringConvertible {
     case corrupt(String)
     case badRequest(String)
 
+    /// Another command's rebuild stored a calendar in another time zone while an ingest ran.
+    static let zoneChangedDuringIngest = EngineError.badRequest(
+        "another command rebuilt the database with a calendar in another time zone while this ingest ran; the lines from the batch it was reading were not stored: run the same ingest again (lines already stored are skipped as duplicates)")
+
     /// details.md 17: a window that has not started at its evaluation instant E is an error. The
     /// message says which of now and `--as-of` set E, since an `--as-of` after now counts as now.
     static func periodNotStarted(_ window: Window, now: Instant, asOf: Instant?, zone: Zone) -> EngineError {

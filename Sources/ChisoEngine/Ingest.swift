@@ -349,6 +349,10 @@ extension Engine {
             }
         }
         do {
+            // The calendar of the latest commit (a rebuild by another command may have changed it)
+            // decides the zone in which the reading thread's decoder reduces timestamps to dates.
+            try reading {}
+            let readerZone = decoder.zone
             // Lines are read, parsed and decoded on a thread of their own, ahead of this one.
             let reader = try LineReader(source: input, decoder: decoder, idleMilliseconds: options.idleCommitMilliseconds,
                                         prefetcher: prefetchesRecords ? DossierPrefetcher(path: store.db.path) : nil)
@@ -366,7 +370,12 @@ extension Engine {
                     var strictStop = false
                     try chunk.forEach { parsed, bytes in
                         guard !strictStop, let prepared = parsed.prepared else { return } // a blank line
-                        if !store.db.isInTransaction { now = clock(); batchOpenedAt = monotonicMilliseconds(); try beginBatch() }
+                        if !store.db.isInTransaction {
+                            now = clock(); batchOpenedAt = monotonicMilliseconds(); try beginBatch()
+                            // A rebuild committed meanwhile with a calendar in another zone: the lines
+                            // read ahead were decoded in the old one.
+                            guard decoder.zone == readerZone else { throw EngineError.zoneChangedDuringIngest }
+                        }
                         let outcome = try ingest(prepared: prepared, line: bytes, source: input.name, lineNumber: parsed.number, now: now)
                         switch outcome {
                         case .skipped: return

@@ -77,21 +77,31 @@ extension Engine {
         decoder = EventDecoder(zone: calendar.zone)
         tallies.rules = nil
         do {
-            try rebuildState(checkpointBytes: checkpointBytes)
+            try rebuildState()
         } catch {
             (calendar, decoder) = previous
             tallies.rules = nil
             throw error
         }
+        // The new state is committed: a checkpoint that fails now is reported, but the engine keeps
+        // the calendar it was rebuilt with. A rebuild writes the whole state into the WAL, bounded as
+        // after a batch (details.md 28; an audit saw 260 MB over 60 rebuilds with no ingest between).
+        try checkpointIfGrown(beyond: checkpointBytes)
     }
 
-    private func rebuildState(checkpointBytes: Int64) throws {
+    private func rebuildState() throws {
         // The log is read under the write lock: an ingest that commits while the log is folded would
         // otherwise be in the log and missing from the state written back (an audit: `verify` then
         // failed until the next rebuild). Another writer waits meanwhile (`beginWriting`).
         try beginWriting()
         let fold: StateFold
         do {
+            // What another writer committed since this engine opened or while it waited (procedure
+            // ordinals above all, which the rebuild keeps); the calendar stays the one adopted.
+            let adopted = (calendar, decoder)
+            try reloadIfAnotherWriterCommitted()
+            (calendar, decoder) = adopted
+            tallies.rules = nil
             fold = try foldLog()
             var catalogueLines: [EventID: (at: Int64, line: String)] = [:]
             let catalogueIDs = Set(fold.catalogue.events.map { EventID($0.id) })
@@ -132,8 +142,5 @@ extension Engine {
         }
         catalogue = fold.catalogue
         voidIDs = fold.void
-        // A rebuild writes the whole state into the WAL: bounded as after a batch (details.md 28;
-        // an audit saw it reach 260 MB over 60 rebuilds with no ingest between).
-        try checkpointIfGrown(beyond: checkpointBytes)
     }
 }

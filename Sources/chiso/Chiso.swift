@@ -78,11 +78,19 @@ struct Chiso: ParsableCommand {
     /// Exits on `error` as the parser would, but with its message shown as for people
     /// (`printError`): a message may quote an argument or a value from the data, whose control
     /// characters would otherwise reach the terminal (an audit: `--parent $'\e[2J'`). Help and
-    /// `--version`, which are not failures, go to standard output as the parser prints them.
+    /// `--version`, which are not failures, go to standard output, and fail only if they cannot be
+    /// written there.
     static func fail(_ error: any Error) -> Never {
         let code = exitCode(for: error)
-        if code == .success { Self.exit(withError: error) }
         let message = fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { print(message) }
+            if let failure = OutputFailure.ofStandardOutput() {
+                printError("Error: \(failure)")
+                Self.exit(withError: ExitCode.failure)
+            }
+            Self.exit(withError: code)
+        }
         if !message.isEmpty { printError(message) }
         Self.exit(withError: code)
     }

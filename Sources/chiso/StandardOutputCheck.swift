@@ -5,10 +5,12 @@
 /// Output that could not be written: a full disk (`chiso generate > h44.jsonl`) or `> /dev/full`
 /// would otherwise leave a cut-off answer behind an exit status of 0 (found by an audit).
 struct OutputFailure: Error, CustomStringConvertible {
-    /// The errno of the failed write.
-    var code: Int32
+    /// The errno of the failed write, when known (a write that failed inside `print` leaves only the
+    /// stream's error flag).
+    var code: Int32?
     var description: String {
-        "could not write the output to standard output (\(String(cString: strerror(code)))); what was written is cut short, so run the command again where there is room"
+        let why = code.map { " (\(String(cString: strerror($0))))" } ?? ""
+        return "could not write the output to standard output\(why); what was written is cut short, so run the command again where there is room"
     }
 
     /// Writes all of `bytes` to standard output (file descriptor 1, past `print`'s buffer); the
@@ -28,6 +30,6 @@ struct OutputFailure: Error, CustomStringConvertible {
     static func ofStandardOutput() -> OutputFailure? {
         errno = 0
         guard fflush(stdout) != 0 || ferror(stdout) != 0 else { return nil }
-        return OutputFailure(code: errno == 0 ? EIO : errno)
+        return OutputFailure(code: errno == 0 ? nil : errno)
     }
 }

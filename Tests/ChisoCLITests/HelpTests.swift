@@ -243,12 +243,13 @@ extension ChisoCLI {
         }
 
         /// Output that cannot be written (a full disk; here /dev/full) is an error, not a cut-off answer
-        /// with exit 0: the generator's stream, a ranking (written in one piece) and a snapshot (`print`).
+        /// with exit 0: the generator's stream, a ranking (written in one piece), a snapshot (`print`),
+        /// and help and the version, which the argument parser prints.
         @Test func anOutputThatCannotBeWrittenIsAnError() throws {
             guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
             let db = try provinceDatabase()
             for arguments in [["generate", "--dossiers", "50"], ["rank", "--db", db, "--period", "2026-08"],
-                              ["snapshot", "--db", db, "--unit", "H44", "--period", "2026-08"]] {
+                              ["snapshot", "--db", db, "--unit", "H44", "--period", "2026-08"], ["status", "--help"], ["--version"]] {
                 let shell = Process()
                 shell.executableURL = URL(fileURLWithPath: "/bin/sh")
                 shell.arguments = ["-c", #""$0" "$@" > /dev/full"#, chisoBinary] + arguments

@@ -450,6 +450,72 @@ final class ReaderLog: @unchecked Sendable {
         #expect(try reader.reading { try snapshot(reader).measures } == snapshot(try Engine(path: path, calendar: edited, readOnly: true)).measures)
     }
 
+    /// A rebuild that opened (or waited for the write lock) before another writer committed works on
+    /// that commit: a procedure the other writer gave an ordinal keeps it, where the rebuild gave the
+    /// same ordinal to another code and failed on the procedures' unique key (found in review).
+    @Test func aRebuildAfterAnotherWritersCommitUsesItsState() throws {
+        let path = temporaryDatabase()
+        try ingest(try openEngine(path), smallProvince() + [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00")])
+        let rebuilder = try openEngine(path)
+        try ingest(try openEngine(path), [Line.procedure("p9", "P9"), Line.received("r2", "D2", unit: "H44.101", procedure: "P9", at: "2026-08-04 09:00")])
+        try rebuilder.rebuild()
+        try expectVerifies(rebuilder)
+        #expect(try snapshot(rebuilder).measures["received"] == 2)
+    }
+
+    /// An ingest decodes dates in the zone of the calendar stored with the latest commit: when another
+    /// command rebuilt the database with a calendar in another zone after this engine opened, the
+    /// lines are decoded in the new zone (the reading thread kept the zone the engine opened with);
+    /// when the rebuild commits while the ingest runs, the ingest stops and says to run it again.
+    @Test func anIngestDecodesInTheZoneOfTheLatestRebuild() throws {
+        let path = temporaryDatabase()
+        try ingest(try openEngine(path), smallProvince())
+        let ingester = try openEngine(path)
+        var plus8 = try testIndicators.calendar()
+        plus8.zone = Zone(offsetSeconds: 8 * 3600)
+        try Engine(path: path, calendar: plus8).rebuild()
+        // Decided Mon 3 Aug 23:30 at +07:00, which is Tue 4 Aug at +08:00: on time at +07:00 (the 5th
+        // working day before Mon 10 Aug is Mon 3 Aug, details.md 1.1), late at +08:00.
+        let announced = #"{"id":"a1","type":"procedure.announced","at":"2026-08-05T09:00:00+07:00","procedure":"P1","unit":"H44","decidedAt":"2026-08-03T23:30:00+07:00","effectiveAt":"2026-08-10"}"#
+        try ingest(ingester, [announced])
+        #expect(ingester.calendar.zone == plus8.zone)
+        let s = try snapshot(ingester)
+        #expect((s.measures["announcements"], s.measures["announcements.onTime"]) == (1, 0), "decided on 4 Aug at +08:00: late")
+        try expectVerifies(ingester)
+
+        // A rebuild with a calendar in yet another zone commits between two batches of a live feed.
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        let outcome = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        let readEnd = ends[0], writeEnd = ends[1]
+        DispatchQueue.global().async {
+            do {
+                let summary = try openEngine(path).ingest(LineSource(descriptor: readEnd, name: "pipe", ownsDescriptor: true),
+                                              options: IngestOptions(batchSize: 1), clock: { instant("2027-06-01T00:00:00+07:00") })
+                outcome.set("ingested \(summary.accepted)")
+            } catch { outcome.set("\(error)") }
+            done.signal()
+        }
+        func send(_ line: String) { _ = (line + "\n").utf8CString.withUnsafeBufferPointer { Glibc.write(writeEnd, $0.baseAddress, $0.count - 1) } }
+        send(Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00"))
+        // The first line committed (the input pauses: an idle commit), then the rebuild.
+        var committed = false
+        for _ in 0..<200 where !committed {
+            committed = (try? Engine(path: path, calendar: plus8, readOnly: true).store.counts().events) == Int64(smallProvince().count + 2)
+            if !committed { usleep(50_000) }
+        }
+        #expect(committed)
+        var plus6 = plus8
+        plus6.zone = Zone(offsetSeconds: 6 * 3600)
+        try Engine(path: path, calendar: plus6).rebuild()
+        send(Line.received("r2", "D2", unit: "H44.101", at: "2026-08-03 10:00"))
+        close(writeEnd)
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        #expect(outcome.value.contains("rebuilt the database with a calendar in another time zone"), "\(outcome.value)")
+        try expectVerifies(try openEngine(path))
+    }
+
     /// `rebuild` writes the whole state into the WAL; it checkpoints afterwards as a batch does, so
     /// that rebuilds with no ingest between do not grow it without bound (details.md 28; an audit saw
     /// 260 MB after 60 rebuilds).
