@@ -41,7 +41,7 @@ struct Ingest: ParsableCommand {
     @Option(help: "Summary format: text or json ({\"accepted\": n, \"duplicates\": n, \"rejected\": n}).")
     var format: String = "text"
 
-    @Flag(help: "Print each rejected line's reason on standard error.")
+    @Flag(help: "Print every rejected line's reason on standard error (without it, the first 10).")
     var verbose = false
 
     func validate() throws {
