@@ -69,10 +69,14 @@ struct Chiso: ParsableCommand {
         } catch {
             fail(error)
         }
-        if let failure = OutputFailure.ofStandardOutput() {
-            printError("Error: \(failure)")
-            Self.exit(withError: ExitCode.failure)
-        }
+        exitIfOutputFailed()
+    }
+
+    /// Exits 1 with one sentence when what was printed could not all be written (`OutputFailure`).
+    static func exitIfOutputFailed() {
+        guard let failure = OutputFailure.ofStandardOutput() else { return }
+        printError("Error: \(failure)")
+        Self.exit(withError: ExitCode.failure)
     }
 
     /// Exits on `error` as the parser would, but with its message shown as for people
@@ -85,10 +89,7 @@ struct Chiso: ParsableCommand {
         let message = fullMessage(for: error)
         if code == .success {
             if !message.isEmpty { print(message) }
-            if let failure = OutputFailure.ofStandardOutput() {
-                printError("Error: \(failure)")
-                Self.exit(withError: ExitCode.failure)
-            }
+            exitIfOutputFailed()
             Self.exit(withError: code)
         }
         if !message.isEmpty { printError(message) }
