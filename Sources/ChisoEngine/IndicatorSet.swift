@@ -45,7 +45,7 @@ public struct IndicatorSet: Sendable {
 }
 
 /// Whether `path` names an existing folder (given where a file is expected, it gets its own message).
-func isFolder(_ path: String) -> Bool {
+public func isFolder(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
 }

@@ -129,22 +129,24 @@ let globalOptionNames: Set<String> = ["--db", "--profile", "--indicators"]
 /// status`), named with where it goes; nil when there is none, or no command name after it. The
 /// parser would blame the first option it met at the top level, `--db`, which may come there.
 func misplacedOption(_ arguments: [String], commands: [String]) -> String? {
-    var i = 0
-    while i < arguments.count {
-        let argument = arguments[i]
-        if globalOptionNames.contains(argument) { i += 2; continue }
-        if globalOptionNames.contains(where: { argument.hasPrefix($0 + "=") }) { i += 1; continue }
-        guard argument.hasPrefix("-"), !["-h", "--help", "--version"].contains(argument),
-              let command = arguments[(i + 1)...].first(where: commands.contains) else { return nil }
-        let name = argument.firstIndex(of: "=").map { String(argument[..<$0]) } ?? argument
-        return "\(name) must come after the command's name (chiso \(command) \(name) …); only --db, --profile and --indicators may come before it"
-    }
-    return nil
+    guard let i = afterGlobalOptions(arguments) else { return nil }
+    let argument = arguments[i]
+    guard argument.hasPrefix("-"), !["-h", "--help", "--version"].contains(argument),
+          let command = arguments[(i + 1)...].first(where: commands.contains) else { return nil }
+    let name = argument.firstIndex(of: "=").map { String(argument[..<$0]) } ?? argument
+    return "\(name) must come after the command's name (chiso \(command) \(name) …); only --db, --profile and --indicators may come before it"
 }
 
 /// The word in the command's place: the first argument after any leading global options, unless it
 /// is an option itself (`--help`, `--version`), which the parser answers.
 func commandWord(_ arguments: [String]) -> String? {
+    guard let i = afterGlobalOptions(arguments) else { return nil }
+    return arguments[i].hasPrefix("-") ? nil : arguments[i]
+}
+
+/// The index of the first argument that is not a leading global option (`--db x`, `--db=x`) or its
+/// value; nil when there is none.
+func afterGlobalOptions(_ arguments: [String]) -> Int? {
     var i = 0
     while i < arguments.count {
         let argument = arguments[i]
@@ -153,7 +155,7 @@ func commandWord(_ arguments: [String]) -> String? {
         } else if globalOptionNames.contains(where: { argument.hasPrefix($0 + "=") }) {
             i += 1
         } else {
-            return argument.hasPrefix("-") ? nil : argument
+            return i
         }
     }
     return nil

@@ -60,8 +60,7 @@ struct Demo: ParsableCommand {
     func validate() throws {
         if let db {
             guard !db.isEmpty else { throw ValidationError("--db must name a file, e.g. --db demo.sqlite") }
-            var info = stat()
-            if stat(db, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            if isFolder(db) {
                 throw ValidationError("--db \(db) is a folder, not a database file; pass --db with a new file in it, e.g. \(db.hasSuffix("/") ? db : db + "/")demo.sqlite")
             }
             guard fileSize(db) <= 0 else {

@@ -28,7 +28,7 @@ struct Due: ParsableCommand {
 
     @OptionGroup var options: DatabaseOptions
 
-    @Option(help: ArgumentHelp("The unit code, e.g. H44; its whole subtree is searched.", valueName: "code"), transform: UnitCode.normalized)
+    @Option(help: ArgumentHelp("The unit code, e.g. H44; its whole subtree is searched.", valueName: "code"))
     var unit: String
 
     @Option(parsing: .unconditional, help: ArgumentHelp("How far ahead: Nd working days or Nh working hours.", valueName: "duration"))
@@ -53,7 +53,7 @@ struct Due: ParsableCommand {
         let horizon = try DueHorizon(parsing: within)
         let e = try asOf.map { try parseInstantArgument($0, zone: zone, option: "--as-of") } ?? systemNow()
         let warning = try engine.earlyWarning(unit: unit, within: horizon, asOf: e)
-        noteIfUndeclared(unit, node: warning.node, asOf: warning.asOf, zone: zone)
+        noteIfUndeclared(warning.unit, node: warning.node, asOf: warning.asOf, zone: zone)
         if format == "json" { print(warning.json(zone: zone)) } else { printForPeople(warning.table(zone: zone), terminator: "") }
     }
 }

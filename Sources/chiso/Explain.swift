@@ -22,7 +22,7 @@ struct Explain: ParsableCommand {
 
     @OptionGroup var options: DatabaseOptions
 
-    @Option(help: ArgumentHelp("The unit code, e.g. H44.", valueName: "code"), transform: UnitCode.normalized)
+    @Option(help: ArgumentHelp("The unit code, e.g. H44.", valueName: "code"))
     var unit: String
 
     @Option(help: ArgumentHelp("The period: 2026-08, 2026-Q3, 2026, 2026-W03 or 2026-08-01..2026-08-15.", valueName: "period"))
@@ -57,7 +57,7 @@ struct Explain: ParsableCommand {
         let explanation = try engine.reading {
             try engine.scorer(profile: profile).explain(unit: unit, window: window, now: systemNow(), asOf: asOfInstant, component: component, keep: limit)
         }
-        noteIfUndeclared(unit, node: explanation.snapshot.node, asOf: explanation.snapshot.asOf, zone: zone)
+        noteIfUndeclared(explanation.snapshot.unit, node: explanation.snapshot.node, asOf: explanation.snapshot.asOf, zone: zone)
         if format == "json" { print(explanation.json(zone: zone, limit: limit)) } else { printForPeople(explanation.text(zone: zone, limit: limit)) }
     }
 }

@@ -50,7 +50,7 @@ struct Rank: ParsableCommand {
     @Option(help: ArgumentHelp("The period: 2026-08, 2026-Q3, 2026, 2026-W03 or 2026-08-01..2026-08-15.", valueName: "period"))
     var period: String
 
-    @Option(help: ArgumentHelp("Rank the units under this unit (default: the roots).", valueName: "code"), transform: UnitCode.normalized)
+    @Option(help: ArgumentHelp("Rank the units under this unit (default: the roots).", valueName: "code"))
     var parent: String?
 
     @Option(help: ArgumentHelp("Rank every unit of this level in the parent's subtree instead of its children: ministry, province, department, commune or agency.", valueName: "level"))

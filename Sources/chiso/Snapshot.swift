@@ -19,7 +19,7 @@ struct SnapshotCommand: ParsableCommand {
 
     @OptionGroup var options: DatabaseOptions
 
-    @Option(help: ArgumentHelp("The unit code, e.g. H44.", valueName: "code"), transform: UnitCode.normalized)
+    @Option(help: ArgumentHelp("The unit code, e.g. H44.", valueName: "code"))
     var unit: String
 
     @Option(help: ArgumentHelp("The period: 2026-08, 2026-Q3, 2026, 2026-W03 or 2026-08-01..2026-08-15.", valueName: "period"))
@@ -50,7 +50,7 @@ struct SnapshotCommand: ParsableCommand {
         let snapshot = try engine.reading {
             try engine.scorer(profile: profile).snapshot(unit: unit, window: window, now: systemNow(), asOf: asOfInstant, children: children)
         }
-        noteIfUndeclared(unit, node: snapshot.node, asOf: snapshot.asOf, zone: zone)
+        noteIfUndeclared(snapshot.unit, node: snapshot.node, asOf: snapshot.asOf, zone: zone)
         if format == "json" {
             print(snapshot.json(zone: zone))
         } else {

@@ -8,6 +8,11 @@ import Testing
 /// working days; P1 takes 5 working days, so a dossier received Mon 3 Aug 09:00 is due Mon 10 Aug 09:00
 /// (5 × 8 working hours later, details.md 9). August's E is 2026-09-01 00:00 (+07:00).
 @Suite struct ScoringRuleTests {
+    /// The dossiers processing at `unit` (its subtree) in August, as its snapshot counts them.
+    func active(_ e: Engine, _ unit: String, asOf: String? = nil) throws -> Int64 {
+        try snapshot(e, unit: unit, asOf: asOf).measures["active"]
+    }
+
     func points(_ s: Snapshot, _ id: String) -> Points? {
         s.card.groups.flatMap(\.components).first { $0.id == id }?.points
     }
@@ -103,11 +108,11 @@ import Testing
             Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00"),
             Line.dossier("t1", "transferred", "D1", at: "2026-08-04 09:00", extra: #","to":"H44.01""#),
         ])
-        #expect(try snapshot(e, unit: "H44.101").measures["active"] == 0)
-        #expect(try snapshot(e, unit: "H44.01").measures["active"] == 1)
-        #expect(try snapshot(e, unit: "H44").measures["active"] == 1)
+        #expect(try active(e, "H44.101") == 0)
+        #expect(try active(e, "H44.01") == 1)
+        #expect(try active(e, "H44") == 1)
         // Before the transfer it was H44.101's.
-        #expect(try snapshot(e, unit: "H44.101", asOf: "2026-08-03T12:00:00+07:00").measures["active"] == 1)
+        #expect(try active(e, "H44.101", asOf: "2026-08-03T12:00:00+07:00") == 1)
     }
 
     @Test func mergeMovesOpenDossiers() throws {
@@ -116,9 +121,9 @@ import Testing
             Line.received("r1", "D1", unit: "H44.102", at: "2026-08-10 09:00"),
             Line.merged("m1", "H44.102", into: "H44.101", at: "2026-08-15 00:00"),
         ])
-        #expect(try snapshot(e, unit: "H44.102").measures["active"] == 0)
-        #expect(try snapshot(e, unit: "H44.101").measures["active"] == 1)
-        #expect(try snapshot(e, unit: "H44.102", asOf: "2026-08-14T00:00:00+07:00").measures["active"] == 1)
+        #expect(try active(e, "H44.102") == 0)
+        #expect(try active(e, "H44.101") == 1)
+        #expect(try active(e, "H44.102", asOf: "2026-08-14T00:00:00+07:00") == 1)
         // H44.102 was merged during August: it still counts among H44's communes for August, not for September.
         #expect(try snapshot(e, unit: "H44").measures["communes"] == 2)
         #expect(try snapshot(e, unit: "H44", period: "2026-09").measures["communes"] == 1)
@@ -134,12 +139,12 @@ import Testing
             Line.received("r2", "D2", unit: "H44.102", at: "2026-08-12 09:00"),
             Line.merged("m2", "H44.102", into: "H44.01", at: "2026-08-20 00:00"),
         ])
-        #expect(try snapshot(e, unit: "H44.101").measures["active"] == 1) // D1, moved by m1 only
-        #expect(try snapshot(e, unit: "H44.01").measures["active"] == 1)  // D2, moved by m2
-        #expect(try snapshot(e, unit: "H44.102").measures["active"] == 0)
+        #expect(try active(e, "H44.101") == 1) // D1, moved by m1 only
+        #expect(try active(e, "H44.01") == 1)  // D2, moved by m2
+        #expect(try active(e, "H44.102") == 0)
         // On 15 Aug, H44.102 is H44.101's closed child: 101 pools D1 (moved there) and D2 (at 102).
-        #expect(try snapshot(e, unit: "H44.101", asOf: "2026-08-15T00:00:00+07:00").measures["active"] == 2)
-        #expect(try snapshot(e, unit: "H44.102", asOf: "2026-08-15T00:00:00+07:00").measures["active"] == 1) // D2 until m2
+        #expect(try active(e, "H44.101", asOf: "2026-08-15T00:00:00+07:00") == 2)
+        #expect(try active(e, "H44.102", asOf: "2026-08-15T00:00:00+07:00") == 1) // D2 until m2
         // The unit stopped being a live commune at its first merge: left out of September's communes.
         #expect(try snapshot(e, unit: "H44", period: "2026-09").measures["communes"] == 1)
         // The tallies, the records and a fold of the whole log agree.
@@ -159,10 +164,10 @@ import Testing
             Line.received("r2", "D2", unit: "H44.102", at: "2026-08-19 09:00"),
             #"{"id":"u9","type":"unit.declared","at":"2026-08-25T00:00:00+07:00","unit":"H44.102","name":"Xã B","parent":"H44.01","level":"commune"}"#,
         ])
-        #expect(try snapshot(e, unit: "H44.102").measures["active"] == 1) // D1
-        #expect(try snapshot(e, unit: "H44.101").measures["active"] == 1) // D2
-        #expect(try snapshot(e, unit: "H44.01").measures["active"] == 1)  // D1, through H44.102 declared under it
-        #expect(try snapshot(e, unit: "H44.102", asOf: "2026-08-22T00:00:00+07:00").measures["active"] == 1)
+        #expect(try active(e, "H44.102") == 1) // D1
+        #expect(try active(e, "H44.101") == 1) // D2
+        #expect(try active(e, "H44.01") == 1)  // D1, through H44.102 declared under it
+        #expect(try active(e, "H44.102", asOf: "2026-08-22T00:00:00+07:00") == 1)
         try expectVerifies(e)
     }
 
@@ -185,10 +190,10 @@ import Testing
             Line.merged("n2", "H44.103", into: "H44.02", at: "2026-08-20 09:00"),
             Line.merged("n3", "H44.02", into: "H44.102", at: "2026-08-20 09:00"),
         ])
-        #expect(try snapshot(e, unit: "H44.101", asOf: "2026-08-12T00:00:00+07:00").measures["active"] == 1) // back at A
-        #expect(try snapshot(e, unit: "H44.101").measures["active"] == 0)
-        #expect(try snapshot(e, unit: "H44.01").measures["active"] == 1)  // D1, moved by m3; not D2
-        #expect(try snapshot(e, unit: "H44.102").measures["active"] == 1) // D2, moved by n2, then n3
+        #expect(try active(e, "H44.101", asOf: "2026-08-12T00:00:00+07:00") == 1) // back at A
+        #expect(try active(e, "H44.101") == 0)
+        #expect(try active(e, "H44.01") == 1)  // D1, moved by m3; not D2
+        #expect(try active(e, "H44.102") == 1) // D2, moved by n2, then n3
         try expectVerifies(e)
     }
 
