@@ -122,7 +122,7 @@ public final class Engine {
     /// Opens the store; a file that cannot be opened gets a message saying what to do.
     static func openStore(path: String, readOnly: Bool) throws -> EventStore {
         if isFolder(path) {
-            throw EngineError.badRequest("\(path) is a folder, not a database file; pass --db with a file in it, e.g. \(path.hasSuffix("/") ? path : path + "/")chiso.db")
+            throw EngineError.badRequest("\(path) is a folder, not a database file; pass --db with a file in it, e.g. \(path.hasSuffix("/") ? path : path + "/")chiso.sqlite")
         }
         if isSpecialFile(path) {
             throw EngineError.badRequest("\(path) is not a regular file (a device, pipe or socket) and cannot hold a database; pass --db with the path of a database file, e.g. chiso.sqlite")

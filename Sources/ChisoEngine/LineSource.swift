@@ -18,6 +18,8 @@ public final class LineSource {
 
     public let name: String
     let fd: Int32
+    /// The file descriptor read from.
+    public var descriptor: Int32 { fd }
     let ownsDescriptor: Bool
     var buffer: UnsafeMutableRawBufferPointer
     var start = 0      // first byte of the current line

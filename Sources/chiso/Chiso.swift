@@ -85,6 +85,10 @@ struct Chiso: ParsableCommand {
     /// `--version`, which are not failures, go to standard output, and fail only if they cannot be
     /// written there.
     static func fail(_ error: any Error) -> Never {
+        if let trouble = error as? Trouble {
+            printError(fullMessage(for: trouble.underlying))
+            Self.exit(withError: Trouble.exitCode)
+        }
         let code = exitCode(for: error)
         let message = fullMessage(for: error)
         if code == .success {
@@ -206,4 +210,19 @@ func hoistingGlobalOptions(_ arguments: [String], commands: [String]) -> [String
     }
     guard !hoisted.isEmpty, i < arguments.count, commands.contains(arguments[i]) else { return arguments }
     return [arguments[i]] + hoisted + arguments[(i + 1)...]
+}
+
+/// What kept `ingest` or `verify` from doing its work (an input or a database that could not be
+/// read or written): those two exit 2 on it, as `diff` and `grep` do, because their status 1 already
+/// says something about the data (a rejected line, a difference), and a script must tell the two apart.
+struct Trouble: Error {
+    static let exitCode = ExitCode(2)
+    var underlying: any Error
+
+    /// Runs `body`; an error other than an exit status it chose becomes a `Trouble`.
+    static func reported(_ body: () throws -> Void) throws {
+        do { try body() } catch let status as ExitCode { throw status } catch let trouble as Trouble { throw trouble } catch {
+            throw Trouble(underlying: error)
+        }
+    }
 }

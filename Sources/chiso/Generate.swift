@@ -16,7 +16,7 @@ struct Generate: ParsableCommand {
 
             Example:
               $ chiso generate --seed 7 --dossiers 20000 --from 2026-01-01 > h44.jsonl
-              $ chiso generate --dossiers 1000 | chiso ingest -
+              $ chiso generate --dossiers 1000 | chiso ingest --db small.sqlite -
             """
     )
 

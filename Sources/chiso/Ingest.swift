@@ -15,12 +15,14 @@ struct Ingest: ParsableCommand {
             with the same body is a duplicate and changes nothing; a line that is not a valid event \
             is quarantined with its reason (see `chiso rejects`) and the rest still goes in.
 
-            Exit status: 0 when no line was rejected, 1 when any was (the accepted ones stay committed).
+            Exit status: 0 when no line was rejected, 1 when any was (the accepted ones stay committed), \
+            2 when an input or the database could not be read or written (what was committed before \
+            stays; nothing is committed when an input cannot be opened).
 
             Example:
               $ chiso ingest events-2026-08.jsonl
               184513 accepted, 12 duplicates, 0 rejected
-              $ tail -f feed.jsonl | chiso ingest -
+              $ tail -n +1 -F feed.jsonl | chiso ingest -    # a live feed, from its first line
             """
     )
 
@@ -61,11 +63,15 @@ struct Ingest: ParsableCommand {
     }
 
     func run() throws {
-        let engine = try options.openEngine()
+        try Trouble.reported(ingest)
+    }
+
+    private func ingest() throws {
         var total = IngestSummary()
         let inputs = files.isEmpty ? ["-"] : files
-        // Every file is opened before any line is committed: one that cannot be opened stops the
-        // ingest with nothing written, rather than after the files before it.
+        // Every file is opened before any line is committed, and before the database: one that
+        // cannot be opened stops the ingest with nothing written, rather than after the files
+        // before it, and a database that did not exist is not created for nothing.
         let sources = try inputs.map { file in
             do {
                 return file == "-" ? LineSource(descriptor: 0, name: "stdin") : try LineSource.open(path: file)
@@ -73,6 +79,15 @@ struct Ingest: ParsableCommand {
                 throw EngineError.badRequest("\(error); nothing was ingested")
             }
         }
+        // The database given as input (`chiso ingest chiso.sqlite`) would fill the quarantine with
+        // its pages, and be read while it is written.
+        let database = [options.databasePath, options.databasePath + "-wal", options.databasePath + "-shm"].compactMap(FileIdentity.init(path:))
+        for (file, source) in zip(inputs, sources) {
+            if let input = FileIdentity(descriptor: source.descriptor), database.contains(input) {
+                throw EngineError.badRequest("\(file == "-" ? "standard input" : file) is the database file itself (--db \(options.databasePath)); give a file of events, one JSON object per line; nothing was ingested")
+            }
+        }
+        let engine = try options.openEngine()
         let terminal = isatty(2) == 1
         // `chiso ingest` with no file reads standard input: on a terminal, say so rather than seem to hang.
         if inputs.contains("-"), isatty(0) == 1 {
@@ -87,7 +102,7 @@ struct Ingest: ParsableCommand {
                 onRejected: { r in
                     if verbose || rejectedShown < 10 { printError("rejected \(r.message)") }
                     rejectedShown += 1
-                    if ["not-json", "not-object", "bom", "ends-mid-line"].contains(r.rejection.code) { notJSONLines += 1 }
+                    if ["not-json", "not-object", "bom", "ends-mid-line", "invalid-utf8", "line-too-long"].contains(r.rejection.code) { notJSONLines += 1 }
                 },
                 progress: { s in
                     guard terminal else { return }
@@ -100,7 +115,7 @@ struct Ingest: ParsableCommand {
             // A file most of whose lines are not JSON objects is the wrong kind of file (a JSON array,
             // CSV): each line's reason says what is wrong with the line, this says what to do with the file.
             if notJSONLines > 0, notJSONLines * 2 > summary.lines {
-                printError("note: \(notJSONLines) of the \(summary.lines) lines of \(source.name) are not JSON objects; chiso reads JSON Lines, one event object per line (convert a JSON array or a CSV file to that first)")
+                printError("note: \(notJSONLines) of the \(summary.lines) lines of \(source.name) are not JSON objects; chiso reads JSON Lines, one event object per line (convert a JSON array or a CSV file to that first, and decompress a compressed file; a file of counts is read by `chiso score --counts`)")
             }
             total.accepted += summary.accepted; total.duplicates += summary.duplicates
             total.rejected += summary.rejected; total.lines += summary.lines
@@ -122,5 +137,23 @@ struct Ingest: ParsableCommand {
             print("\(total.accepted) accepted, \(total.duplicates) duplicates, \(total.rejected) rejected")
         }
         if total.rejected > 0 { throw ExitCode(1) }
+    }
+}
+
+/// A file as the system knows it (device and inode), to tell whether two paths or descriptors are one file.
+struct FileIdentity: Equatable {
+    var device: UInt64
+    var inode: UInt64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        (device, inode) = (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+
+    init?(descriptor: Int32) {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        (device, inode) = (UInt64(info.st_dev), UInt64(info.st_ino))
     }
 }

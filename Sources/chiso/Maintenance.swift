@@ -110,7 +110,7 @@ struct Verify: ParsableCommand {
         abstract: "Recompute every score from the event log alone and compare with the incremental state.",
         discussion: """
             For every unit and every month, quarter and year that holds a receipt (and the current ones). \
-            Exit status 1 on any difference.
+            Exit status 1 on any difference; 2 when the database could not be read.
 
             Example:
               $ chiso verify
@@ -121,6 +121,10 @@ struct Verify: ParsableCommand {
     @OptionGroup var options: DatabaseOptions
 
     func run() throws {
+        try Trouble.reported(check)
+    }
+
+    private func check() throws {
         let profile = try options.loadProfile()
         let engine = try options.openEngine(forReading: true)
         let report = try engine.verify(profile: profile, now: systemNow())

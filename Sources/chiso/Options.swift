@@ -36,8 +36,17 @@ struct DatabaseOptions: ParsableArguments {
 
     var indicatorSet: IndicatorSet {
         get throws {
-            if let indicators { return IndicatorSet(directory: indicators) }
-            if let env = DatabaseOptions.environment("CHISO_INDICATORS") { return IndicatorSet(directory: env) }
+            // A folder that is not there is named with where it was given (an audit: a bad
+            // $CHISO_INDICATORS was reported only as a calendar file that could not be read).
+            func folder(_ path: String, givenBy source: String) throws -> IndicatorSet {
+                guard isFolder(path) else {
+                    let what = access(path, F_OK) == 0 ? "is not a folder" : "does not exist"
+                    throw EngineError.badRequest("\(source) names \(path), which \(what); give the folder holding the profiles and calendar-vn.json\(source.hasPrefix("$") ? ", or unset it to use the copy built into chiso" : "")")
+                }
+                return IndicatorSet(directory: path)
+            }
+            if let indicators { return try folder(indicators, givenBy: "--indicators") }
+            if let env = DatabaseOptions.environment("CHISO_INDICATORS") { return try folder(env, givenBy: "$CHISO_INDICATORS") }
             return IndicatorSet(directory: nil)
         }
     }

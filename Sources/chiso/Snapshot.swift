@@ -1,6 +1,9 @@
 import ArgumentParser
 import ChisoCore
 import ChisoEngine
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -81,7 +84,7 @@ struct Score: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The counts file.", valueName: "file"))
+    @Option(help: ArgumentHelp("The counts file; `-` for standard input.", valueName: "file"))
     var counts: String
 
     @Option(name: .long, help: ArgumentHelp("The index profile: a name in the indicators folder, or a path to a profile file.", valueName: "name"))
@@ -114,8 +117,11 @@ struct Score: ParsableCommand {
 
     func run() throws {
         let p = try indicatorOptions().loadProfile()
-        let inputs = try parseCountsFile(try readTextFile(counts), name: counts)
-        let (errors, warnings) = countsProblems(inputs, profile: p, name: counts)
+        // `-` is standard input, as for `chiso ingest`.
+        let name = counts == "-" ? "stdin" : counts
+        if counts == "-", isatty(0) == 1 { printError("reading the counts from standard input; end with Ctrl-D (or give a file: --counts FILE)") }
+        let inputs = try parseCountsFile(counts == "-" ? try readTextFile("/dev/stdin") : try readTextFile(counts), name: name)
+        let (errors, warnings) = countsProblems(inputs, profile: p, name: name)
         for warning in warnings { printError("warning: " + warning) }
         if !errors.isEmpty { throw ProfileError(errors.joined(separator: "\n")) }
         let card = p.score(inputs)

@@ -54,14 +54,17 @@ extension ChisoCLI {
             let folder = temporaryFolder()
             let db = folder.appendingPathComponent("t.sqlite").path
             let array = "[\n  " + EventLine.province.joined(separator: ",\n  ") + "\n]\n"
-            for (name, text, noted) in [("array.json", array, true), ("events.csv", "id,type,at\nu0,unit.declared,2026-01-01\n", true),
-                                        ("mixed.jsonl", EventLine.province[0] + "\nid,type\n", false)] {
+            // A compressed file's lines are mostly not UTF-8, and were not counted (an audit).
+            let gzip: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0xFF, 0x0A, 0xC3, 0x28, 0x0A, 0x80, 0x81, 0x0A, 0xFE, 0xFE]
+            for (name, bytes, noted) in [("array.json", Array(array.utf8), true), ("events.csv", Array("id,type,at\nu0,unit.declared,2026-01-01\n".utf8), true),
+                                         ("events.jsonl.gz", gzip, true), ("mixed.jsonl", Array((EventLine.province[0] + "\nid,type\n").utf8), false)] {
                 let path = folder.appendingPathComponent(name).path
-                try text.write(toFile: path, atomically: true, encoding: .utf8)
+                #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
                 let run = try runChiso(["ingest", path, "--db", db])
                 #expect(run.status == 1)
                 let note = "lines of \(path) are not JSON objects; chiso reads JSON Lines, one event object per line"
                 #expect(run.stderr.contains(note) == noted, "\(name): \(run.stderr)")
+                #expect(run.stderr.contains("a file of counts is read by `chiso score --counts`") == noted, "\(name): \(run.stderr)")
             }
         }
 
@@ -158,6 +161,33 @@ extension ChisoCLI {
             // What is not global stays where it belongs.
             let misplaced = try runChiso(["--format", "json", "status", "--db", db])
             #expect(misplaced.status == 64)
+        }
+
+        /// What a new user gets wrong, named so that the fix is plain (an audit of 2026-12-01): counts
+        /// from standard input as `ingest -` reads events; a counts entry with a wrong field says which
+        /// fields there are; an indicators folder that is not there is named with where it was given
+        /// (it was reported as a calendar file that could not be read); a folder given as --db
+        /// suggests the default name; `verify` exits 2 when it cannot read, 1 only for a difference.
+        @Test func aNewUsersMistakesAreNamedWithTheFix() throws {
+            let portal = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Fixtures/portal-phu-tho-2026-08.json")
+            let fixture = try String(contentsOf: portal, encoding: .utf8)
+            let fromStdin = try runChiso(["score", "--counts", "-"], input: fixture)
+            #expect(fromStdin.status == 0 && fromStdin.stdout.contains(#""total": 59.91"#), "\(fromStdin.stderr)")
+            let wrongField = try runChiso(["score", "--counts", "-"], input: #"{"counts": {"2.1": {"num": 1}}}"#)
+            #expect(wrongField.status != 0)
+            #expect(wrongField.stderr.contains(#"stdin: component 2.1: unknown field "num"; give {"numerator": n, "denominator": n} or {"value": x}"#), "\(wrongField.stderr)")
+            let folder = temporaryFolder().path
+            let missing = folder + "/nowhere"
+            let byVariable = try Child(["status", "--db", folder + "/t.sqlite"], environment: ["CHISO_INDICATORS": missing])
+            try byVariable.wait()
+            #expect(byVariable.status != 0 && byVariable.stderr.contains("$CHISO_INDICATORS names \(missing), which does not exist"), "\(byVariable.stderr)")
+            let byOption = try runChiso(["status", "--db", folder + "/t.sqlite", "--indicators", missing])
+            #expect(byOption.status != 0 && byOption.stderr.contains("--indicators names \(missing), which does not exist"), "\(byOption.stderr)")
+            let intoFolder = try runChiso(["status", "--db", folder])
+            #expect(intoFolder.stderr.contains("e.g. \(folder)/chiso.sqlite"), "\(intoFolder.stderr)")
+            let verify = try runChiso(["verify", "--db", folder])
+            #expect(verify.status == 2 && verify.stderr.contains("is a folder"), "\(verify.status) \(verify.stderr)")
         }
 
         /// `chiso demo --db PATH` builds the demo there and keeps it; a file with data is refused.

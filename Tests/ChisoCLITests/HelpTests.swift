@@ -263,11 +263,37 @@ extension ChisoCLI {
             }
         }
 
+        /// A missing input is one sentence and exit status 2, which a script tells apart from 1 (lines
+        /// rejected, the rest committed); the database is not created for nothing (an audit: a later
+        /// command with the same mistyped --db then no longer said it did not exist).
         @Test func aMissingInputFileIsOneSentence() throws {
             let dir = temporaryFolder()
             let missing = dir.appendingPathComponent("no-such-file.jsonl").path
-            let run = try runChiso(["ingest", missing, "--db", dir.appendingPathComponent("t.sqlite").path])
+            let db = dir.appendingPathComponent("t.sqlite").path
+            let run = try runChiso(["ingest", missing, "--db", db])
             expectOneSentenceError(run, naming: missing)
+            #expect(run.status == 2)
+            #expect(!FileManager.default.fileExists(atPath: db))
+        }
+
+        /// The database given as the input (`chiso ingest chiso.sqlite`, or on standard input) is
+        /// refused before a line is read: it filled the quarantine with its pages (an audit).
+        @Test func theDatabaseItselfIsNotAnInput() throws {
+            let db = try provinceDatabase()
+            let byName = try runChiso(["ingest", db, "--db", db])
+            expectOneSentenceError(byName, naming: "\(db) is the database file itself")
+            #expect(byName.status == 2)
+            let shell = Process()
+            shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+            shell.arguments = ["-c", #""$0" ingest - --db "$1" < "$1""#, chisoBinary, db]
+            let errors = Pipe()
+            shell.standardError = errors
+            try shell.run()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            shell.waitUntilExit()
+            #expect(shell.terminationStatus == 2 && stderr.contains("standard input is the database file itself"), "\(stderr)")
+            let status = try runChiso(["status", "--db", db, "--format", "json"])
+            #expect(status.stdout.contains(#""rejected": 0"#), "\(status.stdout)")
         }
 
         /// A missing file among several stops the ingest before anything is committed, rather than
@@ -281,7 +307,13 @@ extension ChisoCLI {
             let run = try runChiso(["ingest", good.path, missing, good.path, "--db", db])
             expectOneSentenceError(run, naming: missing)
             #expect(run.stderr.contains("nothing was ingested"))
-            #expect(try LogReader(path: db).log().isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: db))
+            // Into a database that exists: its log is as it was.
+            let existing = try provinceDatabase()
+            let before = try LogReader(path: existing).log().count
+            let again = try runChiso(["ingest", good.path, missing, "--db", existing])
+            #expect(again.status == 2 && again.stderr.contains("nothing was ingested"))
+            #expect(try LogReader(path: existing).log().count == before)
         }
 
         /// A folder among the files is found when the files are opened, before any is ingested.
@@ -293,7 +325,8 @@ extension ChisoCLI {
             let run = try runChiso(["ingest", good.path, dir.path, "--db", db])
             expectOneSentenceError(run, naming: "\(dir.path) is a folder")
             #expect(run.stderr.contains("nothing was ingested"))
-            #expect(try LogReader(path: db).log().isEmpty)
+            #expect(run.status == 2)
+            #expect(!FileManager.default.fileExists(atPath: db))
         }
 
         /// A file that is not a database, or a folder, given as --db: one sentence saying what to do.

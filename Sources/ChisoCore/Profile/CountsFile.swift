@@ -31,7 +31,7 @@ public func parseCountsFile(_ text: String, name: String) throws(ProfileError) -
             continue
         }
         if let unknown = fields.members.first(where: { !["numerator", "denominator", "value"].contains($0.key) }) {
-            problems.append(place + "unknown field \"\(unknown.key)\"")
+            problems.append(place + "unknown field \"\(unknown.key)\"; give {\"numerator\": n, \"denominator\": n} or {\"value\": x}")
             continue
         }
         if let value = fields["value"] {
