@@ -293,8 +293,9 @@ extension Ranking {
 
 extension String {
     /// Text made literal in a Markdown table cell: `|` would end the cell, and `\\`, `` ` ``, `*`, `_`,
-    /// `[`, `]`, `<`, `>` would start code, emphasis, a link or HTML; each gets a backslash (CommonMark
-    /// escapes any ASCII punctuation so). Vietnamese letters and the rest stay as they are.
+    /// `~`, `[`, `]`, `<`, `>`, `&` would start code, emphasis, strikethrough, a link, HTML or a
+    /// character reference (a name holding `&amp;` showed `&`; an audit); each gets a backslash
+    /// (CommonMark escapes any ASCII punctuation so). Vietnamese letters and the rest stay as they are.
     fileprivate var markdownLiteral: String {
         guard unicodeScalars.contains(where: { String.markdownSyntax.contains($0) }) else { return self }
         var out = ""
@@ -305,7 +306,7 @@ extension String {
         return out
     }
 
-    private static let markdownSyntax: Set<Unicode.Scalar> = ["|", "\\", "`", "*", "_", "[", "]", "<", ">"]
+    private static let markdownSyntax: Set<Unicode.Scalar> = ["|", "\\", "`", "*", "_", "~", "[", "]", "<", ">", "&"]
 
     /// Line breaks (LF, CR, CRLF, U+2028 …) and tabs as spaces, so that a name or code holding one
     /// keeps a table row or a line of a report, terminal or Markdown, on one line and its columns

@@ -398,7 +398,7 @@ import Testing
         #expect(md.allSatisfy { $0.hasPrefix("| ") && $0.hasSuffix(" |") })
         #expect(md.contains { $0.contains("| Xã Tiên Kiên |") })
         // Characters that would start HTML, a link, code or emphasis are made literal.
-        #expect(md.contains { $0.contains(#"| Sở \<Tư pháp\> & 'Nội vụ' |"#) })
+        #expect(md.contains { $0.contains(#"| Sở \<Tư pháp\> \& 'Nội vụ' |"#) })
         #expect(!r.markdown.contains("<Tư pháp>"))
     }
 }
