@@ -73,6 +73,22 @@ extension Engine {
         }
     }
 
+    /// Removes the quarantined lines, or those of one source (`chiso rejects --clear`): once they
+    /// have been fixed and sent again, or were the wrong file. The lines are the person's to drop
+    /// (events.md "Bad input" keeps them "so it can be fixed and re-sent"); no score depends on
+    /// them. Waits for another writer's batch as ingest does. Returns how many were removed.
+    public func clearRejects(source: String?) throws -> Int {
+        try beginWriting()
+        do {
+            let removed = try store.deleteRejects(source: source)
+            try store.db.commit()
+            return removed
+        } catch {
+            try? store.db.rollback()
+            throw error
+        }
+    }
+
     /// Takes the write lock (`BEGIN IMMEDIATE`). While another writer holds it (an ingest's batch, a
     /// rebuild), waits for it, up to `writerWaitMilliseconds`, telling `onWaitingForWriter` once
     /// after the first second so that a command can say why it is not moving. Two writers are

@@ -450,15 +450,28 @@ public final class EventStore {
         public var seen: Int
     }
 
-    public func rejects(limit: Int = Int.max) throws(SQLiteError) -> [Reject] {
-        let s = try db.makeStatement("SELECT source, line, code, reason, text, seen FROM rejects ORDER BY seq LIMIT ?")
-        s.bind(Int64(min(limit, Int(Int64.max))), at: 1)
+    /// The quarantined lines in the order they were first rejected; those of `source` alone when given.
+    public func rejects(source: String? = nil, limit: Int = Int.max) throws(SQLiteError) -> [Reject] {
+        let s = try db.makeStatement("SELECT source, line, code, reason, text, seen FROM rejects WHERE ?1 IS NULL OR source = ?1 ORDER BY seq LIMIT ?2")
+        s.bind(source, at: 1)
+        s.bind(Int64(min(limit, Int(Int64.max))), at: 2)
         var out: [Reject] = []
         while try s.step() {
             out.append(Reject(source: s.text(at: 0) ?? "", line: s.int(at: 1), code: s.text(at: 2) ?? "",
                               reason: s.text(at: 3) ?? "", text: s.blob(at: 4) ?? [], seen: s.int(at: 5)))
         }
         return out
+    }
+
+    /// Removes the quarantined lines (of `source` alone when given) and moves the status counter;
+    /// returns how many were removed. In the caller's transaction.
+    public func deleteRejects(source: String?) throws(SQLiteError) -> Int {
+        let s = try db.makeStatement("DELETE FROM rejects WHERE ?1 IS NULL OR source = ?1")
+        s.bind(source, at: 1)
+        try s.run()
+        let removed = db.changes
+        try bump(.rejected, by: -Int64(removed))
+        return removed
     }
 
     // MARK: Status

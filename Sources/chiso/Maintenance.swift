@@ -9,12 +9,16 @@ struct Rejects: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the quarantined input lines with their source, line number and reason.",
         discussion: """
-            Every rejected line is kept verbatim, once per source and bytes, so it can be fixed and sent again.
+            Every rejected line is kept verbatim, once per source and bytes, so it can be fixed and sent \
+            again. A source is a file as it was named to `chiso ingest`, or `stdin`. Once lines are fixed \
+            and sent again, or were the wrong file, `--clear` removes them from the quarantine.
 
             Example:
               $ chiso rejects
               feed.jsonl:12  missing-field  field `at` is required but missing; …
               $ chiso rejects --format json | jq '.[0].reason'
+              $ chiso rejects --source feed.jsonl --clear
+              cleared 1 quarantined line of feed.jsonl
             """
     )
 
@@ -23,13 +27,27 @@ struct Rejects: ParsableCommand {
     @Option(help: "table or json (an array of {source, line, reason, text}).")
     var format: String = "table"
 
+    @Option(help: ArgumentHelp("Only the lines of this source (a file as named to `chiso ingest`, or stdin).", valueName: "source"))
+    var source: String?
+
+    @Flag(help: "Remove the lines listed (all, or those of --source) from the quarantine instead of listing them.")
+    var clear = false
+
     func validate() throws {
         guard format == "json" || format == "table" else { throw ValidationError("--format must be table or json") }
+        if source?.isEmpty == true { throw ValidationError("--source needs a source's name, e.g. --source feed.jsonl (see `chiso rejects`)") }
     }
 
     func run() throws {
+        if clear {
+            let removed = try options.openEngine().clearRejects(source: source)
+            if format == "json" { print("{\"cleared\": \(removed)}"); return }
+            let of = source.map { " of \($0.onOneLine)" } ?? ""
+            printForPeople("cleared \(removed) quarantined line\(removed == 1 ? "" : "s")\(of)")
+            return
+        }
         let engine = try options.openEngine(forReading: true)
-        let rejects = try engine.store.rejects()
+        let rejects = try engine.store.rejects(source: source)
         if format == "json" {
             let items = rejects.map { r in
                 "{\"source\": \(jsonQuoted(r.source)), \"line\": \(r.line), \"code\": \(jsonQuoted(r.code)), \"reason\": \(jsonQuoted(r.reason)), \"text\": \(jsonQuoted(String(decoding: r.text, as: UTF8.self))), \"seen\": \(r.seen)}"
@@ -37,7 +55,7 @@ struct Rejects: ParsableCommand {
             print("[" + items.joined(separator: ",\n ") + "]")
             return
         }
-        if rejects.isEmpty { printForPeople("no rejected lines"); return }
+        if rejects.isEmpty { printForPeople(source.map { "no rejected lines of \($0.onOneLine)" } ?? "no rejected lines"); return }
         for r in rejects {
             var text = String(decoding: r.text.prefix(120), as: UTF8.self)
             if r.text.count > 120 { text += "…" }

@@ -190,6 +190,36 @@ extension ChisoCLI {
             #expect(verify.status == 2 && verify.stderr.contains("is a folder"), "\(verify.status) \(verify.stderr)")
         }
 
+        /// events.md "Bad input" keeps a rejected line "so it can be fixed and re-sent"; once it has
+        /// been, or was the wrong file, `rejects --clear` removes it, all or one source's (an audit:
+        /// the quarantine could never be emptied). `status` counts what is left; nothing else moves.
+        @Test func theQuarantineIsClearedAllOrBySource() throws {
+            let folder = temporaryFolder()
+            let db = folder.appendingPathComponent("t.sqlite").path
+            let file = folder.appendingPathComponent("bad.jsonl").path
+            try "{\"x\": 1}\nnot json\n".write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(try runChiso(["ingest", file, "--db", db]).status == 1)
+            #expect(try runChiso(["ingest", "-", "--db", db], input: EventLine.province.joined(separator: "\n") + "\nnope\n").status == 1)
+            func rejected() throws -> String? {
+                try runChiso(["status", "--db", db, "--format", "json"]).stdout.firstMatch(of: /"rejected": (\d+)/).map { String($0.1) }
+            }
+            #expect(try rejected() == "3")
+            let listed = try runChiso(["rejects", "--db", db, "--source", "stdin", "--format", "json"])
+            #expect(listed.stdout.contains(#""source": "stdin""#) && !listed.stdout.contains(file), "\(listed.stdout)")
+            let one = try runChiso(["rejects", "--db", db, "--source", "stdin", "--clear"])
+            #expect(one.status == 0 && one.stdout == "cleared 1 quarantined line of stdin\n", "\(one.stdout) \(one.stderr)")
+            #expect(try rejected() == "2")
+            #expect(try runChiso(["rejects", "--db", db]).stdout.contains("\(file):2  not-json"))
+            #expect(try runChiso(["rejects", "--db", db, "--source", "stdin"]).stdout == "no rejected lines of stdin\n")
+            let all = try runChiso(["rejects", "--db", db, "--clear", "--format", "json"])
+            #expect(all.stdout == #"{"cleared": 2}"# + "\n")
+            #expect(try rejected() == "0")
+            #expect(try runChiso(["rejects", "--db", db]).stdout == "no rejected lines\n")
+            // The log and the scores are untouched.
+            #expect(try runChiso(["status", "--db", db, "--format", "json"]).stdout.contains(#""events": \#(EventLine.province.count)"#))
+            #expect(try runChiso(["verify", "--db", db]).status == 0)
+        }
+
         /// `chiso demo --db PATH` builds the demo there and keeps it; a file with data is refused.
         @Test func demoIntoAGivenDatabase() throws {
             let db = temporaryFolder().appendingPathComponent("demo.sqlite").path
