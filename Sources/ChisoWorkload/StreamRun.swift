@@ -32,11 +32,12 @@ struct StreamRun {
 
     // MARK: The day loop
 
-    mutating func run(dossiers: Int, _ emit: (String) -> Void) {
+    mutating func run(dossiers: Int, stoppingWhen stop: () -> Bool = { false }, _ emit: (String) -> Void) {
         for e in province.scheduled { queue.push(e) }
         let quotas = dayQuotas(total: dossiers)
         var petitionBacklog = 0.0
         for offset in 0..<province.dayCount {
+            if stop() { return }
             let day = province.firstDay + offset
             for _ in 0..<quotas[offset] { planDossier(day: day) }
             petitionBacklog += Double(quotas[offset]) * 0.0075

@@ -28,13 +28,14 @@ public struct WorkloadGenerator: Sendable {
     /// Emits one JSON object per call (no trailing newline), in delivery order.
     /// `mutating` only to leave room for resumable generation: today it keeps no state, and
     /// calling it again emits the same lines.
-    public mutating func generate(_ emit: (String) -> Void) {
+    /// `stop` is asked once a simulated day: true ends the stream there (its output failed).
+    public mutating func generate(stoppingWhen stop: () -> Bool = { false }, _ emit: (String) -> Void) {
         var digits = 6
         var limit = 1_000_000
         let estimate = estimatedEventCount()
         while estimate * 2 >= limit && digits < 18 { digits += 1; limit *= 10 }
         var run = StreamRun(province: province, options: options, idWidth: digits)
-        run.run(dossiers: max(0, province.dayCount > 0 ? options.dossiers : 0), emit)
+        run.run(dossiers: max(0, province.dayCount > 0 ? options.dossiers : 0), stoppingWhen: stop, emit)
     }
 
     /// Roughly how many lines `generate` emits for these options.

@@ -52,7 +52,8 @@ struct Generate: ParsableCommand {
         guard let f = LocalDate(parsing: from), let t = LocalDate(parsing: to) else { return }
         var generator = WorkloadGenerator(options: WorkloadOptions(seed: seed, units: units, dossiers: dossiers, from: f, to: t, rootCode: root))
         var out = StandardOutput()
-        generator.generate { line in out.write(line) }
+        // Once the output failed (a full disk, a closed pipe), the rest of the stream is not made.
+        generator.generate(stoppingWhen: { out.failure != nil }) { line in out.write(line) }
         out.flush()
         if let failure = out.failure { throw failure }
     }

@@ -202,6 +202,19 @@ let requiredFields: [String: [String]] = [
         #expect(a == b && a == first)
     }
 
+    /// `chiso generate` stops making the stream once its output failed (it made all of it, then said
+    /// so): `stoppingWhen` ends it at the next simulated day, after a prefix of the same lines.
+    @Test func aStreamStoppedEarlyIsAPrefixOfTheWholeOne() {
+        let small = WorkloadOptions(seed: 42, units: 30, dossiers: 1_500,
+                                    from: LocalDate(year: 2026, month: 3, day: 1), to: LocalDate(year: 2026, month: 5, day: 1))
+        let whole = lines(small)
+        var generator = WorkloadGenerator(options: small)
+        var stopped: [String] = []
+        generator.generate(stoppingWhen: { stopped.count >= 100 }) { stopped.append($0) }
+        #expect(stopped.count >= 100 && stopped.count < whole.count / 4, "\(stopped.count) of \(whole.count)")
+        #expect(Array(whole.prefix(stopped.count)) == stopped)
+    }
+
     @Test func everyLineIsAValidEventBeforeTo() throws {
         #expect(WorkloadTests.parsed.count == WorkloadTests.big.count, "every line parses as JSON")
         let toMidnight = Int64(WorkloadTests.to.daysSinceEpoch) * 86_400
