@@ -59,6 +59,21 @@ func isSpecialFile(_ path: String) -> Bool {
     return kind != S_IFREG && kind != S_IFDIR
 }
 
+/// Reads standard input to its end as text (`chiso score --counts -`): from descriptor 0 as it is,
+/// whatever it is (a pipe, a socket, a file already partly read), not by opening /dev/stdin again.
+public func readStandardInput() throws -> String {
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, 65536) }
+        if n > 0 { bytes.append(contentsOf: chunk[0..<n]); continue }
+        if n == 0 { break }
+        if errno == EINTR { continue }
+        throw EngineError.badRequest("cannot read standard input: \(String(cString: strerror(errno))); give the counts as a file (--counts FILE)")
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
 /// Reads a whole text file; the error names the file.
 public func readTextFile(_ path: String) throws -> String {
     if isFolder(path) {

@@ -463,6 +463,14 @@ public final class EventStore {
         return out
     }
 
+    /// The sources of the quarantined lines, in the order each was first seen.
+    public func rejectSources() throws(SQLiteError) -> [String] {
+        let s = try db.makeStatement("SELECT source FROM rejects GROUP BY source ORDER BY min(seq)")
+        var out: [String] = []
+        while try s.step() { out.append(s.text(at: 0) ?? "") }
+        return out
+    }
+
     /// Removes the quarantined lines (of `source` alone when given) and moves the status counter;
     /// returns how many were removed. In the caller's transaction.
     public func deleteRejects(source: String?) throws(SQLiteError) -> Int {

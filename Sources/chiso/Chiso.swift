@@ -64,19 +64,29 @@ struct Chiso: ParsableCommand {
             }
             fail(error)
         }
+        // `ingest` and `verify` exit 2 when they could not do their work, which includes writing
+        // their answer; the others exit 1.
+        let troubleCode = command is any ReportsTrouble ? Trouble.exitCode : ExitCode.failure
         do {
             try command.run()
         } catch {
+            // An answer cut short is said even when the command also failed or refused (an ingest that
+            // rejected a line exited 1 without saying that its summary could not be written).
+            if let failure = OutputFailure.ofStandardOutput() {
+                if !(error is ExitCode) { printError(fullMessage(for: (error as? Trouble)?.underlying ?? error)) }
+                printError("Error: \(failure)")
+                Self.exit(withError: troubleCode)
+            }
             fail(error)
         }
-        exitIfOutputFailed()
+        exitIfOutputFailed(code: troubleCode)
     }
 
-    /// Exits 1 with one sentence when what was printed could not all be written (`OutputFailure`).
-    static func exitIfOutputFailed() {
+    /// Exits with `code` and one sentence when what was printed could not all be written (`OutputFailure`).
+    static func exitIfOutputFailed(code: ExitCode = .failure) {
         guard let failure = OutputFailure.ofStandardOutput() else { return }
         printError("Error: \(failure)")
-        Self.exit(withError: ExitCode.failure)
+        Self.exit(withError: code)
     }
 
     /// Exits on `error` as the parser would, but with its message shown as for people
@@ -212,9 +222,14 @@ func hoistingGlobalOptions(_ arguments: [String], commands: [String]) -> [String
     return [arguments[i]] + hoisted + arguments[(i + 1)...]
 }
 
-/// What kept `ingest` or `verify` from doing its work (an input or a database that could not be
-/// read or written): those two exit 2 on it, as `diff` and `grep` do, because their status 1 already
-/// says something about the data (a rejected line, a difference), and a script must tell the two apart.
+/// A command whose exit status 1 says something about the data (`ingest`: a line was rejected;
+/// `verify`: a difference), so that what kept it from doing its work is a `Trouble`, status 2.
+protocol ReportsTrouble {}
+
+/// What kept `ingest` or `verify` from doing its work (an input, the database, the profile or the
+/// indicators that could not be read, output that could not be written): those two exit 2 on it, as
+/// `diff` and `grep` do, because their status 1 already says something about the data (a rejected
+/// line, a difference), and a script must tell the two apart.
 struct Trouble: Error {
     static let exitCode = ExitCode(2)
     var underlying: any Error

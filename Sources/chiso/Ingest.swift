@@ -5,7 +5,7 @@ import ChisoEngine
 import Glibc
 #endif
 
-struct Ingest: ParsableCommand {
+struct Ingest: ParsableCommand, ReportsTrouble {
     static let configuration = CommandConfiguration(
         abstract: "Append events (JSON Lines) to the log and bring every score up to date.",
         discussion: """
@@ -16,8 +16,9 @@ struct Ingest: ParsableCommand {
             is quarantined with its reason (see `chiso rejects`) and the rest still goes in.
 
             Exit status: 0 when no line was rejected, 1 when any was (the accepted ones stay committed), \
-            2 when an input or the database could not be read or written (what was committed before \
-            stays; nothing is committed when an input cannot be opened).
+            2 when it could not do its work: an input, the database or the indicators could not be read, \
+            or the database or the summary could not be written (what was committed before stays; \
+            nothing is committed when an input cannot be opened).
 
             Example:
               $ chiso ingest events-2026-08.jsonl
@@ -84,7 +85,7 @@ struct Ingest: ParsableCommand {
         let database = [options.databasePath, options.databasePath + "-wal", options.databasePath + "-shm"].compactMap(FileIdentity.init(path:))
         for (file, source) in zip(inputs, sources) {
             if let input = FileIdentity(descriptor: source.descriptor), database.contains(input) {
-                throw EngineError.badRequest("\(file == "-" ? "standard input" : file) is the database file itself (--db \(options.databasePath)); give a file of events, one JSON object per line; nothing was ingested")
+                throw EngineError.badRequest("\(file == "-" ? "standard input" : file) is the database file itself (--db \(options.databasePath)); give the events in a file of their own, one JSON object per line, or another --db; nothing was ingested")
             }
         }
         let engine = try options.openEngine()
@@ -102,7 +103,7 @@ struct Ingest: ParsableCommand {
                 onRejected: { r in
                     if verbose || rejectedShown < 10 { printError("rejected \(r.message)") }
                     rejectedShown += 1
-                    if ["not-json", "not-object", "bom", "ends-mid-line", "invalid-utf8", "line-too-long"].contains(r.rejection.code) { notJSONLines += 1 }
+                    if ["not-json", "not-object", "bom", "ends-mid-line", "invalid-utf8"].contains(r.rejection.code) { notJSONLines += 1 }
                 },
                 progress: { s in
                     guard terminal else { return }

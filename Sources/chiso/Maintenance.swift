@@ -24,7 +24,7 @@ struct Rejects: ParsableCommand {
 
     @OptionGroup var options: DatabaseOptions
 
-    @Option(help: "table or json (an array of {source, line, reason, text}).")
+    @Option(help: "table or json (an array of {source, line, reason, text}; with --clear, {\"cleared\": n}).")
     var format: String = "table"
 
     @Option(help: ArgumentHelp("Only the lines of this source (a file as named to `chiso ingest`, or stdin).", valueName: "source"))
@@ -40,7 +40,13 @@ struct Rejects: ParsableCommand {
 
     func run() throws {
         if clear {
-            let removed = try options.openEngine().clearRejects(source: source)
+            // A mistyped --db is not made a database whose quarantine is "cleared".
+            guard access(options.databasePath, F_OK) == 0 else {
+                throw EngineError.badRequest("\(options.databasePath) does not exist, so it has no quarantine to clear; check --db (or $CHISO_DB)")
+            }
+            let engine = try options.openEngine()
+            let removed = try engine.clearRejects(source: source)
+            if removed == 0, let source { try noteSources(engine, insteadOf: source) }
             if format == "json" { print("{\"cleared\": \(removed)}"); return }
             let of = source.map { " of \($0.onOneLine)" } ?? ""
             printForPeople("cleared \(removed) quarantined line\(removed == 1 ? "" : "s")\(of)")
@@ -55,6 +61,7 @@ struct Rejects: ParsableCommand {
             print("[" + items.joined(separator: ",\n ") + "]")
             return
         }
+        if rejects.isEmpty, let source { try noteSources(engine, insteadOf: source) }
         if rejects.isEmpty { printForPeople(source.map { "no rejected lines of \($0.onOneLine)" } ?? "no rejected lines"); return }
         for r in rejects {
             var text = String(decoding: r.text.prefix(120), as: UTF8.self)
@@ -63,6 +70,16 @@ struct Rejects: ParsableCommand {
             printForPeople("    \(text)")
         }
     }
+}
+
+/// When `--source` matches nothing, says on standard error which sources the quarantine holds: a
+/// source is the file as it was named to `chiso ingest` (`./feed.jsonl` is not `feed.jsonl`), or
+/// `stdin` for lines read from standard input.
+private func noteSources(_ engine: Engine, insteadOf source: String) throws {
+    let sources = try engine.store.rejectSources()
+    guard !sources.isEmpty else { return }
+    let shown = sources.prefix(10).map(\.onOneLine).joined(separator: ", ") + (sources.count > 10 ? ", …" : "")
+    printError("note: no quarantined line has the source \(source.onOneLine); its sources are \(shown) (each file as it was named to `chiso ingest`, `stdin` for standard input)")
 }
 
 struct Status: ParsableCommand {
@@ -123,12 +140,13 @@ struct Status: ParsableCommand {
     }
 }
 
-struct Verify: ParsableCommand {
+struct Verify: ParsableCommand, ReportsTrouble {
     static let configuration = CommandConfiguration(
         abstract: "Recompute every score from the event log alone and compare with the incremental state.",
         discussion: """
             For every unit and every month, quarter and year that holds a receipt (and the current ones). \
-            Exit status 1 on any difference; 2 when the database could not be read.
+            Exit status 1 on any difference; 2 when it could not do its work (the database, the profile \
+            or the indicators could not be read, or the answer could not be written).
 
             Example:
               $ chiso verify

@@ -120,7 +120,7 @@ struct Score: ParsableCommand {
         // `-` is standard input, as for `chiso ingest`.
         let name = counts == "-" ? "stdin" : counts
         if counts == "-", isatty(0) == 1 { printError("reading the counts from standard input; end with Ctrl-D (or give a file: --counts FILE)") }
-        let inputs = try parseCountsFile(counts == "-" ? try readTextFile("/dev/stdin") : try readTextFile(counts), name: name)
+        let inputs = try parseCountsFile(counts == "-" ? try readStandardInput() : try readTextFile(counts), name: name)
         let (errors, warnings) = countsProblems(inputs, profile: p, name: name)
         for warning in warnings { printError("warning: " + warning) }
         if !errors.isEmpty { throw ProfileError(errors.joined(separator: "\n")) }

@@ -174,6 +174,12 @@ extension ChisoCLI {
             let fixture = try String(contentsOf: portal, encoding: .utf8)
             let fromStdin = try runChiso(["score", "--counts", "-"], input: fixture)
             #expect(fromStdin.status == 0 && fromStdin.stdout.contains(#""total": 59.91"#), "\(fromStdin.stderr)")
+            // Standard input is read where it stands, as `ingest -` reads it: a file whose first line
+            // a script has already read is not read again from its start (/dev/stdin was reopened).
+            let headed = temporaryFolder().appendingPathComponent("headed.json")
+            try ("portal figures, 2026-08\n" + fixture).write(to: headed, atomically: true, encoding: .utf8)
+            let scored = try runChisoInShell(#"(read -r header; "$0" score --counts -) < "$1""#, [headed.path])
+            #expect(scored.status == 0 && scored.stdout.contains(#""total": 59.91"#), "\(scored.stderr)")
             let wrongField = try runChiso(["score", "--counts", "-"], input: #"{"counts": {"2.1": {"num": 1}}}"#)
             #expect(wrongField.status != 0)
             #expect(wrongField.stderr.contains(#"stdin: component 2.1: unknown field "num"; give {"numerator": n, "denominator": n} or {"value": x}"#), "\(wrongField.stderr)")
@@ -210,7 +216,15 @@ extension ChisoCLI {
             #expect(one.status == 0 && one.stdout == "cleared 1 quarantined line of stdin\n", "\(one.stdout) \(one.stderr)")
             #expect(try rejected() == "2")
             #expect(try runChiso(["rejects", "--db", db]).stdout.contains("\(file):2  not-json"))
-            #expect(try runChiso(["rejects", "--db", db, "--source", "stdin"]).stdout == "no rejected lines of stdin\n")
+            let none = try runChiso(["rejects", "--db", db, "--source", "stdin"])
+            #expect(none.stdout == "no rejected lines of stdin\n")
+            // A source spelled otherwise than at ingest matches nothing; the sources there are are named.
+            #expect(none.stderr.contains("note: no quarantined line has the source stdin; its sources are \(file) (each file as it was named"), "\(none.stderr)")
+            // A mistyped --db is refused, not made a database with nothing to clear.
+            let typo = folder.appendingPathComponent("typo.sqlite").path
+            let refused = try runChiso(["rejects", "--db", typo, "--clear"])
+            #expect(refused.status == 1 && refused.stderr.contains("\(typo) does not exist, so it has no quarantine to clear"), "\(refused.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: typo))
             let all = try runChiso(["rejects", "--db", db, "--clear", "--format", "json"])
             #expect(all.stdout == #"{"cleared": 2}"# + "\n")
             #expect(try rejected() == "0")

@@ -127,6 +127,25 @@ final class Child {
     var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 }
 
+/// Runs `chiso` through `/bin/sh -c script`, for what a shell sets up (`> /dev/full`, `< FILE`, a
+/// subshell that reads first): in `script`, `$0` is the binary and `$1`… are `arguments`. Returns the
+/// exit status, standard output and standard error.
+func runChisoInShell(_ script: String, _ arguments: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
+    let shell = Process()
+    shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+    shell.arguments = ["-c", script, chisoBinary] + arguments
+    shell.environment = childEnvironment()
+    let folder = temporaryFolder()
+    let (out, err) = (folder.appendingPathComponent("stdout"), folder.appendingPathComponent("stderr"))
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+    shell.standardOutput = try FileHandle(forWritingTo: out)
+    shell.standardError = try FileHandle(forWritingTo: err)
+    try shell.run()
+    shell.waitUntilExit()
+    return (shell.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "", (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+}
+
 /// Runs `chiso arguments…` to the end.
 @discardableResult
 func runChiso(_ arguments: [String], stdoutTo: URL? = nil, input: String? = nil, timeout: Double = 120) throws -> Child {

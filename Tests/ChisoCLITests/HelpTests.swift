@@ -250,16 +250,18 @@ extension ChisoCLI {
             let db = try provinceDatabase()
             for arguments in [["generate", "--dossiers", "50"], ["rank", "--db", db, "--period", "2026-08"],
                               ["snapshot", "--db", db, "--unit", "H44", "--period", "2026-08"], ["status", "--help"], ["--version"]] {
-                let shell = Process()
-                shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-                shell.arguments = ["-c", #""$0" "$@" > /dev/full"#, chisoBinary] + arguments
-                let errors = Pipe()
-                shell.standardError = errors
-                try shell.run()
-                let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                shell.waitUntilExit()
-                #expect(shell.terminationStatus == 1 && stderr.hasPrefix("Error: could not write the output to standard output (No space left on device)"),
-                        "\(arguments): \(shell.terminationStatus) \(stderr)")
+                let run = try runChisoInShell(#""$0" "$@" > /dev/full"#, arguments)
+                #expect(run.status == 1 && run.stderr.hasPrefix("Error: could not write the output to standard output (No space left on device)"),
+                        "\(arguments): \(run.status) \(run.stderr)")
+            }
+            // `ingest` and `verify` exit 2 for it (their 1 is about the data), also when a line was
+            // rejected: that ingest exited 1 and did not say its summary was lost.
+            let input = temporaryFolder().appendingPathComponent("one-bad.jsonl")
+            try (EventLine.province[0] + "\nnot json\n").write(to: input, atomically: true, encoding: .utf8)
+            for arguments in [["verify", "--db", db], ["ingest", "--db", db, input.path]] {
+                let run = try runChisoInShell(#""$0" "$@" > /dev/full"#, arguments)
+                #expect(run.status == 2 && run.stderr.contains("Error: could not write the output to standard output (No space left on device)"),
+                        "\(arguments): \(run.status) \(run.stderr)")
             }
         }
 
@@ -283,15 +285,8 @@ extension ChisoCLI {
             let byName = try runChiso(["ingest", db, "--db", db])
             expectOneSentenceError(byName, naming: "\(db) is the database file itself")
             #expect(byName.status == 2)
-            let shell = Process()
-            shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-            shell.arguments = ["-c", #""$0" ingest - --db "$1" < "$1""#, chisoBinary, db]
-            let errors = Pipe()
-            shell.standardError = errors
-            try shell.run()
-            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            shell.waitUntilExit()
-            #expect(shell.terminationStatus == 2 && stderr.contains("standard input is the database file itself"), "\(stderr)")
+            let byStdin = try runChisoInShell(#""$0" ingest - --db "$1" < "$1""#, [db])
+            #expect(byStdin.status == 2 && byStdin.stderr.contains("standard input is the database file itself"), "\(byStdin.stderr)")
             let status = try runChiso(["status", "--db", db, "--format", "json"])
             #expect(status.stdout.contains(#""rejected": 0"#), "\(status.stdout)")
         }
