@@ -66,15 +66,21 @@ struct Chiso: ParsableCommand {
         }
         // `ingest` and `verify` exit 2 when they could not do their work, which includes writing
         // their answer; the others exit 1.
-        let troubleCode = command is any ReportsTrouble ? Trouble.exitCode : ExitCode.failure
+        let troubleCode = command is any ReportsTrouble ? ReportsTroubleExit.code : ExitCode.failure
         do {
             try command.run()
         } catch {
             // An answer cut short is said even when the command also failed or refused (an ingest that
             // rejected a line exited 1 without saying that its summary could not be written).
             if let failure = OutputFailure.ofStandardOutput() {
-                if !(error is ExitCode) { printError(fullMessage(for: (error as? Trouble)?.underlying ?? error)) }
+                if !(error is ExitCode) { printError(fullMessage(for: error)) }
                 printError("Error: \(failure)")
+                Self.exit(withError: troubleCode)
+            }
+            // Their own statuses (a rejected line, a difference) and usage errors stand; any other
+            // error kept them from their work.
+            if command is any ReportsTrouble, !(error is ExitCode), exitCode(for: error) == .failure {
+                printError(fullMessage(for: error))
                 Self.exit(withError: troubleCode)
             }
             fail(error)
@@ -95,10 +101,6 @@ struct Chiso: ParsableCommand {
     /// `--version`, which are not failures, go to standard output, and fail only if they cannot be
     /// written there.
     static func fail(_ error: any Error) -> Never {
-        if let trouble = error as? Trouble {
-            printError(fullMessage(for: trouble.underlying))
-            Self.exit(withError: Trouble.exitCode)
-        }
         let code = exitCode(for: error)
         let message = fullMessage(for: error)
         if code == .success {
@@ -223,21 +225,12 @@ func hoistingGlobalOptions(_ arguments: [String], commands: [String]) -> [String
 }
 
 /// A command whose exit status 1 says something about the data (`ingest`: a line was rejected;
-/// `verify`: a difference), so that what kept it from doing its work is a `Trouble`, status 2.
+/// `verify`: a difference). What kept it from doing its work (an input, the database, the profile or
+/// the indicators that could not be read, an answer that could not be written) is status 2, as for
+/// `diff` and `grep`, so that a script can tell the two apart.
 protocol ReportsTrouble {}
 
-/// What kept `ingest` or `verify` from doing its work (an input, the database, the profile or the
-/// indicators that could not be read, output that could not be written): those two exit 2 on it, as
-/// `diff` and `grep` do, because their status 1 already says something about the data (a rejected
-/// line, a difference), and a script must tell the two apart.
-struct Trouble: Error {
-    static let exitCode = ExitCode(2)
-    var underlying: any Error
-
-    /// Runs `body`; an error other than an exit status it chose becomes a `Trouble`.
-    static func reported(_ body: () throws -> Void) throws {
-        do { try body() } catch let status as ExitCode { throw status } catch let trouble as Trouble { throw trouble } catch {
-            throw Trouble(underlying: error)
-        }
-    }
+/// The exit status of a `ReportsTrouble` command that could not do its work.
+enum ReportsTroubleExit {
+    static let code = ExitCode(2)
 }

@@ -64,10 +64,6 @@ struct Ingest: ParsableCommand, ReportsTrouble {
     }
 
     func run() throws {
-        try Trouble.reported(ingest)
-    }
-
-    private func ingest() throws {
         var total = IngestSummary()
         let inputs = files.isEmpty ? ["-"] : files
         // Every file is opened before any line is committed, and before the database: one that

@@ -157,10 +157,6 @@ struct Verify: ParsableCommand, ReportsTrouble {
     @OptionGroup var options: DatabaseOptions
 
     func run() throws {
-        try Trouble.reported(check)
-    }
-
-    private func check() throws {
         let profile = try options.loadProfile()
         let engine = try options.openEngine(forReading: true)
         let report = try engine.verify(profile: profile, now: systemNow())
