@@ -187,7 +187,7 @@ public final class Engine {
             byRoot[root] = (max(seen?.latestEventAt ?? .min, row.latestEventAt), max(seen?.ingestedAt ?? .min, row.ingestedAt))
         }
         return byRoot.map { (root: $0.key, latestEventAt: $0.value.latestEventAt, ingestedAt: $0.value.ingestedAt) }
-            .sorted { Array($0.root.utf8).lexicographicallyPrecedes(Array($1.root.utf8)) }
+            .sorted { $0.root.utf8.lexicographicallyPrecedes($1.root.utf8) }
     }
 
     func loadCatalogue() throws -> Catalogue {

@@ -466,8 +466,8 @@ extension Ranking {
         let minimums = bands.map(\.min).sorted()
         for b in bands {
             // The lowest band, when another is above it, reads as below that one.
-            let next = minimums.first { $0 > b.min }
-            let range = b.min == minimums.first && next != nil ? "< " + (next?.jsonNumber ?? "") : "≥ " + b.min.jsonNumber
+            var range = "≥ " + b.min.jsonNumber
+            if b.min == minimums.first, let next = minimums.first(where: { $0 > b.min }) { range = "< " + next.jsonNumber }
             h += "<span class=\"item\"><span class=\"sw\" style=\"background:\(colour(of: b))\"></span>\(esc(b.name)) (\(esc(range)))</span>"
         }
         h += "</div>\n" + chartSVG() + "\n"

@@ -66,24 +66,20 @@ struct Chiso: ParsableCommand {
         }
         // `ingest` and `verify` exit 2 when they could not do their work, which includes writing
         // their answer; the others exit 1.
-        let troubleCode = command is any ReportsTrouble ? ReportsTroubleExit.code : ExitCode.failure
+        let troubleCode = command is any ReportsTrouble ? ExitCode(2) : ExitCode.failure
         do {
             try command.run()
         } catch {
             // An answer cut short is said even when the command also failed or refused (an ingest that
-            // rejected a line exited 1 without saying that its summary could not be written).
-            if let failure = OutputFailure.ofStandardOutput() {
-                if !(error is ExitCode) { printError(fullMessage(for: error)) }
-                printError("Error: \(failure)")
-                Self.exit(withError: troubleCode)
-            }
-            // Their own statuses (a rejected line, a difference) and usage errors stand; any other
-            // error kept them from their work.
-            if command is any ReportsTrouble, !(error is ExitCode), exitCode(for: error) == .failure {
-                printError(fullMessage(for: error))
-                Self.exit(withError: troubleCode)
-            }
-            fail(error)
+            // rejected a line exited 1 without saying that its summary could not be written). For
+            // `ingest` and `verify`, their own statuses (a rejected line, a difference) and usage
+            // errors stand; any other error kept them from their work.
+            let outputFailure = OutputFailure.ofStandardOutput()
+            let kept = command is any ReportsTrouble && !(error is ExitCode) && exitCode(for: error) == .failure
+            guard outputFailure != nil || kept else { fail(error) }
+            if !(error is ExitCode) { printError(fullMessage(for: error)) }
+            if let outputFailure { printError("Error: \(outputFailure)") }
+            Self.exit(withError: troubleCode)
         }
         exitIfOutputFailed(code: troubleCode)
     }
@@ -229,8 +225,3 @@ func hoistingGlobalOptions(_ arguments: [String], commands: [String]) -> [String
 /// the indicators that could not be read, an answer that could not be written) is status 2, as for
 /// `diff` and `grep`, so that a script can tell the two apart.
 protocol ReportsTrouble {}
-
-/// The exit status of a `ReportsTrouble` command that could not do its work.
-enum ReportsTroubleExit {
-    static let code = ExitCode(2)
-}

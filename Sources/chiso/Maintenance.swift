@@ -61,8 +61,11 @@ struct Rejects: ParsableCommand {
             print("[" + items.joined(separator: ",\n ") + "]")
             return
         }
-        if rejects.isEmpty, let source { try noteSources(engine, insteadOf: source) }
-        if rejects.isEmpty { printForPeople(source.map { "no rejected lines of \($0.onOneLine)" } ?? "no rejected lines"); return }
+        if rejects.isEmpty {
+            if let source { try noteSources(engine, insteadOf: source) }
+            printForPeople(source.map { "no rejected lines of \($0.onOneLine)" } ?? "no rejected lines")
+            return
+        }
         for r in rejects {
             var text = String(decoding: r.text.prefix(120), as: UTF8.self)
             if r.text.count > 120 { text += "…" }
