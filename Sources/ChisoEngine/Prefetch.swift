@@ -42,7 +42,7 @@ struct PrefetchedDossiers: Sendable {
     func dossier(_ code: String, at serial: Int64?) -> StoredDossier?? {
         guard self.serial == serial else { return nil }
         if storeHadNoDossiers { return .some(nil) }
-        guard let entry = records[code], entry.code.utf8.elementsEqual(code.utf8) else { return nil }
+        guard let entry = records[code], sameID(entry.code, code) else { return nil }
         return .some(entry.stored)
     }
 }

@@ -286,6 +286,16 @@ struct JSONParserRejectTests {
         #expect(JSONSyntaxError(.unexpectedCharacter("\n"), at: 0).description == #"unexpected character "\n" at byte 0"#)
         #expect(JSONSyntaxError(.invalidUTF8, at: 9).description == "invalid UTF-8 at byte 9")
     }
+
+    /// A rejected line's reason says "starts with" a BOM only when the BOM is its first byte; after
+    /// white space it is named where it is (a space, a BOM and a space said "starts with").
+    @Test func aBOMIsNamedWhereItIs() {
+        #expect(Rejection.notJSON(JSONSyntaxError(.byteOrderMark, at: 0)).description
+                == "starts with a byte order mark; remove the BOM and send it again")
+        guard let late = syntaxError(" \u{FEFF} ") else { Issue.record("a BOM after a space parsed"); return }
+        #expect(late == JSONSyntaxError(.byteOrderMark, at: 1))
+        #expect(Rejection.notJSON(late).description == "not JSON: byte order mark (BOM) at byte 1; remove the BOM and send the line again")
+    }
 }
 
 @Suite("JSON: same body and canonical text (details.md 3)")

@@ -60,6 +60,32 @@ import Testing
         #expect(stored.map(\.key) == sorted.map(\.key))
         #expect(stored.map { Array($0.unit.utf8) } == sorted.map { Array($0.unit.utf8) })
     }
+
+    /// `inIndexOrder`, which sorts on integer ranks of the units, gives `ordered`'s order exactly:
+    /// over random rows (units that are prefixes of others, non-ASCII ones, repeated rows), and for
+    /// two spellings of one unit that Swift finds equal but whose bytes differ.
+    @Test func rankedUnitsSortAsTheirBytes() {
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17
+            return Int(seed % UInt64(n))
+        }
+        let units = ["H44", "H44.1", "H44.10", "H44.2", "H4", "b", "Á", "Sở Tư pháp", "Z", "H44.105"]
+        for round in 0..<50 {
+            let rows = (0..<(1 + next(300))).map { _ in
+                EventStore.UnitIndexRow(unit: units[next(units.count)], activity: Int64(next(5)) - 2, key: Int64(next(40)))
+            }
+            let expected = rows.sorted(by: EventStore.UnitIndexRow.ordered)
+            let ranked = EventStore.UnitIndexRow.inIndexOrder(rows)
+            #expect(ranked.map(\.key) == expected.map(\.key), "round \(round)")
+            #expect(ranked.map { Array($0.unit.utf8) } == expected.map { Array($0.unit.utf8) }, "round \(round)")
+            #expect(ranked.map(\.activity) == expected.map(\.activity), "round \(round)")
+        }
+        let spellings = [EventStore.UnitIndexRow(unit: "\u{00C1}", activity: -3, key: 21), .init(unit: "B", activity: 0, key: 1),
+                         .init(unit: "A\u{0301}", activity: 5, key: 20)]
+        // By bytes: 41 CC 81 (decomposed), 42 ("B"), C3 81 (composed).
+        #expect(EventStore.UnitIndexRow.inIndexOrder(spellings).map(\.key) == [20, 1, 21])
+    }
 }
 
 /// Opening a store (`EventStore.init`).

@@ -55,7 +55,9 @@ public enum Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         case .notJSON(let e):
             switch e.kind {
             case .invalidUTF8: return "not valid UTF-8 (\(e)); re-encode the line as UTF-8 and send it again"
-            case .byteOrderMark: return "starts with a byte order mark; remove the BOM and send it again"
+            // A BOM after white space (or inside the object) is named where it is, not as the line's start.
+            case .byteOrderMark where e.offset == 0: return "starts with a byte order mark; remove the BOM and send it again"
+            case .byteOrderMark: return "not JSON: \(e); remove the BOM and send the line again"
             default: return "not JSON: \(e); fix the line and send it again"
             }
         case .notObject(let found): return "not a JSON object (found \(found)); each line must be one event object"
