@@ -375,15 +375,6 @@ public struct TallyCell: Sendable, Equatable {
     }
 
     public init(decoding bytes: UnsafeRawBufferPointer) throws(RecordCodecError) {
-        // The entry count leads the blob: the arrays are sized once, not grown entry by entry.
-        if bytes.count > 0 {
-            var r = ByteReader(bytes)
-            let entries = try r.varint()
-            if entries <= UInt64(bytes.count) {
-                ordinals.reserveCapacity(Int(entries))
-                values.reserveCapacity(Int(entries) * TallyField.count)
-            }
-        }
         var last: Int32 = -1
         var clocks: [ClockEntry] = []
         try TallyCell.forEach(bytes, { o, f, value in
