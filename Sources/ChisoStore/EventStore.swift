@@ -326,6 +326,7 @@ public final class EventStore {
             guard rows.count > 1 else { return rows }
             var units: [String] = []
             var slots: [String: Int32] = [:]
+            // `rank` holds the unit's slot in `units` until the units are ranked below.
             var keys: [(rank: Int32, activity: Int64, key: Int64, row: Int)] = []
             keys.reserveCapacity(rows.count)
             for (i, r) in rows.enumerated() {

@@ -102,9 +102,9 @@ struct Chiso: ParsableCommand {
         if code == .success {
             if !message.isEmpty { print(message) }
             exitIfOutputFailed()
-            Self.exit(withError: code)
+        } else if !message.isEmpty {
+            printError(message)
         }
-        if !message.isEmpty { printError(message) }
         Self.exit(withError: code)
     }
 }
