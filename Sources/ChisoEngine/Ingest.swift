@@ -270,6 +270,9 @@ extension Engine {
         // The newline is not counted (details.md 4), nor the CR of a CRLF line end.
         let length = bytes.last == 0x0D ? bytes.count - 1 : bytes.count
         if length > 1_048_576 { return .failure(.lineTooLong(bytes: length)) }
+        // The usual line, straight from its bytes; anything else (bad input too) through the parser,
+        // which gives the same event or says what is wrong (EventDecoder.decodeLine).
+        if let event = decoder.decodeLine(bytes) { return .success(event) }
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)

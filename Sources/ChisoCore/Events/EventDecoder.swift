@@ -11,30 +11,48 @@ public struct EventDecoder: Sendable {
 
     public func decode(_ value: JSONValue) throws(Rejection) -> Event {
         guard case .object(let o) = value else { throw .notObject(found: Self.kindName(value)) }
-        let r = FieldReader(object: o, zone: zone)
+        return try decode(FieldReader(object: o, zone: zone))
+    }
+
+    /// The event on one line, read straight from its bytes without a JSON tree (docs/performance.md
+    /// item 28), or nil when the line is anything but a valid event of the usual shape: not JSON, not
+    /// an object, a key with an escape or outside ASCII, more than 32 members, a field missing or
+    /// wrong. Then `decode(JSONParser.parse(bytes))` gives the same event or names what is wrong;
+    /// whenever this gives an event, that gives the same one (tests compare them over mutated lines).
+    public func decodeLine(_ bytes: UnsafeRawBufferPointer) -> Event? {
+        withUnsafeTemporaryAllocation(of: LineObject.Member.self, capacity: LineObject.capacity) { storage -> Event? in
+            guard let members = storage.baseAddress, let line = LineObject.scan(bytes, into: members) else { return nil }
+            return try? decode(FieldReader(line: line, zone: zone))
+        }
+    }
+
+    func decode(_ r: FieldReader) throws(Rejection) -> Event {
         let id = try r.string("id")
-        let scalars = id.unicodeScalars.count
-        guard scalars >= 1 else { throw .invalidValue(field: "id", problem: "is empty; give every event a unique id") }
-        guard scalars <= 128 else { throw .invalidValue(field: "id", problem: "has \(scalars) characters; the limit is 128") }
-        let type = try r.string("type")
+        guard !id.isEmpty else { throw .invalidValue(field: "id", problem: "is empty; give every event a unique id") }
+        // At most 128 bytes is at most 128 scalars: they are counted only when there may be more.
+        if id.utf8.count > 128 {
+            let scalars = id.unicodeScalars.count
+            guard scalars <= 128 else { throw .invalidValue(field: "id", problem: "has \(scalars) characters; the limit is 128") }
+        }
+        let type = try r.eventType()
         let at = try r.instant("at")
         let body: EventBody
         switch type {
-        case "unit.declared":
+        case .known(.unitDeclared):
             body = .unitDeclared(unit: try r.unitCode("unit"), name: try r.string("name"),
                                  parent: try r.optionalUnitCode("parent"), level: try r.enumValue("level", UnitLevel.self))
-        case "unit.merged":
+        case .known(.unitMerged):
             body = .unitMerged(unit: try r.unitCode("unit"), into: try r.unitCode("into"))
-        case "unit.service":
+        case .known(.unitService):
             body = .unitService(unit: try r.unitCode("unit"), eCertifiedCopy: try r.bool("eCertifiedCopy"))
-        case "procedure.declared":
+        case .known(.procedureDeclared):
             body = .procedureDeclared(try r.procedureDeclaration())
-        case "procedure.announced":
+        case .known(.procedureAnnounced):
             body = .procedureAnnounced(procedure: try r.code("procedure"), unit: try r.unitCode("unit"),
                                        decidedAt: try r.date("decidedAt"), effectiveAt: try r.date("effectiveAt"))
-        case "procedure.published":
+        case .known(.procedurePublished):
             body = .procedurePublished(procedure: try r.code("procedure"), unit: try r.unitCode("unit"))
-        case "event.retracted":
+        case .known(.eventRetracted):
             // `target` is an id, so 1–128 scalars (details.md 3): a longer one could only wait for ever.
             // `unit` is optional here (details.md 1) but, when given, a code like any other.
             let target = try r.code("target")
@@ -44,34 +62,21 @@ public struct EventDecoder: Sendable {
             }
             _ = try r.optionalCode("unit")
             body = .retracted(target: target)
-        default:
+        case .known(.dossier(let action)):
+            let dossier = try r.code("dossier")
+            let unit = try r.unitCode("unit")
+            body = .dossier(dossier: dossier, unit: unit, action: try r.dossierAction(action))
+        case .known(.petition(let action)):
+            let petition = try r.code("petition")
+            let unit = try r.unitCode("unit")
+            body = .petition(petition: petition, unit: unit, action: try r.petitionAction(action))
+        case .unknown(let name):
             // An unknown type is said to be one before any field it would need is missed
             // (events.md "Bad input": the reason sends the producer to what is wrong).
-            if EventDecoder.dossierTypes.contains(type) {
-                let dossier = try r.code("dossier")
-                let unit = try r.unitCode("unit")
-                body = .dossier(dossier: dossier, unit: unit, action: try r.dossierAction(type))
-            } else if EventDecoder.petitionTypes.contains(type) {
-                let petition = try r.code("petition")
-                let unit = try r.unitCode("unit")
-                body = .petition(petition: petition, unit: unit, action: try r.petitionAction(type))
-            } else {
-                throw .unknownType(type)
-            }
+            throw .unknownType(name)
         }
         return Event(id: id, at: at, body: body)
     }
-
-    /// The dossier event types of events.md, each decoded by `FieldReader.dossierAction`.
-    static let dossierTypes: Set<String> = [
-        "dossier.submitted", "dossier.received", "dossier.refused", "dossier.transferred", "dossier.supplementRequested",
-        "dossier.supplemented", "dossier.paid", "dossier.apologized", "dossier.finished", "dossier.returned",
-        "dossier.withdrawn", "dossier.stopped", "dossier.synced", "dossier.rated",
-    ]
-    /// The petition event types of events.md, each decoded by `FieldReader.petitionAction`.
-    static let petitionTypes: Set<String> = [
-        "petition.filed", "petition.transferred", "petition.answered", "petition.rated", "petition.reraised",
-    ]
 
     static func kindName(_ v: JSONValue) -> String {
         switch v {
@@ -86,33 +91,69 @@ public struct EventDecoder: Sendable {
 }
 
 /// Reads typed fields out of one event object, throwing the rejection a producer needs to see.
+/// The object is a parsed tree or the members of one line found in its bytes (`LineObject`); the
+/// rules below are the same for both.
 struct FieldReader {
-    let object: JSONObject
+    enum Fields {
+        case tree(JSONObject)
+        case line(LineObject)
+    }
+
+    let fields: Fields
     let zone: Zone
 
+    init(object: JSONObject, zone: Zone) {
+        self.fields = .tree(object)
+        self.zone = zone
+    }
+
+    init(line: LineObject, zone: Zone) {
+        self.fields = .line(line)
+        self.zone = zone
+    }
+
+    /// The member named `key` as written (`.null` for null), or nil when absent.
+    func value(_ key: StaticString) -> JSONValue? {
+        switch fields {
+        case .tree(let object): return object[key]
+        case .line(let line): return line.value(key)
+        }
+    }
+
     /// The member, or nil when absent or null (details.md 1: null in an optional field = absent).
-    func member(_ key: String) -> JSONValue? {
-        guard let v = object[key], !v.isNull else { return nil }
+    func member(_ key: StaticString) -> JSONValue? {
+        guard let v = value(key), !v.isNull else { return nil }
         return v
     }
 
-    func string(_ key: String) throws(Rejection) -> String {
-        guard let v = member(key) else { throw .missingField(key) }
-        guard case .string(let s) = v else { throw .wrongType(field: key, expected: "a string", found: EventDecoder.kindName(v)) }
+    /// What `type` names: one of events.md's types, or the unknown name as `string("type")` gives it.
+    /// A line's bytes are compared with the names without making a string.
+    func eventType() throws(Rejection) -> EventType.Reading {
+        if case .line(let line) = fields, let k = line.index(of: "type"), line.members[k].kind == .plainString,
+           let type = EventType(bytes: line.plainText(line.members[k])) {
+            return .known(type)
+        }
+        let name = try string("type")
+        return EventType(name: name).map { .known($0) } ?? .unknown(name)
+    }
+
+    func string(_ key: StaticString) throws(Rejection) -> String {
+        guard let v = member(key) else { throw .missingField(key.description) }
+        guard case .string(let s) = v else { throw .wrongType(field: key.description, expected: "a string", found: EventDecoder.kindName(v)) }
         return s
     }
 
-    func optionalString(_ key: String) throws(Rejection) -> String? {
+    func optionalString(_ key: StaticString) throws(Rejection) -> String? {
         guard let v = member(key) else { return nil }
-        guard case .string(let s) = v else { throw .wrongType(field: key, expected: "a string", found: EventDecoder.kindName(v)) }
+        guard case .string(let s) = v else { throw .wrongType(field: key.description, expected: "a string", found: EventDecoder.kindName(v)) }
         return s
     }
 
-    func code(_ key: String) throws(Rejection) -> String {
+    func code(_ key: StaticString) throws(Rejection) -> String {
         let s = try string(key)
         guard !s.isEmpty else {
             // `target` names an event by its id; every other code field names a unit, dossier, procedure or petition.
-            throw .invalidValue(field: key, problem: key == "target" ? "is empty; give the id of the event to retract" : "is an empty code; give \(FieldReader.codeNoun(key))")
+            throw .invalidValue(field: key.description, problem: key.description == "target" ? "is empty; give the id of the event to retract" : "is an empty code; give \(FieldReader.codeNoun(key.description))")
         }
         return s
     }
@@ -126,69 +167,81 @@ struct FieldReader {
         }
     }
 
-    func optionalCode(_ key: String) throws(Rejection) -> String? {
+    func optionalCode(_ key: StaticString) throws(Rejection) -> String? {
         guard let s = try optionalString(key) else { return nil }
-        guard !s.isEmpty else { throw .invalidValue(field: key, problem: "is an empty code; give a code or null") }
+        guard !s.isEmpty else { throw .invalidValue(field: key.description, problem: "is an empty code; give a code or null") }
         return s
     }
 
     /// A unit code, in NFC (`UnitCode.normalized`): two spellings of one code are one unit.
-    func unitCode(_ key: String) throws(Rejection) -> String { UnitCode.normalized(try code(key)) }
+    func unitCode(_ key: StaticString) throws(Rejection) -> String { UnitCode.normalized(try code(key)) }
 
-    func optionalUnitCode(_ key: String) throws(Rejection) -> String? { try optionalCode(key).map(UnitCode.normalized) }
+    func optionalUnitCode(_ key: StaticString) throws(Rejection) -> String? { try optionalCode(key).map(UnitCode.normalized) }
 
-    func bool(_ key: String) throws(Rejection) -> Bool {
-        guard let b = try optionalBool(key) else { throw .missingField(key) }
+    func bool(_ key: StaticString) throws(Rejection) -> Bool {
+        guard let b = try optionalBool(key) else { throw .missingField(key.description) }
         return b
     }
 
-    func optionalBool(_ key: String) throws(Rejection) -> Bool? {
+    func optionalBool(_ key: StaticString) throws(Rejection) -> Bool? {
         guard let v = member(key) else { return nil }
-        guard case .bool(let b) = v else { throw .wrongType(field: key, expected: "true or false", found: EventDecoder.kindName(v)) }
+        guard case .bool(let b) = v else { throw .wrongType(field: key.description, expected: "true or false", found: EventDecoder.kindName(v)) }
         return b
     }
 
-    func optionalNonNegative(_ key: String, in obj: JSONObject? = nil, path: String? = nil) throws(Rejection) -> Double? {
-        let source = obj ?? object
-        guard let v = source[key], !v.isNull else { return nil }
-        let name = path ?? key
+    func optionalNonNegative(_ key: StaticString, in obj: JSONObject? = nil, path: String? = nil) throws(Rejection) -> Double? {
+        let found: JSONValue? = if let obj { obj[key] } else { value(key) }
+        guard let v = found, !v.isNull else { return nil }
+        let name = path ?? key.description
         guard case .number(let n) = v else { throw .wrongType(field: name, expected: "a number", found: EventDecoder.kindName(v)) }
         // By the literal, not its nearest Double: -1e-400 is below zero though it rounds to -0.0.
         guard !n.isNegative else { throw .invalidValue(field: name, problem: "is \(n.text); it must be ≥ 0") }
         return max(0, n.double)
     }
 
-    func enumValue<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) throws(Rejection) -> E where E.RawValue == String {
+    func enumValue<E: RawRepresentable & CaseIterable>(_ key: StaticString, _ type: E.Type) throws(Rejection) -> E where E.RawValue == String {
         let s = try string(key)
         guard let e = E(rawValue: s) else {
             let allowed = E.allCases.map { $0.rawValue }.joined(separator: ", ")
-            throw .invalidValue(field: key, problem: "is \(jsonQuoted(s)); expected one of: \(allowed)")
+            throw .invalidValue(field: key.description, problem: "is \(jsonQuoted(s)); expected one of: \(allowed)")
         }
         return e
     }
 
-    func instant(_ key: String) throws(Rejection) -> Instant {
-        guard let t = try optionalInstant(key) else { throw .missingField(key) }
+    func instant(_ key: StaticString) throws(Rejection) -> Instant {
+        guard let t = try optionalInstant(key) else { throw .missingField(key.description) }
         return t
     }
 
-    func optionalInstant(_ key: String) throws(Rejection) -> Instant? {
+    func optionalInstant(_ key: StaticString) throws(Rejection) -> Instant? {
+        // From a line's bytes without making a string, when it is a valid timestamp; else as below,
+        // which names the problem.
+        if case .line(let line) = fields, let k = line.index(of: key), line.members[k].kind == .plainString,
+           case .instant(let t) = Timestamp.read(line.plainText(line.members[k])), fitsYears(t) {
+            return t
+        }
         guard let v = member(key) else { return nil }
-        guard case .string(let s) = v else { throw .wrongType(field: key, expected: "an RFC 3339 timestamp string", found: EventDecoder.kindName(v)) }
-        guard let t = Timestamp.parseInstant(s) else { throw .badTimestamp(field: key, text: s, problem: Timestamp.problem(with: s)) }
+        guard case .string(let s) = v else { throw .wrongType(field: key.description, expected: "an RFC 3339 timestamp string", found: EventDecoder.kindName(v)) }
+        guard let t = Timestamp.parseInstant(s) else { throw .badTimestamp(field: key.description, text: s, problem: Timestamp.problem(with: s)) }
         // An instant is written back in the engine's zone (RFC 3339: years 0000–9999), so one that
         // falls outside those years there, like 0000-01-01T00:00:00+23:59, is impossible here.
-        let year = zone.localDate(of: t).year
-        guard year >= 0, year <= 9999 else {
-            throw .badTimestamp(field: key, text: s, problem: "falls in the year \(year) in the engine's time zone, outside 0000–9999")
+        guard fitsYears(t) else {
+            let year = zone.localDate(of: t).year
+            throw .badTimestamp(field: key.description, text: s, problem: "falls in the year \(year) in the engine's time zone, outside 0000–9999")
         }
         return t
     }
 
-    func date(_ key: String) throws(Rejection) -> LocalDate {
+    /// Whether `t` falls in the years 0000–9999 in the engine's zone.
+    func fitsYears(_ t: Instant) -> Bool {
+        let year = zone.localDate(of: t).year
+        return year >= 0 && year <= 9999
+    }
+
+    func date(_ key: StaticString) throws(Rejection) -> LocalDate {
         let s = try string(key)
         guard let d = Timestamp.parseDate(s, zone: zone) else {
-            throw .badTimestamp(field: key, text: s, problem: "is not a date (YYYY-MM-DD) nor an RFC 3339 timestamp")
+            throw .badTimestamp(field: key.description, text: s, problem: "is not a date (YYYY-MM-DD) nor an RFC 3339 timestamp")
         }
         return d
     }
@@ -232,12 +285,12 @@ struct FieldReader {
             abolished: try optionalBool("abolished") ?? false)
     }
 
-    func dossierAction(_ type: String) throws(Rejection) -> DossierAction {
+    func dossierAction(_ type: EventType.DossierType) throws(Rejection) -> DossierAction {
         switch type {
-        case "dossier.submitted":
+        case .submitted:
             _ = try string("channel")
             return .submitted(procedure: try code("procedure"))
-        case "dossier.received":
+        case .received:
             let procedure = try code("procedure")
             let channel = try enumValue("channel", Channel.self)
             let due = try optionalInstant("due")
@@ -247,7 +300,7 @@ struct FieldReader {
                 for (i, item) in items.enumerated() {
                     guard case .object(let c) = item else { throw .wrongType(field: "components[\(i)]", expected: "an object", found: EventDecoder.kindName(item)) }
                     let cr = FieldReader(object: c, zone: zone)
-                    func flag(_ k: String) throws(Rejection) -> Bool {
+                    func flag(_ k: StaticString) throws(Rejection) -> Bool {
                         do { return try cr.optionalBool(k) ?? false } catch {
                             // The reader's own rejection, named by the component's path.
                             guard case .wrongType(_, let expected, let found) = error else { throw error }
@@ -263,17 +316,17 @@ struct FieldReader {
             let fee = try optionalNonNegative("fee") ?? 0
             return .received(Receipt(procedure: procedure, channel: channel, due: due, anyDigitized: digitized, anyReused: reused,
                                       anyFromPersonalStore: personal, populationData: population, fee: fee))
-        case "dossier.refused":
+        case .refused:
             _ = try optionalString("reason")
             return .refused
-        case "dossier.transferred":
+        case .transferred:
             return .transferred(to: try unitCode("to"))
-        case "dossier.supplementRequested":
+        case .supplementRequested:
             _ = try optionalString("reason")
             return .supplementRequested
-        case "dossier.supplemented":
+        case .supplemented:
             return .supplemented
-        case "dossier.paid":
+        case .paid:
             _ = try optionalNonNegative("amount")
             let online = try bool("online")
             if let g = member("gateway") {
@@ -281,10 +334,10 @@ struct FieldReader {
                 guard s == "national" || s == "local" else { throw .invalidValue(field: "gateway", problem: "is \(jsonQuoted(s)); expected national, local or null") }
             }
             return .paid(online: online)
-        case "dossier.apologized":
+        case .apologized:
             _ = try optionalString("reason")
             return .apologized(newDue: try optionalInstant("newDue"))
-        case "dossier.finished":
+        case .finished:
             let outcome = try string("outcome")
             guard outcome == "approved" || outcome == "rejected" else {
                 throw .invalidValue(field: "outcome", problem: "is \(jsonQuoted(outcome)); expected one of: approved, rejected")
@@ -292,37 +345,100 @@ struct FieldReader {
             return .finished(approved: outcome == "approved",
                              electronicResult: try optionalBool("electronicResult") ?? false,
                              pushedToPersonalStore: try optionalBool("pushedToPersonalStore") ?? false)
-        case "dossier.returned":
+        case .returned:
             _ = try optionalString("channel")
             return .returned
-        case "dossier.withdrawn":
+        case .withdrawn:
             return .withdrawn
-        case "dossier.stopped":
+        case .stopped:
             _ = try optionalString("reason")
             return .stopped
-        case "dossier.synced":
+        case .synced:
             return .synced
-        case "dossier.rated":
+        case .rated:
             return .rated(try enumValue("rating", Rating.self))
-        default:
-            throw .unknownType(type)
         }
     }
 
-    func petitionAction(_ type: String) throws(Rejection) -> PetitionAction {
+    func petitionAction(_ type: EventType.PetitionType) throws(Rejection) -> PetitionAction {
         switch type {
-        case "petition.filed":
+        case .filed:
             return .filed(category: try enumValue("category", PetitionCategory.self), dossier: try optionalCode("dossier"))
-        case "petition.transferred":
+        case .transferred:
             return .transferred(to: try unitCode("to"))
-        case "petition.answered":
+        case .answered:
             return .answered
-        case "petition.rated":
+        case .rated:
             return .rated(satisfied: try bool("satisfied"))
-        case "petition.reraised":
+        case .reraised:
             return .reraised
-        default:
-            throw .unknownType(type)
         }
+    }
+}
+
+/// The event types of events.md, as `EventDecoder` tells them apart.
+enum EventType: Equatable {
+    case unitDeclared, unitMerged, unitService
+    case procedureDeclared, procedureAnnounced, procedurePublished
+    case eventRetracted
+    case dossier(DossierType)
+    case petition(PetitionType)
+
+    enum DossierType: CaseIterable {
+        case submitted, received, refused, transferred, supplementRequested, supplemented, paid, apologized
+        case finished, returned, withdrawn, stopped, synced, rated
+    }
+
+    enum PetitionType: CaseIterable {
+        case filed, transferred, answered, rated, reraised
+    }
+
+    /// A `type` as read: a type of events.md, or a name that is none of them.
+    enum Reading {
+        case known(EventType)
+        case unknown(String)
+    }
+
+    /// Every type with its name, the most frequent first.
+    static let all: [(name: StaticString, type: EventType)] = [
+        ("dossier.received", .dossier(.received)), ("dossier.synced", .dossier(.synced)),
+        ("dossier.finished", .dossier(.finished)), ("dossier.returned", .dossier(.returned)),
+        ("dossier.paid", .dossier(.paid)), ("dossier.rated", .dossier(.rated)),
+        ("dossier.supplementRequested", .dossier(.supplementRequested)), ("dossier.submitted", .dossier(.submitted)),
+        ("dossier.supplemented", .dossier(.supplemented)), ("dossier.transferred", .dossier(.transferred)),
+        ("dossier.withdrawn", .dossier(.withdrawn)), ("dossier.stopped", .dossier(.stopped)),
+        ("dossier.apologized", .dossier(.apologized)), ("dossier.refused", .dossier(.refused)),
+        ("petition.filed", .petition(.filed)), ("petition.answered", .petition(.answered)),
+        ("petition.rated", .petition(.rated)), ("petition.transferred", .petition(.transferred)),
+        ("petition.reraised", .petition(.reraised)),
+        ("procedure.declared", .procedureDeclared), ("procedure.announced", .procedureAnnounced),
+        ("procedure.published", .procedurePublished),
+        ("unit.declared", .unitDeclared), ("unit.merged", .unitMerged), ("unit.service", .unitService),
+        ("event.retracted", .eventRetracted),
+    ]
+
+    private static let byName: [String: EventType] = Dictionary(uniqueKeysWithValues: all.map { ($0.name.description, $0.type) })
+
+    /// The type named `name`, or nil.
+    init?(name: String) {
+        guard let type = EventType.byName[name] else { return nil }
+        self = type
+    }
+
+    /// The type whose name is the bytes `text`, or nil.
+    init?(bytes text: UnsafeBufferPointer<UInt8>) {
+        for (name, type) in EventType.all where name.utf8CodeUnitCount == text.count {
+            let start = name.utf8Start
+            var same = true
+            for k in 0..<text.count where text[k] != start[k] {
+                same = false
+                break
+            }
+            if same {
+                self = type
+                return
+            }
+        }
+        return nil
     }
 }

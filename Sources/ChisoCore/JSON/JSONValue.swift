@@ -188,6 +188,17 @@ public struct JSONObject: Sendable, Equatable {
         return nil
     }
 
+    /// The value of the member named by the literal `key` (compared by bytes), or nil when there is none.
+    subscript(key: StaticString) -> JSONValue? {
+        let wanted = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        for member in members where member.key.utf8.count == wanted.count {
+            let same = member.key.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(wanted) }
+                ?? member.key.utf8.elementsEqual(wanted)
+            if same { return member.value }
+        }
+        return nil
+    }
+
     /// The number of members.
     public var count: Int { members.count }
 
