@@ -139,6 +139,20 @@ struct TouchedRecords<R: Sendable> {
     }
 }
 
+/// How the open batch moves each status counter (`EventStore.Counter`), in one slot a counter.
+struct CounterDeltas {
+    private var deltas = [Int64](repeating: 0, count: EventStore.Counter.allCases.count)
+
+    subscript(counter: EventStore.Counter) -> Int64 {
+        get { deltas[counter.slot] }
+        set { deltas[counter.slot] = newValue }
+    }
+
+    mutating func removeAll() {
+        for i in deltas.indices { deltas[i] = 0 }
+    }
+}
+
 /// Dossiers and petitions touched in the open batch.
 struct PendingRecords {
     private(set) var dossiers = TouchedRecords<DossierRecord>()
@@ -306,13 +320,13 @@ extension Engine {
                 try unstore(.dossier, code, c)
                 if let key = c.key {
                     if let o = c.tallied.procedure { try store.removeDossierProcedure(o, dossier: key) }
-                    counterDeltas[.dossiers, default: 0] -= 1
+                    counterDeltas[.dossiers] -= 1
                     if let old = c.storedState { countRow(old, by: -1) }
                 }
                 continue
             }
             let activity = w.activity, state = w.state, units = w.units, facts = w.facts
-            if c.key == nil { counterDeltas[.dossiers, default: 0] += 1 }
+            if c.key == nil { counterDeltas[.dossiers] += 1 }
             if state != c.storedState {
                 countRow(state, by: 1)
                 if let old = c.storedState { countRow(old, by: -1) }
@@ -356,9 +370,9 @@ extension Engine {
     /// Moves the status counter of a dossier row in `state` (`chiso status`); ended rows are the rest.
     private func countRow(_ state: EventStore.DossierRowState, by delta: Int64) {
         switch state {
-        case .open: counterDeltas[.openDossiers, default: 0] += delta
-        case .countsNowhere: counterDeltas[.uncountedDossiers, default: 0] += delta
-        case .namedOnlyByPetitions: counterDeltas[.petitionOnlyDossiers, default: 0] += delta
+        case .open: counterDeltas[.openDossiers] += delta
+        case .countsNowhere: counterDeltas[.uncountedDossiers] += delta
+        case .namedOnlyByPetitions: counterDeltas[.petitionOnlyDossiers] += delta
         case .ended: break
         }
     }
@@ -368,11 +382,11 @@ extension Engine {
         for (code, c) in pending.petitions.ordered {
             if c.record.entries.isEmpty {
                 try unstore(.petition, code, c)
-                if c.key != nil { counterDeltas[.petitions, default: 0] -= 1 }
+                if c.key != nil { counterDeltas[.petitions] -= 1 }
                 continue
             }
             let activity = c.record.activityKey.micros
-            if c.key == nil { counterDeltas[.petitions, default: 0] += 1 }
+            if c.key == nil { counterDeltas[.petitions] += 1 }
             let key = try store.savePetition(key: c.key, code: code, activity: activity, blob: RecordCodec.encode(c.record))
             let units = c.record.touchedUnits
             Engine.indexMoves(c, activity: activity, units: units, key: key, removing: &unindexed, adding: &indexed)

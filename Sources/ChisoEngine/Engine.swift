@@ -33,7 +33,7 @@ public final class Engine {
     /// The void ids, mirrored in memory so that most events need no look-up (reloaded on rollback).
     var voidIDs: Set<EventID> = []
     /// How the open batch moves the status counters (written with the batch).
-    var counterDeltas: [EventStore.Counter: Int64] = [:]
+    var counterDeltas = CounterDeltas()
     /// Procedure ordinals, the tally rules and the open batch's tally changes.
     var tallies = TallyState()
     /// The commit serial this engine wrote last; another value at the next batch means another writer

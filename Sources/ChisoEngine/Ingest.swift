@@ -188,8 +188,8 @@ extension Engine {
         try flushPending()
         try flushTallies()
         try flushIngestMarks(now: now.micros)
-        for (counter, delta) in counterDeltas { try store.bump(counter, by: delta) }
-        counterDeltas.removeAll(keepingCapacity: true)
+        for counter in EventStore.Counter.allCases { try store.bump(counter, by: counterDeltas[counter]) }
+        counterDeltas.removeAll()
         let serial = (lastCommitSerial ?? 0) &+ 1
         try store.setMeta(EventStore.Meta.commitSerial, serial)
         try store.db.commit()
@@ -253,11 +253,11 @@ extension Engine {
         case .success(let event): outcome = try accept(event, line: bytes, now: now)
         case .failure(let why): outcome = .rejected(why)
         }
-        if outcome == .accepted { counterDeltas[.events, default: 0] += 1 }
+        if outcome == .accepted { counterDeltas[.events] += 1 }
         if case .rejected(let why) = outcome {
             if try store.quarantine(source: source, line: lineNumber, code: why.code, reason: why.description, text: bytes,
                                     digest: fnv1a(bytes), now: now.micros) {
-                counterDeltas[.rejected, default: 0] += 1
+                counterDeltas[.rejected] += 1
             }
         }
         return outcome
@@ -334,14 +334,16 @@ extension Engine {
             try applyEffect(event, line: { String(decoding: bytes, as: UTF8.self) }, adding: true)
         }
         batchLatestAt = max(batchLatestAt ?? .min, event.at.micros)
+        // One look-up of the unit (the subscript with a default is changed in place).
+        func raise(_ latest: inout Int64) { latest = max(latest, event.at.micros) }
         switch event.body {
         case .unitDeclared(let u, _, _, _), .unitMerged(let u, _), .unitService(let u, _),
              .dossier(_, let u, _), .petition(_, let u, _):
-            batchLatest[u] = max(batchLatest[u] ?? .min, event.at.micros)
+            raise(&batchLatest[u, default: .min])
         case .procedureDeclared(let d):
-            batchLatest[d.unit] = max(batchLatest[d.unit] ?? .min, event.at.micros)
+            raise(&batchLatest[d.unit, default: .min])
         case .procedureAnnounced(_, let u, _, _), .procedurePublished(_, let u):
-            batchLatest[u] = max(batchLatest[u] ?? .min, event.at.micros)
+            raise(&batchLatest[u, default: .min])
         case .retracted:
             break
         }

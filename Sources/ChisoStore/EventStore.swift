@@ -526,6 +526,20 @@ public final class EventStore {
         /// Rows of codes only named by petitions (`DossierRowState.namedOnlyByPetitions`), not in `dossiers`.
         case petitionOnlyDossiers = "count.petitionOnlyDossiers"
         case petitions = "count.petitions", rejected = "count.rejected"
+
+        /// The counter's place in `allCases`, for tables of one slot a counter: a dictionary keyed by
+        /// the counters hashes their names (their raw values), once or twice an ingested event.
+        public var slot: Int {
+            switch self {
+            case .events: return 0
+            case .dossiers: return 1
+            case .openDossiers: return 2
+            case .uncountedDossiers: return 3
+            case .petitionOnlyDossiers: return 4
+            case .petitions: return 5
+            case .rejected: return 6
+            }
+        }
     }
 
     public func counter(_ c: Counter) throws(SQLiteError) -> Int64? {

@@ -64,6 +64,14 @@ import Testing
     /// `inIndexOrder`, which sorts on integer ranks of the units, gives `ordered`'s order exactly:
     /// over random rows (units that are prefixes of others, non-ASCII ones, repeated rows), and for
     /// two spellings of one unit that Swift finds equal but whose bytes differ.
+    /// `Counter.slot` is each counter's place in `allCases`, so that a table of one slot a counter
+    /// (the engine's batch deltas) holds every counter in a slot of its own.
+    @Test func everyCounterHasItsOwnSlot() {
+        for (i, counter) in EventStore.Counter.allCases.enumerated() {
+            #expect(counter.slot == i, "\(counter)")
+        }
+    }
+
     @Test func rankedUnitsSortAsTheirBytes() {
         var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next(_ n: Int) -> Int {
