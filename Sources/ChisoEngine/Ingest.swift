@@ -247,10 +247,11 @@ extension Engine {
     }
 
     /// Ingests a line already parsed by `prepare` (possibly on another thread) inside the open batch.
-    func ingest(prepared: Result<Event, Rejection>, line bytes: UnsafeRawBufferPointer, source: String, lineNumber: Int, now: Instant) throws -> LineOutcome {
+    func ingest(prepared: Result<Event, Rejection>, line bytes: UnsafeRawBufferPointer, source: String, lineNumber: Int, now: Instant,
+                appended: Bool? = nil) throws -> LineOutcome {
         let outcome: LineOutcome
         switch prepared {
-        case .success(let event): outcome = try accept(event, line: bytes, now: now)
+        case .success(let event): outcome = try accept(event, line: bytes, now: now, appended: appended)
         case .failure(let why): outcome = .rejected(why)
         }
         if outcome == .accepted { counterDeltas[.events] += 1 }
@@ -266,13 +267,28 @@ extension Engine {
     /// What can be known of a line without the state: its event, or why it is rejected (events.md
     /// "Bad input"); nil for a blank line. Pure, so `LineReader` runs it ahead of the writer.
     static func prepare(_ bytes: UnsafeRawBufferPointer, endsWithoutNewline: Bool, decoder: EventDecoder) -> Result<Event, Rejection>? {
+        prepareForLog(bytes, endsWithoutNewline: endsWithoutNewline, decoder: decoder)?.prepared
+    }
+
+    /// `prepare`, with the line's `LogFields` when it is a dossier or petition event read straight
+    /// from its bytes, the lines that the writer appends to the log in groups (`LogGroup`).
+    static func prepareForLog(_ bytes: UnsafeRawBufferPointer, endsWithoutNewline: Bool,
+                              decoder: EventDecoder) -> (prepared: Result<Event, Rejection>, log: LogFields?)? {
         if isBlank(bytes) { return nil }
         // The newline is not counted (details.md 4), nor the CR of a CRLF line end.
         let length = bytes.last == 0x0D ? bytes.count - 1 : bytes.count
-        if length > 1_048_576 { return .failure(.lineTooLong(bytes: length)) }
+        if length > 1_048_576 { return (.failure(.lineTooLong(bytes: length)), nil) }
         // The usual line, straight from its bytes; anything else (bad input too) through the parser,
         // which gives the same event or says what is wrong (EventDecoder.decodeLine).
-        if let event = decoder.decodeLine(bytes) { return .success(event) }
+        if let (event, log) = decoder.decodeLineWithLogFields(bytes) {
+            return (.success(event), LogGroup.appendsAhead(event) ? log : nil)
+        }
+        return (preparedByParser(bytes, endsWithoutNewline: endsWithoutNewline, decoder: decoder), nil)
+    }
+
+    /// `prepare` of a line that `EventDecoder.decodeLine` leaves to the parser.
+    private static func preparedByParser(_ bytes: UnsafeRawBufferPointer, endsWithoutNewline: Bool,
+                                         decoder: EventDecoder) -> Result<Event, Rejection> {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
@@ -298,7 +314,9 @@ extension Engine {
     }
 
     /// Appends a decoded event to the log and applies it to the state (or finds it a duplicate, or a conflict).
-    func accept(_ event: Event, line bytes: UnsafeRawBufferPointer, now: Instant) throws -> LineOutcome {
+    /// `appended`: whether the line was already appended to the log with the lines after it (`LogGroup`),
+    /// true when it was inserted; nil to append it here.
+    func accept(_ event: Event, line bytes: UnsafeRawBufferPointer, now: Instant, appended: Bool? = nil) throws -> LineOutcome {
         // A merge into itself would close the unit as its own child, which no tree can hold. Refused
         // here, for new lines only: a log written before 2026-12-01 may hold one, and must still
         // decode (the tree cuts it as a cycle, details.md 12).
@@ -307,7 +325,8 @@ extension Engine {
             if let stored = try store.eventBody(id: event.id), stored.utf8.elementsEqual(bytes) { return .duplicate }
             return .rejected(.invalidValue(field: "into", problem: "is the merged unit itself; give the unit it is merged into"))
         }
-        if try !store.appendEvent(id: event.id, type: event.type, at: event.at.micros, line: bytes, ingestedAt: now.micros) {
+        let isNew = try appended ?? store.appendEvent(id: event.id, type: event.type, at: event.at.micros, line: bytes, ingestedAt: now.micros)
+        if !isNew {
             guard let stored = try store.eventBody(id: event.id) else {
                 throw EngineError.corrupt("event \(event.id) is in the log but cannot be read back")
             }
@@ -389,7 +408,8 @@ extension Engine {
                 case .lines(let chunk):
                     prefetched = chunk.prefetched
                     var strictStop = false
-                    try chunk.forEach { parsed, bytes in
+                    var group = LogGroup()
+                    try chunk.forEach { index, parsed, bytes in
                         guard !strictStop, let prepared = parsed.prepared else { return } // a blank line
                         if !store.db.isInTransaction {
                             now = clock(); batchOpenedAt = monotonicMilliseconds(); try beginBatch()
@@ -397,7 +417,11 @@ extension Engine {
                             // read ahead were decoded in the old one.
                             guard decoder.zone == readerZone else { throw EngineError.zoneChangedDuringIngest }
                         }
-                        let outcome = try ingest(prepared: prepared, line: bytes, source: input.name, lineNumber: parsed.number, now: now)
+                        // `--strict` stops at a rejection with every line before it, and none after, in the log.
+                        let appended = options.strict ? nil
+                            : try group.appended(index, in: chunk, store: store, batchRoom: options.batchSize - inBatch, now: now)
+                        let outcome = try ingest(prepared: prepared, line: bytes, source: input.name, lineNumber: parsed.number, now: now,
+                                                 appended: appended)
                         switch outcome {
                         case .skipped: return
                         case .accepted: summary.accepted += 1
@@ -437,6 +461,60 @@ extension Engine {
     }
 }
 
+/// Lines of a chunk appended to the log together, with one statement of up to
+/// `EventStore.appendGroupLimit` rows (docs/performance.md item 29), before each is accepted in turn.
+///
+/// Only a run of consecutive dossier and petition events with distinct ids is appended ahead:
+/// accepting one of them reads nothing of the log but its own id, so the lines after it already
+/// being in the log changes nothing. A receipt found to conflict is taken out of the log again
+/// (details.md 6) as it would be alone; an id met twice ends the run, so that its second line is
+/// appended after the first was accepted or taken out, in the same order as one line at a time. A
+/// catalogue event, a retraction (which reads its target's line) and a rejected or blank line are
+/// appended one at a time, as before. A run never reaches past the open batch's room, so a batch
+/// commits after a run's last line, not inside it. What a row needs (`LogFields`: where the id
+/// and type are in the line, the instant, a hash of the id) was found by the reading thread.
+struct LogGroup {
+    /// The chunk's lines `range` were appended; `inserted[i]` tells whether line `range.lowerBound + i` was new.
+    private var range = 0..<0
+    private var inserted: [Bool] = []
+    private var rows: [EventStore.LogRow] = []
+    private var hashes: [UInt64] = []
+
+    /// Whether line `index` of `chunk` was new to the log when appended with the lines after it
+    /// (appending them now if it starts a run of two or more); nil when it is to be appended alone.
+    mutating func appended(_ index: Int, in chunk: ParsedLines, store: EventStore, batchRoom: Int, now: Instant) throws -> Bool? {
+        if range.contains(index) { return inserted[index - range.lowerBound] }
+        let limit = min(EventStore.appendGroupLimit, batchRoom, chunk.lines.count - index)
+        guard limit >= 2, chunk.lines[index].log != nil, chunk.lines[index + 1].log != nil else { return nil }
+        let count = try chunk.bytes.withUnsafeBytes { all in
+            // The rows point into the chunk's bytes: none is kept past this closure.
+            defer { rows.removeAll(keepingCapacity: true); hashes.removeAll(keepingCapacity: true) }
+            for j in index..<(index + limit) {
+                // Equal hashes end the run too, whether the ids are equal or not.
+                guard let log = chunk.lines[j].log, !hashes.contains(log.idHash) else { break }
+                let line = UnsafeRawBufferPointer(rebasing: all[chunk.lines[j].range])
+                rows.append(EventStore.LogRow(id: UnsafeRawBufferPointer(rebasing: line[log.id]),
+                                              type: UnsafeRawBufferPointer(rebasing: line[log.type]), at: log.at, line: line))
+                hashes.append(log.idHash)
+            }
+            guard rows.count >= 2 else { return 0 }
+            try store.appendEvents(rows, ingestedAt: now.micros, inserted: &inserted)
+            return rows.count
+        }
+        guard count >= 2 else { return nil }
+        range = index..<(index + count)
+        return inserted[0]
+    }
+
+    /// Dossier and petition events: accepting one reads no other line of the log.
+    static func appendsAhead(_ event: Event) -> Bool {
+        switch event.body {
+        case .dossier, .petition: return true
+        default: return false
+        }
+    }
+}
+
 /// Milliseconds of the monotonic clock (unaffected by changes of the wall clock).
 func monotonicMilliseconds() -> Int64 {
     var time = timespec()
@@ -445,8 +523,4 @@ func monotonicMilliseconds() -> Int64 {
 }
 
 /// FNV-1a 64-bit digest of a line, to find a quarantined line again cheaply.
-func fnv1a(_ bytes: UnsafeRawBufferPointer) -> Int64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    return Int64(bitPattern: h)
-}
+func fnv1a(_ bytes: UnsafeRawBufferPointer) -> Int64 { Int64(bitPattern: LogFields.hash(bytes)) }

@@ -12,6 +12,9 @@ struct ParsedLine: Sendable {
     var number: Int
     /// The event, or why the line is rejected (`Engine.prepare`); nil for a blank line.
     var prepared: Result<Event, Rejection>?
+    /// For a dossier or petition event read straight from its bytes, what appending it with the lines
+    /// around it needs (`LogGroup`); nil for any other line.
+    var log: LogFields? = nil
 }
 
 /// A chunk of lines: their bytes one after another in one buffer, and each line's verdict.
@@ -21,10 +24,10 @@ struct ParsedLines: Sendable {
     /// The stored dossiers the lines name, when the reader has a `DossierPrefetcher`.
     var prefetched: PrefetchedDossiers?
 
-    /// Calls `body` with each line and its bytes, in order.
-    func forEach(_ body: (ParsedLine, UnsafeRawBufferPointer) throws -> Void) rethrows {
+    /// Calls `body` with each line's index, the line and its bytes, in order.
+    func forEach(_ body: (Int, ParsedLine, UnsafeRawBufferPointer) throws -> Void) rethrows {
         try bytes.withUnsafeBytes { all in
-            for line in lines { try body(line, UnsafeRawBufferPointer(rebasing: all[line.range])) }
+            for (index, line) in lines.enumerated() { try body(index, line, UnsafeRawBufferPointer(rebasing: all[line.range])) }
         }
     }
 }
@@ -168,8 +171,8 @@ final class LineReader: @unchecked Sendable {
                 case .line(let bytes, let number, let endsWithoutNewline):
                     let start = lines.bytes.count
                     lines.bytes.append(contentsOf: bytes)
-                    lines.lines.append(ParsedLine(range: start..<lines.bytes.count, number: number,
-                                                  prepared: Engine.prepare(bytes, endsWithoutNewline: endsWithoutNewline, decoder: decoder)))
+                    let prepared = Engine.prepareForLog(bytes, endsWithoutNewline: endsWithoutNewline, decoder: decoder)
+                    lines.lines.append(ParsedLine(range: start..<lines.bytes.count, number: number, prepared: prepared?.prepared, log: prepared?.log))
                     if lines.lines.count >= LineReader.chunkLines { guard handOver() else { return } }
                 case .idle:
                     if lines.lines.isEmpty {

@@ -12,7 +12,7 @@ import Testing
         var chunks = 0
         while true {
             switch reader.next() {
-            case .lines(let some): some.forEach { lines.append(($0, Array($1))) }; chunks += 1
+            case .lines(let some): some.forEach { _, line, bytes in lines.append((line, Array(bytes))) }; chunks += 1
             case .idle: continue
             case .end: return (lines, chunks)
             case .failed(let error): Issue.record("reader failed: \(error)"); return (lines, chunks)

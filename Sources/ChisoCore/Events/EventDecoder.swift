@@ -20,9 +20,20 @@ public struct EventDecoder: Sendable {
     /// wrong. Then `decode(JSONParser.parse(bytes))` gives the same event or names what is wrong;
     /// whenever this gives an event, that gives the same one (tests compare them over mutated lines).
     public func decodeLine(_ bytes: UnsafeRawBufferPointer) -> Event? {
-        withUnsafeTemporaryAllocation(of: LineObject.Member.self, capacity: LineObject.capacity) { storage -> Event? in
-            guard let members = storage.baseAddress, let line = LineObject.scan(bytes, into: members) else { return nil }
-            return try? decode(FieldReader(line: line, zone: zone))
+        decodeLineWithLogFields(bytes)?.event
+    }
+
+    /// `decodeLine`, with where the line's `id` and `type` are in its bytes when both are written
+    /// without escapes (nil otherwise), so that the line can be appended to the log without its event.
+    public func decodeLineWithLogFields(_ bytes: UnsafeRawBufferPointer) -> (event: Event, log: LogFields?)? {
+        withUnsafeTemporaryAllocation(of: LineObject.Member.self, capacity: LineObject.capacity) { storage -> (event: Event, log: LogFields?)? in
+            guard let members = storage.baseAddress, let line = LineObject.scan(bytes, into: members),
+                  let event = try? decode(FieldReader(line: line, zone: zone)) else { return nil }
+            guard let id = line.index(of: "id"), line.members[id].kind == .plainString,
+                  let type = line.index(of: "type"), line.members[type].kind == .plainString else { return (event, nil) }
+            let idRange = line.textRange(line.members[id])
+            return (event, LogFields(id: idRange, type: line.textRange(line.members[type]), at: event.at.micros,
+                                     idHash: LogFields.hash(UnsafeRawBufferPointer(rebasing: bytes[idRange]))))
         }
     }
 
@@ -440,5 +451,26 @@ enum EventType: Equatable {
             }
         }
         return nil
+    }
+}
+
+/// Where a line's `id` and `type` are in its bytes, its instant, and a hash of its id: what appending
+/// it to the log needs, without its `Event` (`EventStore.appendEvents`; docs/performance.md item 29).
+public struct LogFields: Sendable, Equatable {
+    public var id: Range<Int>
+    public var type: Range<Int>
+    public var at: Int64
+    /// FNV-1a of the id's bytes: two lines whose hashes differ have different ids.
+    public var idHash: UInt64
+
+    public init(id: Range<Int>, type: Range<Int>, at: Int64, idHash: UInt64) {
+        self.id = id; self.type = type; self.at = at; self.idHash = idHash
+    }
+
+    /// FNV-1a, 64 bits.
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
     }
 }

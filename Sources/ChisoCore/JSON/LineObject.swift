@@ -234,6 +234,9 @@ struct LineObject {
     func plainText(_ member: Member) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: base + member.valueStart + 1, count: member.valueEnd - member.valueStart - 2)
     }
+
+    /// Where the bytes between a plain string's quotes are in the line.
+    func textRange(_ member: Member) -> Range<Int> { (member.valueStart + 1)..<(member.valueEnd - 1) }
 }
 
 @inline(__always)
