@@ -90,6 +90,12 @@ import Testing
         "\"2026-05-01T08:00:00.5Z\"", "\"approved\"", "\"rejected\"", "\"national\"", "\"local\"", "\"satisfied\"",
         "\"online\"", "\"partial\"", "\"commune\"", "\"staff\"", "\"dossier.synced\"", "\"Dossier.synced\"",
         "\"dossier.synced \"", "\"unit.nope\"", "NaN", "tru", "nul", "01", "1.", ".5", "+1", "\"\\x\"", "\"\\ud800\"",
+        // Lists of components: read from the bytes when flat, else through the parser.
+        "[{}]", "[{},{}]", "[{\"reused\":true},{}]", "[{\"fromPersonalStore\":true,\"x\":null}]",
+        "[ { \"digitized\" : true } , { } ]", "[{\"a\":true,\"a\":false}]", "[{\"digitized\":true,\"reused\":false,\"digitized\":null}]",
+        "[{\"digitized\":true}", "[{\"digitized\":\"true\"}]", "[{\"digitized\":true},1]", "[[]]", "[{\"d\\u0069gitized\":true}]",
+        "[{\"digitized\":true,}]", "[{\"digitized\":true},]", "[{\"digitized\":false},{\"digitized\":true}]", "[{\"é\":true}]",
+        "[{\"reused\":true}]\t",
     ]
 
     /// Every member dropped, replaced by each of `replacements`, repeated, or with its key spelled

@@ -27,7 +27,7 @@ public struct EventDecoder: Sendable {
     /// without escapes (nil otherwise), so that the line can be appended to the log without its event.
     public func decodeLineWithLogFields(_ bytes: UnsafeRawBufferPointer) -> (event: Event, log: LogFields?)? {
         withUnsafeTemporaryAllocation(of: LineObject.Member.self, capacity: LineObject.capacity) { storage -> (event: Event, log: LogFields?)? in
-            guard let members = storage.baseAddress, let line = LineObject.scan(bytes, into: members),
+            guard let members = storage.baseAddress, let line = LineObject.scan(bytes, into: members, flagKeys: FieldReader.componentFlags),
                   let event = try? decode(FieldReader(line: line, zone: zone)) else { return nil }
             guard let id = line.index(of: "id"), line.members[id].kind == .plainString,
                   let type = line.index(of: "type"), line.members[type].kind == .plainString else { return (event, nil) }
@@ -296,6 +296,9 @@ struct FieldReader {
             abolished: try optionalBool("abolished") ?? false)
     }
 
+    /// The flags of a receipt's `components`, in the order `dossierAction` reads them from a line.
+    static let componentFlags: [StaticString] = ["digitized", "reused", "fromPersonalStore"]
+
     func dossierAction(_ type: EventType.DossierType) throws(Rejection) -> DossierAction {
         switch type {
         case .submitted:
@@ -306,7 +309,13 @@ struct FieldReader {
             let channel = try enumValue("channel", Channel.self)
             let due = try optionalInstant("due")
             var digitized = false, reused = false, personal = false
-            if let cv = member("components") {
+            if case .line(let line) = fields, let k = line.index(of: "components"), line.members[k].kind == .flatObjects {
+                // Objects of `true`, `false` and `null` only, read in the line's bytes: a flag is set
+                // when some component has it `true`, as below.
+                digitized = line.anyTrue(flag: 0, in: line.members[k])
+                reused = line.anyTrue(flag: 1, in: line.members[k])
+                personal = line.anyTrue(flag: 2, in: line.members[k])
+            } else if let cv = member("components") {
                 guard case .array(let items) = cv else { throw .wrongType(field: "components", expected: "a list of objects", found: EventDecoder.kindName(cv)) }
                 for (i, item) in items.enumerated() {
                     guard case .object(let c) = item else { throw .wrongType(field: "components[\(i)]", expected: "an object", found: EventDecoder.kindName(item)) }

@@ -32,6 +32,10 @@ struct LineObject {
         case null
         /// A string holding escapes, an array or an object: parsed during the scan, its value in `parsed`.
         case parsed
+        /// An array of objects whose keys are plain and whose values are all `true`, `false` or
+        /// `null` (`readFlatObjects`), left in the line's bytes; `parsedIndex` holds which of the
+        /// scan's `flagKeys` some object sets to `true`, one bit each (`anyTrue`).
+        case flatObjects
     }
 
     let base: UnsafePointer<UInt8>
@@ -40,12 +44,16 @@ struct LineObject {
     private(set) var memberCount = 0
     /// The members' values that the scan parsed (`Kind.parsed`), in order; empty for most lines.
     private(set) var parsed: [JSONValue] = []
+    private var flagKeys: [StaticString] = []
 
     /// Reads the line `bytes` into `storage` (at least `capacity` members); nil when the line is not
     /// one this reader takes (see the type's comment).
-    static func scan(_ bytes: UnsafeRawBufferPointer, into storage: UnsafeMutablePointer<Member>) -> LineObject? {
+    /// `flagKeys` (at most 64) are the keys whose `true` values an array of flat objects records.
+    static func scan(_ bytes: UnsafeRawBufferPointer, into storage: UnsafeMutablePointer<Member>,
+                     flagKeys: [StaticString] = []) -> LineObject? {
         guard let raw = bytes.baseAddress, !bytes.isEmpty else { return nil }
         var line = LineObject(base: raw.assumingMemoryBound(to: UInt8.self), count: bytes.count, members: storage)
+        line.flagKeys = flagKeys
         return line.readObject() ? line : nil
     }
 
@@ -128,6 +136,14 @@ struct LineObject {
                     i = reader.i
                     kind = .number
                 case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    // An array of flat objects (a receipt's `components`) is checked and read from
+                    // its bytes; anything else is parsed into a tree.
+                    if let (end, flags) = readFlatObjects(at: i) {
+                        i = end
+                        kind = .flatObjects
+                        parsedIndex = Int(bitPattern: UInt(flags))
+                        break
+                    }
                     // Inside the line's object, as in the parser: its depth limit counts from here.
                     var reader = JSONReader(start: base, count: count)
                     reader.i = i
@@ -227,6 +243,12 @@ struct LineObject {
         case .false: return .bool(false)
         case .null: return .null
         case .parsed: return parsed[member.parsedIndex]
+        case .flatObjects:
+            // Checked by the scan as a part of JSON that `JSONReader` reads, so this parse succeeds.
+            var reader = JSONReader(start: base, count: count)
+            reader.i = member.valueStart
+            reader.depth = 1
+            return (try? reader.parseValue()) ?? .array([])
         }
     }
 
@@ -237,6 +259,106 @@ struct LineObject {
 
     /// Where the bytes between a plain string's quotes are in the line.
     func textRange(_ member: Member) -> Range<Int> { (member.valueStart + 1)..<(member.valueEnd - 1) }
+
+    /// Whether some object of a `.flatObjects` member sets the scan's `flagKeys[flag]` to `true`.
+    func anyTrue(flag: Int, in member: Member) -> Bool { UInt64(UInt(bitPattern: member.parsedIndex)) >> flag & 1 != 0 }
+
+    /// The end of the array at `at` when it is `[ {…}, … ]` of objects whose keys are printable ASCII
+    /// without escapes, each once in its object, and whose values are `true`, `false` or `null`,
+    /// with which of `flagKeys` some object sets to `true`; nil for anything else, which
+    /// `JSONReader` then reads.
+    private func readFlatObjects(at: Int) -> (end: Int, flags: UInt64)? {
+        var i = at
+        guard i < count, base[i] == UInt8(ascii: "[") else { return nil }
+        var flags: UInt64 = 0
+        i += 1
+        skipWhitespace(&i)
+        if i < count, base[i] == UInt8(ascii: "]") { return (i + 1, 0) }
+        while true {
+            guard i < count, base[i] == UInt8(ascii: "{") else { return nil }
+            let objectStart = i + 1
+            i += 1
+            skipWhitespace(&i)
+            if i < count, base[i] == UInt8(ascii: "}") {
+                i += 1
+            } else {
+                // One bit a (length, first byte, last byte) of the object's keys: a key is compared
+                // with the others only when its bit was set already.
+                var signatures: UInt64 = 0
+                while true {
+                    guard i < count, base[i] == UInt8(ascii: "\"") else { return nil }
+                    let keyStart = i + 1
+                    i = plainEnd(from: keyStart)
+                    guard i < count, base[i] == UInt8(ascii: "\"") else { return nil }
+                    let keyCount = i - keyStart
+                    let signature: UInt64 = keyCount == 0 ? 1
+                        : 1 << ((UInt64(keyCount) &* 31 &+ UInt64(base[keyStart]) &* 7 &+ UInt64(base[i - 1])) & 63)
+                    // A key twice in one object is the parser's rejection to name.
+                    if signatures & signature != 0, keySeen(keyStart, keyCount, from: objectStart) { return nil }
+                    signatures |= signature
+                    i += 1
+                    skipWhitespace(&i)
+                    guard i < count, base[i] == UInt8(ascii: ":") else { return nil }
+                    i += 1
+                    skipWhitespace(&i)
+                    guard i < count else { return nil }
+                    switch base[i] {
+                    case UInt8(ascii: "t"):
+                        guard matches("true", at: i) else { return nil }
+                        i += 4
+                        for (n, flag) in flagKeys.enumerated() where n < 64 && flag.utf8CodeUnitCount == keyCount
+                            && sameBytes(base + keyStart, flag.utf8Start, keyCount) {
+                            flags |= 1 << UInt64(n)
+                        }
+                    case UInt8(ascii: "f"):
+                        guard matches("false", at: i) else { return nil }
+                        i += 5
+                    case UInt8(ascii: "n"):
+                        guard matches("null", at: i) else { return nil }
+                        i += 4
+                    default:
+                        return nil
+                    }
+                    skipWhitespace(&i)
+                    guard i < count else { return nil }
+                    if base[i] == UInt8(ascii: ",") {
+                        i += 1
+                        skipWhitespace(&i)
+                        continue
+                    }
+                    guard base[i] == UInt8(ascii: "}") else { return nil }
+                    i += 1
+                    break
+                }
+            }
+            skipWhitespace(&i)
+            guard i < count else { return nil }
+            if base[i] == UInt8(ascii: ",") {
+                i += 1
+                skipWhitespace(&i)
+                continue
+            }
+            guard base[i] == UInt8(ascii: "]") else { return nil }
+            return (i + 1, flags)
+        }
+    }
+
+    /// Whether the key at `keyStart` is one of the keys of the flat object opened at `objectStart`
+    /// before it (the object's members so far are `"key": literal` pairs).
+    private func keySeen(_ keyStart: Int, _ keyCount: Int, from objectStart: Int) -> Bool {
+        var i = objectStart
+        while true {
+            skipWhitespace(&i)
+            guard i < keyStart - 1, base[i] == UInt8(ascii: "\"") else { return false }
+            let start = i + 1
+            let end = plainEnd(from: start)
+            if end - start == keyCount, sameBytes(base + start, base + keyStart, keyCount) { return true }
+            // Past the key, its colon and literal, to the next member.
+            i = end + 1
+            while i < keyStart, base[i] != UInt8(ascii: ",") { i += 1 }
+            i += 1
+        }
+    }
 }
 
 @inline(__always)
