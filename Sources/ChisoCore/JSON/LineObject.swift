@@ -159,20 +159,28 @@ struct LineObject {
                 (members + memberCount).initialize(to: Member(keyStart: keyStart, keyCount: keyCount, valueStart: valueStart,
                                                               valueEnd: i, kind: kind, parsedIndex: parsedIndex))
                 memberCount += 1
-                skipWhitespace(&i)
-                guard i < count else { return false }
-                if base[i] == UInt8(ascii: ",") {
-                    i += 1
-                    skipWhitespace(&i)
-                    continue
-                }
-                guard base[i] == UInt8(ascii: "}") else { return false }
-                i += 1
+                guard let another = separator(&i, closing: UInt8(ascii: "}")) else { return false }
+                if another { continue }
                 break
             }
         }
         skipWhitespace(&i)
         return i == count
+    }
+
+    /// After a member or an element: white space, then a comma (true; `i` at what follows it) or
+    /// `closing` (false; `i` after it), as `JSONReader` reads them; nil for anything else.
+    private func separator(_ i: inout Int, closing: UInt8) -> Bool? {
+        skipWhitespace(&i)
+        guard i < count else { return nil }
+        if base[i] == UInt8(ascii: ",") {
+            i += 1
+            skipWhitespace(&i)
+            return true
+        }
+        guard base[i] == closing else { return nil }
+        i += 1
+        return false
     }
 
     /// The end of the string whose opening quote is at `at` (after its closing quote), with its text
@@ -319,27 +327,14 @@ struct LineObject {
                     default:
                         return nil
                     }
-                    skipWhitespace(&i)
-                    guard i < count else { return nil }
-                    if base[i] == UInt8(ascii: ",") {
-                        i += 1
-                        skipWhitespace(&i)
-                        continue
-                    }
-                    guard base[i] == UInt8(ascii: "}") else { return nil }
-                    i += 1
+                    guard let another = separator(&i, closing: UInt8(ascii: "}")) else { return nil }
+                    if another { continue }
                     break
                 }
             }
-            skipWhitespace(&i)
-            guard i < count else { return nil }
-            if base[i] == UInt8(ascii: ",") {
-                i += 1
-                skipWhitespace(&i)
-                continue
-            }
-            guard base[i] == UInt8(ascii: "]") else { return nil }
-            return (i + 1, flags)
+            guard let another = separator(&i, closing: UInt8(ascii: "]")) else { return nil }
+            if another { continue }
+            return (i, flags)
         }
     }
 
