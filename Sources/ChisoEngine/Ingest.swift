@@ -450,6 +450,9 @@ extension Engine {
                     if inBatch > 0, monotonicMilliseconds() - batchOpenedAt >= options.maxBatchMilliseconds {
                         try commitIfOpen()
                     }
+                    // Freed by the reading thread (with the dossiers read ahead for it), not here.
+                    prefetched = nil
+                    reader.recycle(chunk)
                 }
             }
             try commitIfOpen()

@@ -56,6 +56,8 @@ final class LineReader: @unchecked Sendable {
     private let prefetcher: DossierPrefetcher?
     // Guarded by `lock`.
     private var queue: [Chunk] = []
+    /// Chunks the writer is done with (`recycle`), freed by the reading thread at its next hand-over.
+    private var spent: [ParsedLines] = []
     private var stopped = false
     private var running = true
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
@@ -106,6 +108,14 @@ final class LineReader: @unchecked Sendable {
         return chunk
     }
 
+    /// Gives back a chunk the writer is done with, so that its events' strings and the dossiers read
+    /// ahead for it are freed on the reading thread, not on the writer's (docs/performance.md item 31).
+    func recycle(_ chunk: ParsedLines) {
+        pthread_mutex_lock(lock)
+        spent.append(chunk)
+        pthread_mutex_unlock(lock)
+    }
+
     /// Whether the reading thread is still running (tests wait for it to end after `stop`).
     var isRunning: Bool {
         pthread_mutex_lock(lock)
@@ -137,13 +147,19 @@ final class LineReader: @unchecked Sendable {
 
     /// Hands a chunk over, waiting while the queue is full; false once the writer stopped.
     private func put(_ chunk: Chunk) -> Bool {
+        var done: [ParsedLines] = []
         pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
         while queue.count >= LineReader.capacity && !stopped { pthread_cond_wait(changed, lock) }
-        guard !stopped else { return false }
-        queue.append(chunk)
-        pthread_cond_broadcast(changed)
-        return true
+        swap(&done, &spent)
+        let handedOver = !stopped
+        if handedOver {
+            queue.append(chunk)
+            pthread_cond_broadcast(changed)
+        }
+        pthread_mutex_unlock(lock)
+        // The spent chunks are freed here, outside the lock.
+        withExtendedLifetime(done) {}
+        return handedOver
     }
 
     private func run() {

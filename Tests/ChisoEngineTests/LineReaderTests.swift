@@ -6,13 +6,16 @@ import Testing
 /// `LineReader` reads and parses lines on a thread of its own; the writer must get every line, in
 /// order, and the input's pauses.
 @Suite struct LineReaderTests {
-    /// Drains a reader until `.end`, failing on `.failed`.
-    func drain(_ reader: LineReader) -> (lines: [(line: ParsedLine, bytes: [UInt8])], chunks: Int) {
+    /// Drains a reader until `.end`, failing on `.failed`; gives each chunk back when `recycling`, as ingest does.
+    func drain(_ reader: LineReader, recycling: Bool = false) -> (lines: [(line: ParsedLine, bytes: [UInt8])], chunks: Int) {
         var lines: [(line: ParsedLine, bytes: [UInt8])] = []
         var chunks = 0
         while true {
             switch reader.next() {
-            case .lines(let some): some.forEach { _, line, bytes in lines.append((line, Array(bytes))) }; chunks += 1
+            case .lines(let some):
+                some.forEach { _, line, bytes in lines.append((line, Array(bytes))) }
+                chunks += 1
+                if recycling { reader.recycle(some) }
             case .idle: continue
             case .end: return (lines, chunks)
             case .failed(let error): Issue.record("reader failed: \(error)"); return (lines, chunks)
@@ -20,7 +23,8 @@ import Testing
         }
     }
 
-    @Test func everyLineInOrderWithItsNumberAndVerdict() throws {
+    @Test(arguments: [false, true])
+    func everyLineInOrderWithItsNumberAndVerdict(recycling: Bool) throws {
         var text: [String] = []
         for i in 0..<5_000 {
             switch i % 500 {
@@ -31,7 +35,7 @@ import Testing
         }
         let bytes = Array((text.joined(separator: "\n") + "\n").utf8)
         let reader = try LineReader(source: LineSource.bytes(bytes, name: "t"), decoder: EventDecoder(), idleMilliseconds: 200)
-        let (lines, chunks) = drain(reader)
+        let (lines, chunks) = drain(reader, recycling: recycling)
         #expect(lines.count == 5_000)
         #expect(chunks >= 5_000 / LineReader.chunkLines)  // handed over in chunks, not all at once
         for (i, (line, bytes)) in lines.enumerated() {
