@@ -29,8 +29,11 @@ public struct EventDecoder: Sendable {
         withUnsafeTemporaryAllocation(of: LineObject.Member.self, capacity: LineObject.capacity) { storage -> (event: Event, log: LogFields?)? in
             guard let members = storage.baseAddress, let line = LineObject.scan(bytes, into: members, flagKeys: FieldReader.componentFlags),
                   let event = try? decode(FieldReader(line: line, zone: zone)) else { return nil }
+            // The type's bytes are the log's `type` only when they spell a type's name exactly, as
+            // `eventType` matched them (a name Swift finds equal to one but spelled otherwise would not).
             guard let id = line.index(of: "id"), line.members[id].kind == .plainString,
-                  let type = line.index(of: "type"), line.members[type].kind == .plainString else { return (event, nil) }
+                  let type = line.index(of: "type"), line.members[type].kind == .plainString,
+                  EventType(bytes: line.plainText(line.members[type])) != nil else { return (event, nil) }
             let idRange = line.textRange(line.members[id])
             return (event, LogFields(id: idRange, type: line.textRange(line.members[type]), at: event.at.micros,
                                      idHash: LogFields.hash(UnsafeRawBufferPointer(rebasing: bytes[idRange]))))
