@@ -5,8 +5,9 @@
 /// an object, a key with an escape, a byte outside ASCII or a control byte, more than `capacity`
 /// members, or any syntax error gives nil, and the caller parses the line with `JSONParser`, which
 /// says what is wrong. Values are checked by `JSONReader`'s own code (strings that need more than a
-/// look for their closing quote, numbers, nested arrays and objects), so a line read here holds
-/// the values the parser would have given, and a value is made a `JSONValue` only when it is read.
+/// look for their closing quote, numbers, nested arrays and objects), except an array of flat
+/// objects, which `readFlatObjects` checks against the same grammar; so a line read here holds the
+/// values the parser would have given, and a value is made a `JSONValue` only when it is read.
 struct LineObject {
     /// The most members `scan` reads; a line with more is left to the parser (an event has about ten).
     static let capacity = 32
@@ -19,7 +20,7 @@ struct LineObject {
         var valueStart: Int
         var valueEnd: Int
         var kind: Kind
-        /// For `.parsed`, the index of its value in `parsed`.
+        /// For `.parsed`, the index of its value in `parsed`; for `.flatObjects`, its flags (`anyTrue`).
         var parsedIndex: Int
     }
 
