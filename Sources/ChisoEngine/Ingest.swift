@@ -465,7 +465,7 @@ extension Engine {
 }
 
 /// Lines of a chunk appended to the log together, with one statement of up to
-/// `EventStore.appendGroupLimit` rows (docs/performance.md item 29), before each is accepted in turn.
+/// `EventStore.rowsPerInsert` rows (docs/performance.md item 29), before each is accepted in turn.
 ///
 /// Only a run of consecutive dossier and petition events with distinct ids is appended ahead:
 /// accepting one of them reads nothing of the log but its own id, so the lines after it already
@@ -487,7 +487,7 @@ struct LogGroup {
     /// (appending them now if it starts a run of two or more); nil when it is to be appended alone.
     mutating func appended(_ index: Int, in chunk: ParsedLines, store: EventStore, batchRoom: Int, now: Instant) throws -> Bool? {
         if range.contains(index) { return inserted[index - range.lowerBound] }
-        let limit = min(EventStore.appendGroupLimit, batchRoom, chunk.lines.count - index)
+        let limit = min(EventStore.rowsPerInsert, batchRoom, chunk.lines.count - index)
         guard limit >= 2, chunk.lines[index].log != nil, chunk.lines[index + 1].log != nil else { return nil }
         let count = try chunk.bytes.withUnsafeBytes { all in
             // The rows point into the chunk's bytes: none is kept past this closure.

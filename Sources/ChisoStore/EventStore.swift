@@ -129,11 +129,8 @@ public final class EventStore {
         }
     }
 
-    /// The most rows `appendEvents` writes with one statement.
-    public static let appendGroupLimit = 16
-
-    /// Appends up to `appendGroupLimit` events with one statement (docs/performance.md item 29: a
-    /// statement a row cost a fifth of the log's append), in order; `inserted[i]` is false when row
+    /// Appends events in order, `rowsPerInsert` to a statement (docs/performance.md item 29: a
+    /// statement a row cost a fifth of the log's append); `inserted[i]` is false when row
     /// `i`'s id was already in the log, or is an earlier row's of the same call (the caller compares
     /// bodies, as after `appendEvent`). The rows that were inserted got the consecutive sequence
     /// numbers ending at the last one inserted; only when some row was not inserted does this look
@@ -142,13 +139,13 @@ public final class EventStore {
         inserted.removeAll(keepingCapacity: true)
         var start = 0
         while start < rows.count {
-            let end = min(rows.count, start + EventStore.appendGroupLimit)
+            let end = min(rows.count, start + EventStore.rowsPerInsert)
             try appendGroup(rows[start..<end], ingestedAt: ingestedAt, inserted: &inserted)
             start = end
         }
     }
 
-    /// `appendEvents` of at most `appendGroupLimit` rows, with one statement.
+    /// `appendEvents` of at most `rowsPerInsert` rows, with one statement.
     private func appendGroup(_ rows: ArraySlice<LogRow>, ingestedAt: Int64, inserted: inout [Bool]) throws(SQLiteError) {
         let s = try groupAppendStatement(rows: rows.count)
         for (r, row) in rows.enumerated() {
@@ -185,8 +182,8 @@ public final class EventStore {
     /// The prepared `INSERT` of `rows` rows, kept for the next call.
     private func groupAppendStatement(rows: Int) throws(SQLiteError) -> Statement {
         if let kept = groupAppendStatements[rows] { return kept }
-        let values = Array(repeating: "(?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
-        let s = try db.cachedStatement("INSERT INTO events(id, type, at, body, ingested_at) VALUES \(values) ON CONFLICT(id) DO NOTHING")
+        let s = try db.cachedStatement(EventStore.valuesSQL("INSERT INTO events(id, type, at, body, ingested_at) VALUES ", tuple: 5, rows: rows)
+                                       + " ON CONFLICT(id) DO NOTHING")
         groupAppendStatements[rows] = s
         return s
     }
@@ -442,15 +439,20 @@ public final class EventStore {
 
     /// Rows inserted per statement by `insertRows`: a statement's fixed cost (stepping, resetting,
     /// opening its cursors) is paid once for this many rows.
-    static let rowsPerInsert = 16
+    public static let rowsPerInsert = 16
+
+    /// `prefix` followed by `rows` tuples of `tuple` parameters: `(?, ?), (?, ?), …`.
+    static func valuesSQL(_ prefix: String, tuple: Int, rows: Int) -> String {
+        let one = "(" + repeatElement("?", count: tuple).joined(separator: ", ") + ")"
+        return prefix + repeatElement(one, count: rows).joined(separator: ", ")
+    }
 
     /// Inserts `rows` in order, `rowsPerInsert` to a statement (`INSERT … VALUES (?, …), (?, …), …`)
     /// and the rest one by one; `bind` binds one row's `tuple` parameters from index `at`.
     private func insertRows<Row>(_ rows: [Row], sql prefix: String, tuple: Int32,
                                  bind: (Statement, Int32, Row) -> Void) throws(SQLiteError) {
         func statement(_ count: Int) throws(SQLiteError) -> Statement {
-            let one = "(" + repeatElement("?", count: Int(tuple)).joined(separator: ", ") + ")"
-            return try db.cachedStatement(prefix + repeatElement(one, count: count).joined(separator: ", "))
+            try db.cachedStatement(EventStore.valuesSQL(prefix, tuple: Int(tuple), rows: count))
         }
         var i = 0
         if rows.count >= EventStore.rowsPerInsert {

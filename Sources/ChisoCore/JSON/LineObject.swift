@@ -87,23 +87,13 @@ struct LineObject {
             i += 1
         } else {
             while true {
-                guard memberCount < LineObject.capacity, i < count, base[i] == UInt8(ascii: "\"") else { return false }
-                // A key: ASCII printable bytes other than `\` up to the closing quote.
-                let keyStart = i + 1
-                i = plainEnd(from: keyStart)
-                guard i < count, base[i] == UInt8(ascii: "\"") else { return false }
-                let keyCount = i - keyStart
-                i += 1
+                var keyStart = 0, keyCount = 0
+                guard memberCount < LineObject.capacity, readKey(&i, start: &keyStart, count: &keyCount) else { return false }
                 // A key seen twice is the parser's rejection to name.
                 for k in 0..<memberCount where members[k].keyCount == keyCount
                     && sameBytes(base + members[k].keyStart, base + keyStart, keyCount) {
                     return false
                 }
-                skipWhitespace(&i)
-                guard i < count, base[i] == UInt8(ascii: ":") else { return false }
-                i += 1
-                skipWhitespace(&i)
-                guard i < count else { return false }
                 let valueStart = i
                 var parsedIndex = -1
                 let kind: Kind
@@ -118,18 +108,9 @@ struct LineObject {
                     } else {
                         kind = .plainString
                     }
-                case UInt8(ascii: "t"):
-                    guard matches("true", at: i) else { return false }
-                    i += 4
-                    kind = .true
-                case UInt8(ascii: "f"):
-                    guard matches("false", at: i) else { return false }
-                    i += 5
-                    kind = .false
-                case UInt8(ascii: "n"):
-                    guard matches("null", at: i) else { return false }
-                    i += 4
-                    kind = .null
+                case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+                    guard let literal = readLiteral(&i) else { return false }
+                    kind = literal
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                     var reader = JSONReader(start: base, count: count)
                     reader.i = i
@@ -167,6 +148,45 @@ struct LineObject {
         }
         skipWhitespace(&i)
         return i == count
+    }
+
+    /// Reads the key whose opening quote is at `i` into `start` and `count`, when its bytes are
+    /// printable ASCII other than `\`, up to its closing quote; `i` is then past the colon after it
+    /// and the white space around that, at the member's value. False for anything else.
+    @inline(__always)
+    private func readKey(_ i: inout Int, start: inout Int, count keyCount: inout Int) -> Bool {
+        guard i < count, base[i] == UInt8(ascii: "\"") else { return false }
+        start = i + 1
+        i = plainEnd(from: start)
+        guard i < count, base[i] == UInt8(ascii: "\"") else { return false }
+        keyCount = i - start
+        i += 1
+        skipWhitespace(&i)
+        guard i < count, base[i] == UInt8(ascii: ":") else { return false }
+        i += 1
+        skipWhitespace(&i)
+        return i < count
+    }
+
+    /// `true`, `false` or `null` at `i` (then `i` is past it); nil for anything else.
+    @inline(__always)
+    private func readLiteral(_ i: inout Int) -> Kind? {
+        switch base[i] {
+        case UInt8(ascii: "t"):
+            guard matches("true", at: i) else { return nil }
+            i += 4
+            return .true
+        case UInt8(ascii: "f"):
+            guard matches("false", at: i) else { return nil }
+            i += 5
+            return .false
+        case UInt8(ascii: "n"):
+            guard matches("null", at: i) else { return nil }
+            i += 4
+            return .null
+        default:
+            return nil
+        }
     }
 
     /// After a member or an element: white space, then a comma (true; `i` at what follows it) or
@@ -295,38 +315,19 @@ struct LineObject {
                 // with the others only when its bit was set already.
                 var signatures: UInt64 = 0
                 while true {
-                    guard i < count, base[i] == UInt8(ascii: "\"") else { return nil }
-                    let keyStart = i + 1
-                    i = plainEnd(from: keyStart)
-                    guard i < count, base[i] == UInt8(ascii: "\"") else { return nil }
-                    let keyCount = i - keyStart
+                    var keyStart = 0, keyCount = 0
+                    guard readKey(&i, start: &keyStart, count: &keyCount) else { return nil }
                     let signature: UInt64 = keyCount == 0 ? 1
-                        : 1 << ((UInt64(keyCount) &* 31 &+ UInt64(base[keyStart]) &* 7 &+ UInt64(base[i - 1])) & 63)
+                        : 1 << ((UInt64(keyCount) &* 31 &+ UInt64(base[keyStart]) &* 7 &+ UInt64(base[keyStart + keyCount - 1])) & 63)
                     // A key twice in one object is the parser's rejection to name.
                     if signatures & signature != 0, keySeen(keyStart, keyCount, from: objectStart) { return nil }
                     signatures |= signature
-                    i += 1
-                    skipWhitespace(&i)
-                    guard i < count, base[i] == UInt8(ascii: ":") else { return nil }
-                    i += 1
-                    skipWhitespace(&i)
-                    guard i < count else { return nil }
-                    switch base[i] {
-                    case UInt8(ascii: "t"):
-                        guard matches("true", at: i) else { return nil }
-                        i += 4
+                    guard let literal = readLiteral(&i) else { return nil }
+                    if literal == .true {
                         for (n, flag) in flagKeys.enumerated() where n < 64 && flag.utf8CodeUnitCount == keyCount
                             && sameBytes(base + keyStart, flag.utf8Start, keyCount) {
                             flags |= 1 << UInt64(n)
                         }
-                    case UInt8(ascii: "f"):
-                        guard matches("false", at: i) else { return nil }
-                        i += 5
-                    case UInt8(ascii: "n"):
-                        guard matches("null", at: i) else { return nil }
-                        i += 4
-                    default:
-                        return nil
                     }
                     guard let another = separator(&i, closing: UInt8(ascii: "}")) else { return nil }
                     if another { continue }
