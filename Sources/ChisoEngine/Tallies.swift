@@ -43,14 +43,18 @@ struct TallyState {
     /// changes of its own, which the writer merges (`TallyCell.merge(change:)`).
     static func move(_ deltas: inout [CellKey: TallyCell], from old: TallyFacts, to new: TallyFacts) {
         guard old != new else { return }
-        // Shares that did not change cancel out; only the others move a cell.
-        var unchanged = [Bool](repeating: false, count: new.shares.count)
-        for s in old.shares {
-            if let i = new.shares.indices.first(where: { !unchanged[$0] && new.shares[$0] == s }) { unchanged[i] = true; continue }
-            deltas[CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: -1)
-        }
-        for (i, s) in new.shares.enumerated() where !unchanged[i] {
-            deltas[CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: 1)
+        // Shares that did not change cancel out; only the others move a cell. Which of the new ones
+        // cancel is marked in memory on the stack (a record has a handful of shares; an array
+        // allocated for each move was 2 % of the computing thread's instructions).
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: new.shares.count) { unchanged in
+            unchanged.initialize(repeating: false)
+            for s in old.shares {
+                if let i = new.shares.indices.first(where: { !unchanged[$0] && new.shares[$0] == s }) { unchanged[i] = true; continue }
+                deltas[CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: -1)
+            }
+            for (i, s) in new.shares.enumerated() where !unchanged[i] {
+                deltas[CellKey(period: s.period, unit: s.unit), default: TallyCell()].add(s, sign: 1)
+            }
         }
         if old.clock != new.clock {
             if let c = old.clock { deltas[CellKey(period: TallyPeriod.open, unit: c.unit), default: TallyCell()].change(clock: c.entry, by: -1) }

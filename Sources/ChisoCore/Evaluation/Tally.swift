@@ -113,13 +113,17 @@ public final class TallyRules: Sendable {
         let procedure = ordinal(r.procedure)
         out.procedure = procedure
         guard let d = DossierView.evaluate(record, asOf: .distantFuture, context: context) else { return out }
-        var cells: [(period: Int64, unit: String, fields: UInt32, micros: Int64)] = []
+        // The shares are built in place, one per (period, unit): a dossier received and ended in one
+        // month makes three (its month, quarter and year), one at the unit that received it online
+        // makes three more; eight leave room for an end in a later month without growing the array.
+        var shares: [TallyShare] = []
+        shares.reserveCapacity(8)
         func add(_ period: Int64, _ unit: String, _ fields: UInt32, _ micros: Int64 = 0) {
             guard fields != 0 else { return }
-            if let i = cells.firstIndex(where: { $0.period == period && $0.unit == unit }) {
-                cells[i].fields |= fields; cells[i].micros += micros
+            if let i = shares.firstIndex(where: { $0.period == period && $0.unit == unit }) {
+                shares[i].fields |= fields; shares[i].micros += micros
             } else {
-                cells.append((period, unit, fields, micros))
+                shares.append(TallyShare(period: period, unit: unit, procedure: procedure, fields: fields, micros: micros))
             }
         }
 
@@ -174,7 +178,7 @@ public final class TallyRules: Sendable {
             }
             add(TallyPeriod.open, d.unit, pFields)
         }
-        out.shares = cells.map { TallyShare(period: $0.period, unit: $0.unit, procedure: procedure, fields: $0.fields, micros: $0.micros) }
+        out.shares = shares
         return out
     }
 
