@@ -114,8 +114,8 @@ public final class TallyRules: Sendable {
         out.procedure = procedure
         guard let d = DossierView.evaluate(record, asOf: .distantFuture, context: context) else { return out }
         // The shares are built in place, one per (period, unit): a dossier received and ended in one
-        // month makes three (its month, quarter and year), one at the unit that received it online
-        // makes three more; eight leave room for an end in a later month without growing the array.
+        // month has three (the month, its quarter, its year), three more when another unit than its
+        // own received it online; eight leave room for an end in a later month without growing.
         var shares: [TallyShare] = []
         shares.reserveCapacity(8)
         func add(_ period: Int64, _ unit: String, _ fields: UInt32, _ micros: Int64 = 0) {
