@@ -54,14 +54,13 @@ final class LineReader: @unchecked Sendable {
     private let decoder: EventDecoder
     private let idleMilliseconds: Int32
     private let prefetcher: DossierPrefetcher?
-    // Guarded by `lock`.
+    // Guarded by `monitor`.
     private var queue: [Chunk] = []
     /// Chunks the writer is done with (`recycle`), freed by the reading thread at its next hand-over.
     private var spent: [ParsedLines] = []
     private var stopped = false
     private var running = true
-    private let lock: UnsafeMutablePointer<pthread_mutex_t>
-    private let changed: UnsafeMutablePointer<pthread_cond_t>
+    private let monitor = Monitor()
 
     /// Starts reading at once. With a `prefetcher`, each chunk also carries the stored dossiers its
     /// lines name, read just before it is handed over.
@@ -70,12 +69,6 @@ final class LineReader: @unchecked Sendable {
         self.decoder = decoder
         self.idleMilliseconds = idleMilliseconds
         self.prefetcher = prefetcher
-        lock = .allocate(capacity: 1)
-        lock.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(lock, nil)
-        changed = .allocate(capacity: 1)
-        changed.initialize(to: pthread_cond_t())
-        pthread_cond_init(changed, nil)
         let box = Unmanaged.passRetained(self)
         var thread = pthread_t()
         let code = pthread_create(&thread, nil, { context in
@@ -91,55 +84,48 @@ final class LineReader: @unchecked Sendable {
         pthread_detach(thread)
     }
 
-    deinit {
-        pthread_cond_destroy(changed)
-        pthread_mutex_destroy(lock)
-        changed.deallocate()
-        lock.deallocate()
-    }
-
     /// The next chunk, waiting for it.
     func next() -> Chunk {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        while queue.isEmpty { pthread_cond_wait(changed, lock) }
+        monitor.lock()
+        defer { monitor.unlock() }
+        while queue.isEmpty { monitor.wait() }
         let chunk = queue.removeFirst()
-        pthread_cond_broadcast(changed)
+        monitor.broadcast()
         return chunk
     }
 
     /// Gives back a chunk the writer is done with, so that its events' strings and the dossiers read
     /// ahead for it are freed on the reading thread, not on the writer's (docs/performance.md item 31).
     func recycle(_ chunk: ParsedLines) {
-        pthread_mutex_lock(lock)
+        monitor.lock()
         spent.append(chunk)
-        pthread_mutex_unlock(lock)
+        monitor.unlock()
     }
 
     /// Whether the reading thread is still running (tests wait for it to end after `stop`).
     var isRunning: Bool {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
+        monitor.lock()
+        defer { monitor.unlock() }
         return running
     }
 
     /// Tells the reading thread to stop at its next hand-over (the writer stopped early). A thread
     /// waiting for input on a pipe stops when the input comes or ends; it holds the source until then.
     func stop() {
-        pthread_mutex_lock(lock)
+        monitor.lock()
         stopped = true
         queue.removeAll()
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(lock)
+        monitor.broadcast()
+        monitor.unlock()
     }
 
     /// Hands a chunk of lines over with its prefetched dossiers (read after any wait for room, so as
     /// late, and as likely to still be current, as can be); false once the writer stopped.
     private func put(lines: ParsedLines) -> Bool {
         guard let prefetcher else { return put(.lines(lines)) }
-        pthread_mutex_lock(lock)
-        while queue.count >= LineReader.capacity && !stopped { pthread_cond_wait(changed, lock) }
-        pthread_mutex_unlock(lock)
+        monitor.lock()
+        while queue.count >= LineReader.capacity && !stopped { monitor.wait() }
+        monitor.unlock()
         var lines = lines
         lines.prefetched = prefetcher.prefetch(lines.lines)
         return put(.lines(lines))
@@ -148,15 +134,15 @@ final class LineReader: @unchecked Sendable {
     /// Hands a chunk over, waiting while the queue is full; false once the writer stopped.
     private func put(_ chunk: Chunk) -> Bool {
         var done: [ParsedLines] = []
-        pthread_mutex_lock(lock)
-        while queue.count >= LineReader.capacity && !stopped { pthread_cond_wait(changed, lock) }
+        monitor.lock()
+        while queue.count >= LineReader.capacity && !stopped { monitor.wait() }
         swap(&done, &spent)
         let handedOver = !stopped
         if handedOver {
             queue.append(chunk)
-            pthread_cond_broadcast(changed)
+            monitor.broadcast()
         }
-        pthread_mutex_unlock(lock)
+        monitor.unlock()
         // The spent chunks are freed here, outside the lock.
         withExtendedLifetime(done) {}
         return handedOver
@@ -164,9 +150,9 @@ final class LineReader: @unchecked Sendable {
 
     private func run() {
         defer {
-            pthread_mutex_lock(lock)
+            monitor.lock()
             running = false
-            pthread_mutex_unlock(lock)
+            monitor.unlock()
         }
         var lines = ParsedLines()
         var sentSinceIdle = false

@@ -42,6 +42,31 @@ import Testing
         }
     }
 
+    /// A chunk the computing thread has not started is computed by the writer (docs/performance.md
+    /// item 33): with no computing thread at all the writer claims every chunk, and with one the two
+    /// share them; either way every write and the tally changes are those computed in line.
+    @Test(arguments: [false, true]) func theWriterComputesTheChunksNotStarted(computingThread: Bool) throws {
+        let records = DossierWritesTests.records(300)
+        let rules = DossierWritesTests.rules, ordinals = DossierWritesTests.ordinals
+        let previous: [TalliedShare?] = records.indices.map { $0 % 4 == 0 ? nil : .facts(.none) }
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var outcome: (writes: [DossierWrite], changes: [TallyState.CellKey: TallyCell])?
+        DispatchQueue.global().async {
+            let writes = DossierWrites(records: records, previous: previous, rules: rules, ordinals: ordinals, parallelMinimum: 1,
+                                       computingThread: computingThread)
+            let taken = records.indices.map { writes.write($0) }
+            outcome = (taken, (try? writes.tallyChanges()) ?? [:])
+            done.signal()
+        }
+        try #require(done.wait(timeout: .now() + 30) == .success, "the writer waited for a chunk nobody computes")
+        let inline = DossierWrites(records: records, previous: previous, rules: rules, ordinals: ordinals, parallelMinimum: .max)
+        let expected = records.indices.map { inline.write($0) }
+        let got = try #require(outcome)
+        #expect(got.writes.map(\.blob) == expected.map(\.blob) && got.writes.map(\.facts) == expected.map(\.facts))
+        let changes = try inline.tallyChanges()
+        #expect(!changes.isEmpty && got.changes == changes)
+    }
+
     /// An error in the writer's loop stops it taking writes; `join` (run by `flushPending`'s defer
     /// and by `deinit`) must still return while the computing thread waits for room.
     @Test func aWriterThatStopsEarlyDoesNotHang() {
