@@ -73,7 +73,9 @@ final class DossierWrites: @unchecked Sendable {
     /// The new facts of records whose writes the writer computed, for the computing thread to move
     /// their tallies (or `tallyChanges`, once it has ended). Moving them on the writer's thread, into
     /// cell changes of its own, held every cell of the batch twice: 8 MiB more at CI size.
-    private var handedOver: [[(record: Int, facts: TallyFacts)]] = []
+    private var handedOver: [HandedFacts] = []
+    /// The new facts of one chunk the writer computed, by record.
+    private typealias HandedFacts = [(record: Int, facts: TallyFacts)]
     // The computing thread's (the writer's when unthreaded).
     /// The cell changes of the records' moves.
     private var changes: [TallyState.CellKey: TallyCell] = [:]
@@ -150,7 +152,7 @@ final class DossierWrites: @unchecked Sendable {
         }
     }
 
-    private func moveHandedOver(_ handed: [[(record: Int, facts: TallyFacts)]]) {
+    private func moveHandedOver(_ handed: [HandedFacts]) {
         for chunk in handed { for (i, facts) in chunk { move(i, to: facts) } }
     }
 
@@ -174,7 +176,7 @@ final class DossierWrites: @unchecked Sendable {
                     let claimed = nextUnclaimed
                     nextUnclaimed += 1
                     monitor.unlock()
-                    var handed: [(record: Int, facts: TallyFacts)] = []
+                    var handed: HandedFacts = []
                     handed.reserveCapacity(DossierWrites.chunk)
                     for j in range(of: claimed) {
                         let w = DossierWrite(records[j], rules: rules, ordinals: ordinals)

@@ -43,7 +43,7 @@ import Testing
     }
 
     /// A chunk the computing thread has not started is computed by the writer (docs/performance.md
-    /// item 33): with no computing thread at all the writer claims every chunk, and with one the two
+    /// item 35): with no computing thread at all the writer claims every chunk, and with one the two
     /// share them; either way every write and the tally changes are those computed in line.
     @Test(arguments: [false, true]) func theWriterComputesTheChunksNotStarted(computingThread: Bool) throws {
         let records = DossierWritesTests.records(300)

@@ -450,17 +450,10 @@ enum EventType: Equatable {
 
     /// The type whose name is the bytes `text`, or nil.
     init?(bytes text: UnsafeBufferPointer<UInt8>) {
-        for (name, type) in EventType.all where name.utf8CodeUnitCount == text.count {
-            let start = name.utf8Start
-            var same = true
-            for k in 0..<text.count where text[k] != start[k] {
-                same = false
-                break
-            }
-            if same {
-                self = type
-                return
-            }
+        guard let start = text.baseAddress else { return nil }
+        for (name, type) in EventType.all where name.utf8CodeUnitCount == text.count && sameBytes(start, name.utf8Start, text.count) {
+            self = type
+            return
         }
         return nil
     }

@@ -358,8 +358,9 @@ struct LineObject {
     }
 }
 
+/// Whether the `n` bytes at `a` and at `b` are the same.
 @inline(__always)
-private func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     for k in 0..<n where a[k] != b[k] { return false }
     return true
 }
