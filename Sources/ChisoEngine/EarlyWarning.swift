@@ -128,13 +128,14 @@ extension Engine {
         let horizonEnd = within.end(from: e, calendar: calendar)
         let perDay = Int64(calendar.workingMinutesPerDay) * Instant.microsPerMinute
 
-        // A dossier open at E has no end, or its last entry at or after E: its activity key is ≥ E.
+        // A dossier open at E has no end, or its last entry at or after E: its activity key is ≥ E;
+        // and it has a receipt before E, so one with no entry before E is skipped undecoded.
         var seen = Set<Int64>()
         var dueSoon: [EarlyWarning.Item] = []
         var late: [EarlyWarning.Item] = []
         for u in view.candidateUnits(for: subtree) {
             try store.records(.dossier, unit: u, activeFrom: e.micros) { key, code, blob in
-                guard seen.insert(key).inserted else { return }
+                guard try StoredRecords.concerns(blob, before: e), seen.insert(key).inserted else { return }
                 let record = try RecordCodec.decodeDossier(code: code, blob)
                 guard let d = DossierView.evaluate(record, asOf: e, context: context),
                       members.contains(d.unit), !d.ended(before: e) else { return }

@@ -43,7 +43,8 @@ extension Scorer {
             throw EngineError.periodNotStarted(window, now: now, asOf: asOf, zone: calendar.zone)
         }
         let view = catalogue.asOf(e)
-        let (dossiers, petitions) = try records.candidates(units: view.candidateUnits(for: view.subtree(of: unit)), from: window.from)
+        let (dossiers, petitions) = try records.candidates(units: view.candidateUnits(for: view.subtree(of: unit)), from: window.from,
+                                                          before: e)
         // At least one item is kept: the text report reads a component's gain from its first item.
         let keep = keep.map { max(1, $0) }
         let log = ShortfallLog(keep: keep)

@@ -19,8 +19,11 @@ public struct Snapshot: Sendable {
 /// Where the records that may concern a window come from: the incremental state in the store,
 /// or a from-scratch fold of the log (`chiso verify`).
 public protocol RecordSource {
-    /// Dossiers and petitions filed under any of `units` whose activity key is ≥ `from`, each once.
-    func candidates(units: [String], from: Instant) throws -> (dossiers: [DossierRecord], petitions: [PetitionRecord])
+    /// Dossiers and petitions filed under any of `units` whose activity key is ≥ `from` and that
+    /// have an entry before `before` (E), each once. A record with no event before E counts nowhere
+    /// at E (indicators.md "Evaluation": only events with `at` < E count), so an old window does not
+    /// read every dossier that came after it.
+    func candidates(units: [String], from: Instant, before: Instant) throws -> (dossiers: [DossierRecord], petitions: [PetitionRecord])
 }
 
 /// The incremental state: the tallies where they answer (`Engine.talliedMeasures`), else the
@@ -31,12 +34,12 @@ struct StoredRecords: RecordSource {
     var useTallies = true
     var store: EventStore { engine.store }
 
-    func candidates(units: [String], from: Instant) throws -> (dossiers: [DossierRecord], petitions: [PetitionRecord]) {
+    func candidates(units: [String], from: Instant, before: Instant) throws -> (dossiers: [DossierRecord], petitions: [PetitionRecord]) {
         var seen = Set<Int64>()
         var dossiers: [DossierRecord] = []
         for u in units {
             try store.records(.dossier, unit: u, activeFrom: from.micros) { key, code, blob in
-                guard seen.insert(key).inserted else { return }
+                guard try StoredRecords.concerns(blob, before: before), seen.insert(key).inserted else { return }
                 dossiers.append(try RecordCodec.decodeDossier(code: code, blob))
             }
         }
@@ -44,11 +47,17 @@ struct StoredRecords: RecordSource {
         var petitions: [PetitionRecord] = []
         for u in units {
             try store.records(.petition, unit: u, activeFrom: from.micros) { key, code, blob in
-                guard seen.insert(key).inserted else { return }
+                guard try StoredRecords.concerns(blob, before: before), seen.insert(key).inserted else { return }
                 petitions.append(try RecordCodec.decodePetition(code: code, blob))
             }
         }
         return (dossiers, petitions)
+    }
+
+    /// Whether a stored record has an entry before E, read without decoding it (`RecordCodec.earliestInstant`).
+    static func concerns(_ blob: UnsafeRawBufferPointer, before e: Instant) throws(RecordCodecError) -> Bool {
+        guard let earliest = try RecordCodec.earliestInstant(blob) else { return false }
+        return earliest < e
     }
 }
 
@@ -63,12 +72,14 @@ public struct FoldedRecords: RecordSource {
         (dossierIndex, petitionIndex) = fold.candidateIndex()
     }
 
-    public func candidates(units: [String], from: Instant) throws -> (dossiers: [DossierRecord], petitions: [PetitionRecord]) {
+    public func candidates(units: [String], from: Instant, before: Instant) throws -> (dossiers: [DossierRecord], petitions: [PetitionRecord]) {
         var seenD = Set<CodePoints>(), seenP = Set<CodePoints>()
         var d: [DossierRecord] = [], p: [PetitionRecord] = []
         for u in units {
-            for (activity, r) in dossierIndex[u] ?? [] where activity >= from && seenD.insert(CodePoints(r.code)).inserted { d.append(r) }
-            for (activity, r) in petitionIndex[u] ?? [] where activity >= from && seenP.insert(CodePoints(r.code)).inserted { p.append(r) }
+            for (activity, r) in dossierIndex[u] ?? [] where activity >= from && (r.entries.first.map { $0.at < before } ?? false)
+                && seenD.insert(CodePoints(r.code)).inserted { d.append(r) }
+            for (activity, r) in petitionIndex[u] ?? [] where activity >= from && (r.entries.first.map { $0.at < before } ?? false)
+                && seenP.insert(CodePoints(r.code)).inserted { p.append(r) }
         }
         return (d, p)
     }
@@ -121,7 +132,7 @@ public struct Scorer {
             measures = m
             fromTallies = true
         } else {
-            let (dossiers, petitions) = try records.candidates(units: view.candidateUnits(for: subtree), from: window.from)
+            let (dossiers, petitions) = try records.candidates(units: view.candidateUnits(for: subtree), from: window.from, before: view.asOf)
             measures = evaluator.measures(unit: unit, from: window.from, dossiers: dossiers, petitions: petitions)
         }
         var s = Snapshot(unit: unit, node: view.units[unit], window: window, asOf: view.asOf, measures: measures,

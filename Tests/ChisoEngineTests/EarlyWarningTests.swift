@@ -92,6 +92,23 @@ import Testing
         #expect(w.dueSoon.allSatisfy { $0.reason == nil })
     }
 
+    /// The candidates of E are the records with an entry before E (`StoredRecords.concerns`): a dossier
+    /// received a minute before E is listed; one received at E is not a dossier yet; one received
+    /// earlier and finished at E is still open at E, and late.
+    @Test func aDossierReceivedJustBeforeEIsListed() throws {
+        let engine = try openEngine()
+        let (summary, _) = try ingest(engine, smallProvince() + [
+            Line.received("j", "J", unit: "H44.101", at: "2026-08-28 09:59", due: "2026-08-31 09:00"),
+            Line.received("k", "K", unit: "H44.101", at: "2026-08-28 10:00", due: "2026-08-31 09:00"),
+            Line.received("k0", "K0", unit: "H44.101", at: "2026-08-20 09:00", due: "2026-08-27 09:00"),
+            Line.finished("k1", "K0", at: "2026-08-28 10:00"),
+        ])
+        #expect(summary.rejected == 0)
+        let w = try engine.earlyWarning(unit: "H44", within: DueHorizon(parsing: "2d"), asOf: instant(Self.e))
+        #expect(w.dueSoon.map(\.dossier) == ["J"])
+        #expect(w.late.map(\.dossier) == ["K0"])
+    }
+
     @Test func alreadyLateListedApart() throws {
         let w = try warning()
         // L (deadline 27 Aug 17:00) before S (30 Sep 09:00 + 24 h of pause = 1 Oct 09:00).

@@ -206,6 +206,83 @@ import ChisoStore
     }
 }
 
+/// Every record of a fold, whatever the units, window and E asked: the reference that the candidate
+/// readers (`RecordSource`) must agree with, having no index and skipping nothing.
+struct EveryRecord: RecordSource {
+    let fold: StateFold
+    func candidates(units: [String], from: Instant, before: Instant) throws -> (dossiers: [DossierRecord], petitions: [PetitionRecord]) {
+        (Array(fold.dossiers.values), Array(fold.petitions.values))
+    }
+}
+
+/// The candidate readers skip records filed under a unit before the window (activity key) and those
+/// with no entry before E (indicators.md "Evaluation": only events before E count). Neither may leave
+/// out a record that counts: snapshots and explanations over the candidates equal those over every
+/// record, for windows and evaluation instants before, within and after the streams' activity.
+@Suite struct CandidateTests {
+    @Test(arguments: [UInt64(51), 52, 53, 54, 55, 56])
+    func candidatesMissNoRecordThatCounts(seed: UInt64) throws {
+        let engine = try openEngine()
+        try ingest(engine, PropertyTests().randomStream(seed: seed, span: 60, dossiers: 60), batchSize: 9)
+        let profile = try defaultProfile()
+        let fold = try engine.foldLog()
+        let every = Scorer(catalogue: fold.catalogue, calendar: engine.calendar, profile: profile, records: EveryRecord(fold: fold))
+        let folded = Scorer(catalogue: fold.catalogue, calendar: engine.calendar, profile: profile, records: FoldedRecords(fold: fold))
+        let stored = engine.scorer(profile: profile, useTallies: false)
+        let now = instant("2026-10-01T00:00:00+07:00")
+        var compared = 0
+        for unit in ["H44", "H44.101", "H44.102", "H44.01"] {
+            for period in ["2026-07", "2026-08", "2026-09", "2026-Q3", "2026-07-25..2026-08-05", "2026-W31"] {
+                let w = try Window.parse(period)
+                for asOf in [nil, "2026-07-22T10:00:00+07:00", "2026-07-28T00:00:00+07:00", "2026-08-12T10:00:00+07:00", "2026-09-03T16:30:00+07:00"] {
+                    let a = asOf.map(instant)
+                    if let a, a <= w.from { continue }
+                    let reference = try every.snapshot(unit: unit, window: w, now: now, asOf: a)
+                    for scorer in [folded, stored] {
+                        let x = try scorer.snapshot(unit: unit, window: w, now: now, asOf: a)
+                        #expect(x.measures == reference.measures, "\(unit) \(period) as of \(asOf ?? "E")")
+                    }
+                    let explained = try stored.explain(unit: unit, window: w, now: now, asOf: a)
+                    let reexplained = try every.explain(unit: unit, window: w, now: now, asOf: a)
+                    #expect(explained.json(zone: .vietnam, limit: .max) == reexplained.json(zone: .vietnam, limit: .max), "\(unit) \(period) as of \(asOf ?? "E")")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared > 80)
+        // The bound on E does skip records: early in the stream most records have no entry yet.
+        let units = Array(Set(fold.dossiers.values.flatMap(\.touchedUnits)))
+        let all = try FoldedRecords(fold: fold).candidates(units: units, from: .distantPast, before: .distantFuture).dossiers.count
+        let early = try FoldedRecords(fold: fold).candidates(units: units, from: .distantPast, before: instant("2026-07-28T00:00:00+07:00")).dossiers.count
+        // Every record filed under a unit: one with no receipt or transfer left (retracted) is filed
+        // nowhere, and counts nowhere.
+        #expect(all == fold.dossiers.values.filter { !$0.touchedUnits.isEmpty }.count)
+        #expect(early > 0 && early < all / 2)
+        let stillStored = try StoredRecords(engine: engine).candidates(units: units, from: .distantPast, before: instant("2026-07-28T00:00:00+07:00")).dossiers.count
+        #expect(stillStored == early)
+    }
+
+    /// A stored record's earliest instant is read from its first entry (`RecordCodec.earliestInstant`):
+    /// the smallest `at` of its entries, whatever order they arrived in; none for an empty record.
+    @Test func theEarliestInstantIsReadWithoutDecoding() throws {
+        var rng = PropertyTests.SplitMix(state: 7)
+        for _ in 0..<200 {
+            var d = DossierRecord(code: "D")
+            var p = PetitionRecord(code: "P")
+            for i in 0..<rng.int(6) {
+                let at = Instant(micros: Int64(rng.int(1_000_000)) * 1_000_000 - 500_000_000_000)
+                d.insert(DossierEntry(id: "e\(rng.int(50))-\(i)", at: at, unit: "U", action: .synced))
+                p.insert(PetitionEntry(id: "p\(i)", at: at, unit: "U", action: .answered))
+            }
+            let dossierEarliest = try RecordCodec.encode(d).withUnsafeBytes { try RecordCodec.earliestInstant($0) }
+            let petitionEarliest = try RecordCodec.encode(p).withUnsafeBytes { try RecordCodec.earliestInstant($0) }
+            #expect(dossierEarliest == d.entries.map(\.at).min())
+            #expect(petitionEarliest == p.entries.map(\.at).min())
+        }
+        #expect(throws: RecordCodecError.self) { try [UInt8]([1, 1, 5, 65]).withUnsafeBytes { try RecordCodec.earliestInstant($0) } }
+    }
+}
+
 /// The tallies (docs/design.md "Tallies") answer a calendar period evaluated after every stored event;
 /// they must give exactly what folding the records and folding the whole log give.
 @Suite struct TallyPropertyTests {

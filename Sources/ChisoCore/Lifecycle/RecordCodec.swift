@@ -145,6 +145,22 @@ public enum RecordCodec {
     }
 }
 
+extension RecordCodec {
+    /// The instant of a stored record's earliest entry, read from its first entry without decoding
+    /// the rest; nil for a record with no entries. Dossier and petition records share the prefix
+    /// (version, entry count, then the first entry's id and `at`), and entries are stored in
+    /// lifecycle order (details.md 5), so the first entry is the earliest. Only events before E
+    /// count (indicators.md "Evaluation"), so a record whose earliest entry is at or after E cannot
+    /// concern an evaluation at E: the candidate readers skip it without decoding it.
+    public static func earliestInstant(_ bytes: UnsafeRawBufferPointer) throws(RecordCodecError) -> Instant? {
+        var r = ByteReader(bytes)
+        guard try r.byte() == version else { throw RecordCodecError(message: "unknown record version") }
+        guard try r.varint() > 0 else { return nil }
+        try r.skipString()
+        return Instant(micros: try r.signed())
+    }
+}
+
 /// A stored record could not be read back: the database was written by another version or is damaged.
 public struct RecordCodecError: Error, Sendable, CustomStringConvertible {
     public var message: String
@@ -221,6 +237,11 @@ struct ByteReader {
         let s = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + n]), as: UTF8.self)
         offset += n
         return s
+    }
+    mutating func skipString() throws(RecordCodecError) {
+        let n = Int(try varint())
+        guard n <= buffer.count - offset else { throw RecordCodecError(message: "truncated string in record") }
+        offset += n
     }
     mutating func double() throws(RecordCodecError) -> Double {
         var bits: UInt64 = 0
