@@ -151,15 +151,27 @@ extension Engine {
         Scorer(catalogue: catalogue, calendar: calendar, profile: profile, records: StoredRecords(engine: self, useTallies: useTallies))
     }
 
-    /// Folds the whole log from scratch, with no incremental state (verify, rebuild).
+    /// Folds the whole log from scratch, with no incremental state (verify, rebuild). The log is read
+    /// twice, its retractions first, so that its events are folded one at a time and never all held
+    /// in memory (docs/performance.md "Windows long past, verify and rebuild").
     public func foldLog() throws -> StateFold {
-        var events: [Event] = []
-        try store.forEachEvent { seq, line in
-            do { events.append(try decoder.decode(JSONParser.parse(line))) } catch {
+        func decoded(_ seq: Int64, _ line: String) throws -> Event {
+            do { return try decoder.decode(JSONParser.parse(line)) } catch {
                 throw EngineError.corrupt("logged event #\(seq) no longer decodes (\(error))")
             }
         }
-        return StateFold(events: events)
+        var retractions: [(id: String, target: String)] = []
+        try store.forEachEvent(ofType: "event.retracted") { seq, line in
+            let e = try decoded(seq, line)
+            guard case .retracted(let target) = e.body else {
+                throw EngineError.corrupt("logged event #\(seq) is filed as a retraction but is a \(e.type)")
+            }
+            retractions.append((e.id, target))
+        }
+        var fold = StateFold(retractions: retractions)
+        try store.forEachEvent { seq, line in fold.add(try decoded(seq, line)) }
+        fold.finish()
+        return fold
     }
 }
 

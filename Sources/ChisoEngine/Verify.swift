@@ -118,11 +118,18 @@ extension Engine {
             for (target, rs) in fold.retractions { for r in rs { try store.addRetraction(target: target.text, retraction: r.text) } }
             for id in fold.void { try store.setVoid(id.text, true) }
             for (id, c) in catalogueLines { try store.putCatalogue(id: id.text, at: c.at, body: c.line) }
+            // Written a chunk at a time within the one transaction, so that the writes computed for
+            // the records (blobs, facts, index rows) are never held for the whole state at once.
+            var held = 0
             for (code, r) in fold.dossiers {
                 pending.put(dossier: code.text, CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: r))
+                held += 1
+                if held % rebuildChunk == 0 { try flushPending() }
             }
             for (code, r) in fold.petitions {
                 pending.put(petition: code.text, CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: r))
+                held += 1
+                if held % rebuildChunk == 0 { try flushPending() }
             }
             try flushPending()
             try flushTallies()

@@ -211,6 +211,16 @@ public final class EventStore {
         }
     }
 
+    /// Calls `body` with every logged event of one type, in log order (the fold reads the
+    /// retractions first).
+    public func forEachEvent(ofType type: String, _ body: (_ seq: Int64, _ line: String) throws -> Void) throws {
+        let s = try db.makeStatement("SELECT seq, body FROM events WHERE type = ? ORDER BY seq")
+        s.bind(type, at: 1)
+        while try s.step() {
+            try body(s.int64(at: 0), s.text(at: 1) ?? "")
+        }
+    }
+
     // MARK: Retractions
 
     public func addRetraction(target: String, retraction: String) throws(SQLiteError) {

@@ -13,9 +13,24 @@ public struct StateFold: Sendable {
     /// For each retracted id, the ids of the retractions that target it.
     public private(set) var retractions: [EventID: [EventID]] = [:]
 
+    /// Not yet void-settled: the catalogue's events, in log order, until `finish()`.
+    private var catalogueEvents: [Event] = []
+
+    /// Folds a list of accepted events, in log order.
     public init(events: [Event]) {
+        self.init(retractions: events.compactMap { e in
+            if case .retracted(let target) = e.body { (id: e.id, target: target) } else { nil }
+        })
+        for e in events { add(e) }
+        finish()
+    }
+
+    /// Starts a fold from every retraction of the log, `(id, target)`: which ids are void is settled
+    /// first, so that the events can then be added one at a time (`add`) and a caller reading the log
+    /// never holds all of them at once (`chiso verify`, `rebuild`).
+    public init(retractions: some Sequence<(id: String, target: String)>) {
         var retractors: [EventID: [EventID]] = [:]
-        for e in events { if case .retracted(let target) = e.body { retractors[EventID(target), default: []].append(EventID(e.id)) } }
+        for r in retractions { retractors[EventID(r.target), default: []].append(EventID(r.id)) }
         var memo: [EventID: Bool] = [:]
         // An id is void when one of its retractions is not (details.md 7); a cycle of retractions is
         // treated as not void. Walked with a stack of its own rather than by recursion: a chain of
@@ -59,27 +74,35 @@ public struct StateFold: Sendable {
                 visiting.remove(frame.id); memo[frame.id] = false; returned = false
             }
         }
+        // Only a retraction's target can be void, so the set of void targets is every void id.
         for target in retractors.keys where isVoid(target) { void.insert(target) }
-        retractions = retractors
-        var catalogueEvents: [Event] = []
-        for e in events {
-            if isVoid(EventID(e.id)) { void.insert(EventID(e.id)); continue }
-            switch e.body {
-            case .dossier(let code, let unit, let action):
-                dossiers[CodePoints(code), default: DossierRecord(code: code)].insert(DossierEntry(id: e.id, at: e.at, unit: unit, action: action))
-            case .petition(let code, let unit, let action):
-                petitions[CodePoints(code), default: PetitionRecord(code: code)].insert(PetitionEntry(id: e.id, at: e.at, unit: unit, action: action))
-                if case .filed(_, let dossier?) = action {
-                    dossiers[CodePoints(dossier), default: DossierRecord(code: dossier)]
-                        .insert(DossierEntry(id: e.id, at: e.at, unit: unit, action: .petitionFiled(petition: code)))
-                }
-            case .retracted:
-                break
-            default:
-                catalogueEvents.append(e)
+        self.retractions = retractors
+    }
+
+    /// Adds the next event of the log (in log order: the catalogue is folded in that order), unless
+    /// it is void. Call `finish()` after the last one.
+    public mutating func add(_ e: Event) {
+        if void.contains(EventID(e.id)) { return }
+        switch e.body {
+        case .dossier(let code, let unit, let action):
+            dossiers[CodePoints(code), default: DossierRecord(code: code)].insert(DossierEntry(id: e.id, at: e.at, unit: unit, action: action))
+        case .petition(let code, let unit, let action):
+            petitions[CodePoints(code), default: PetitionRecord(code: code)].insert(PetitionEntry(id: e.id, at: e.at, unit: unit, action: action))
+            if case .filed(_, let dossier?) = action {
+                dossiers[CodePoints(dossier), default: DossierRecord(code: dossier)]
+                    .insert(DossierEntry(id: e.id, at: e.at, unit: unit, action: .petitionFiled(petition: code)))
             }
+        case .retracted:
+            break
+        default:
+            catalogueEvents.append(e)
         }
+    }
+
+    /// Folds the catalogue from the events added.
+    public mutating func finish() {
         catalogue = Catalogue(events: catalogueEvents)
+        catalogueEvents = []
     }
 
     /// The records filed under each unit they touched, with their activity keys: the same
