@@ -7,6 +7,8 @@ struct CachedRecord<Record: Sendable>: Sendable {
     var key: Int64?
     var indexedActivity: Int64?
     var indexedUnits: Set<String>
+    /// The `first` its index rows hold: the instant of the stored record's earliest event.
+    var indexedFirst: Int64? = nil
     var record: Record
     /// What the stored record adds to the tallies (`TallyFacts.none` for a new one).
     var tallied: TalliedShare = .facts(.none)
@@ -264,7 +266,8 @@ extension Engine {
             recordsRead += 1
             // What it adds to the tallies is computed at commit, on the computing thread; its procedure
             // gets its ordinal now (it has one: it was tallied), as `tallyFacts` would give it.
-            return CachedDossier(key: d.key, indexedActivity: d.activity, indexedUnits: d.record.touchedUnits, record: d.record,
+            return CachedDossier(key: d.key, indexedActivity: d.activity, indexedUnits: d.record.touchedUnits,
+                                 indexedFirst: d.record.entries.first?.at.micros, record: d.record,
                                  tallied: .stored(blob: d.blob, rules: tallyRules(), procedure: receiptOrdinal(d.record)), storedState: d.state)
         }, change)
     }
@@ -274,7 +277,8 @@ extension Engine {
             guard let stored = try store.petition(code: code) else { return nil }
             recordsRead += 1
             let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodePetition(code: code, buf) }
-            return CachedPetition(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits, record: record,
+            return CachedPetition(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits,
+                                  indexedFirst: record.entries.first?.at.micros, record: record,
                                   tallied: .facts(tallyFacts(petition: record)))
         }, change)
     }
@@ -325,16 +329,17 @@ extension Engine {
                 }
                 continue
             }
-            let activity = w.activity, state = w.state, units = w.units, facts = w.facts
+            let activity = w.activity, state = w.state, units = w.units, facts = w.facts, first = c.record.entries.first?.at.micros
             if c.key == nil { counterDeltas[.dossiers] += 1 }
             if state != c.storedState {
                 countRow(state, by: 1)
                 if let old = c.storedState { countRow(old, by: -1) }
             }
             let key = try store.saveDossier(key: c.key, code: code, activity: activity, state: state, blob: w.blob)
-            Engine.indexMoves(c, activity: activity, units: units, key: key, removing: &unindexed, adding: &indexed)
+            Engine.indexMoves(c, activity: activity, units: units, first: first, key: key, removing: &unindexed, adding: &indexed)
             if let o = facts.procedure, o != c.tallied.procedure || c.key == nil { procedureRows.append((o, key)) }
-            pending.recentDossiers.put(code, CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, record: c.record, tallied: .facts(facts),
+            pending.recentDossiers.put(code, CachedDossier(key: key, indexedActivity: activity, indexedUnits: units, indexedFirst: first,
+                                                           record: c.record, tallied: .facts(facts),
                                                            storedState: state))
         }
         try store.moveIndexRows(.dossier, removing: unindexed, adding: indexed)
@@ -343,17 +348,19 @@ extension Engine {
     }
 
     /// The candidate-index rows of a record to remove (filed at its old activity key under a unit it
-    /// no longer touches, or at another key) and to add, when it is written with `activity` and `units`.
-    /// The two never share a row: a row removed is either at the old key or under a unit not touched now.
-    private static func indexMoves<R>(_ c: CachedRecord<R>, activity: Int64, units: Set<String>, key: Int64,
+    /// no longer touches, or at another key, or with another earliest instant) and to add, when it is
+    /// written with `activity`, `units` and `first`. They share a row only when `first` alone changed
+    /// (an earlier event came, or the earliest was retracted): it is removed, then added with the new one.
+    private static func indexMoves<R>(_ c: CachedRecord<R>, activity: Int64, units: Set<String>, first: Int64?, key: Int64,
                                       removing: inout [EventStore.UnitIndexRow], adding: inout [EventStore.UnitIndexRow]) {
+        let moved = c.indexedActivity != activity || c.indexedFirst != first
         if let old = c.indexedActivity {
-            for u in c.indexedUnits where old != activity || !units.contains(u) {
+            for u in c.indexedUnits where moved || !units.contains(u) {
                 removing.append(.init(unit: u, activity: old, key: key))
             }
         }
-        for u in units where c.indexedActivity != activity || !c.indexedUnits.contains(u) {
-            adding.append(.init(unit: u, activity: activity, key: key))
+        for u in units where moved || !c.indexedUnits.contains(u) {
+            adding.append(.init(unit: u, activity: activity, key: key, first: first))
         }
     }
 
@@ -385,14 +392,15 @@ extension Engine {
                 if c.key != nil { counterDeltas[.petitions] -= 1 }
                 continue
             }
-            let activity = c.record.activityKey.micros
+            let activity = c.record.activityKey.micros, first = c.record.entries.first?.at.micros
             if c.key == nil { counterDeltas[.petitions] += 1 }
             let key = try store.savePetition(key: c.key, code: code, activity: activity, blob: RecordCodec.encode(c.record))
             let units = c.record.touchedUnits
-            Engine.indexMoves(c, activity: activity, units: units, key: key, removing: &unindexed, adding: &indexed)
+            Engine.indexMoves(c, activity: activity, units: units, first: first, key: key, removing: &unindexed, adding: &indexed)
             let facts = tallyFacts(petition: c.record)
             retally(from: try c.tallied.facts(code: code, ordinals: tallies.ordinals), to: facts)
-            pending.recentPetitions.put(code, CachedPetition(key: key, indexedActivity: activity, indexedUnits: units, record: c.record,
+            pending.recentPetitions.put(code, CachedPetition(key: key, indexedActivity: activity, indexedUnits: units, indexedFirst: first,
+                                                             record: c.record,
                                                              tallied: .facts(facts)))
         }
         try store.moveIndexRows(.petition, removing: unindexed, adding: indexed)

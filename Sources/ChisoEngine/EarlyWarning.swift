@@ -134,7 +134,7 @@ extension Engine {
         var dueSoon: [EarlyWarning.Item] = []
         var late: [EarlyWarning.Item] = []
         for u in view.candidateUnits(for: subtree) {
-            try store.records(.dossier, unit: u, activeFrom: e.micros) { key, code, blob in
+            try store.records(.dossier, unit: u, activeFrom: e.micros, firstBefore: e.micros) { key, code, blob in
                 guard try StoredRecords.concerns(blob, before: e), seen.insert(key).inserted else { return }
                 let record = try RecordCodec.decodeDossier(code: code, blob)
                 guard let d = DossierView.evaluate(record, asOf: e, context: context),

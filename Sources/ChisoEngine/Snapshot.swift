@@ -38,7 +38,7 @@ struct StoredRecords: RecordSource {
         var seen = Set<Int64>()
         var dossiers: [DossierRecord] = []
         for u in units {
-            try store.records(.dossier, unit: u, activeFrom: from.micros) { key, code, blob in
+            try store.records(.dossier, unit: u, activeFrom: from.micros, firstBefore: before.micros) { key, code, blob in
                 guard try StoredRecords.concerns(blob, before: before), seen.insert(key).inserted else { return }
                 dossiers.append(try RecordCodec.decodeDossier(code: code, blob))
             }
@@ -46,7 +46,7 @@ struct StoredRecords: RecordSource {
         seen.removeAll()
         var petitions: [PetitionRecord] = []
         for u in units {
-            try store.records(.petition, unit: u, activeFrom: from.micros) { key, code, blob in
+            try store.records(.petition, unit: u, activeFrom: from.micros, firstBefore: before.micros) { key, code, blob in
                 guard try StoredRecords.concerns(blob, before: before), seen.insert(key).inserted else { return }
                 petitions.append(try RecordCodec.decodePetition(code: code, blob))
             }

@@ -171,7 +171,7 @@ extension Engine {
                     to: after.facts(dossier: record) { procedureOrdinal($0) })
         }
         if let procedure { try store.dossiers(procedure: procedure, retallyStored) }
-        for u in units.sorted() { try store.records(.dossier, unit: u, activeFrom: .min, retallyStored) }
+        for u in units.sorted() { try store.records(.dossier, unit: u, activeFrom: .min, firstBefore: .max, retallyStored) }
     }
 }
 

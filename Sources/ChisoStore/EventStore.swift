@@ -8,6 +8,9 @@ public final class EventStore {
     private var appendStatement: Statement?
     /// `appendEvents`' statements by their number of rows.
     private var groupAppendStatements: [Int: Statement] = [:]
+    /// Whether `dossier_units` and `petition_units` have their `first` column (a database written
+    /// before it has it from its next writer on; a reader opened before then reads without it).
+    private var indexHoldsFirst: (dossier: Bool, petition: Bool) = (false, false)
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public convenience init(path: String, readOnly: Bool = false) throws(SQLiteError) {
@@ -23,6 +26,7 @@ public final class EventStore {
 
     private init(path: String, readOnly: Bool, smallCache: Bool) throws(SQLiteError) {
         db = try Database(path: path, mode: readOnly ? .readOnly : .readWrite)
+        defer { indexHoldsFirst = ((try? hasColumn("dossier_units", "first")) ?? false, (try? hasColumn("petition_units", "first")) ?? false) }
         if smallCache {
             try db.execute("PRAGMA cache_size = -2048; PRAGMA mmap_size = 0")
             return
@@ -55,6 +59,13 @@ public final class EventStore {
         }
     }
 
+    /// Whether `table` has a column named `column` (for the schema's later additions).
+    public func hasColumn(_ table: String, _ column: String) throws(SQLiteError) -> Bool {
+        let s = try db.makeStatement("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?")
+        s.bind(table, at: 1); s.bind(column, at: 2)
+        return try s.step() && s.int64(at: 0) > 0
+    }
+
     /// Creates the tables that are missing and the counters and markers a database needs (`Schema`).
     ///
     /// On a database that has them all it only reads (`CREATE … IF NOT EXISTS` of an existing table
@@ -65,6 +76,11 @@ public final class EventStore {
         // Ordinal 0 is the procedure-less code of the tallies.
         if try db.scalarInt64("SELECT count(*) FROM procedures WHERE ordinal = 0") == 0 {
             try db.execute("INSERT OR IGNORE INTO procedures(ordinal, code) VALUES (0, '')")
+        }
+        // The candidate index's `first` column came later: a database written before gets it, empty
+        // (NULL: no bound, the record is read), once, by its next writer.
+        for table in ["dossier_units", "petition_units"] where try !hasColumn(table, "first") {
+            try db.execute("ALTER TABLE \(table) ADD COLUMN first INTEGER")
         }
         if try metaText("schema") == nil {
             try db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '\(Schema.version)')")
@@ -372,12 +388,15 @@ public final class EventStore {
     public enum RecordKind: Sendable { case dossier, petition }
 
     /// A row of the candidate index (`dossier_units`, `petition_units`): record `key` filed under
-    /// `unit` at its activity key.
+    /// `unit` at its activity key, with the instant of its earliest event (`first`).
     public struct UnitIndexRow: Sendable, Equatable {
         public var unit: String
         public var activity: Int64
         public var key: Int64
-        public init(unit: String, activity: Int64, key: Int64) { self.unit = unit; self.activity = activity; self.key = key }
+        public var first: Int64?
+        public init(unit: String, activity: Int64, key: Int64, first: Int64? = nil) {
+            self.unit = unit; self.activity = activity; self.key = key; self.first = first
+        }
 
         /// The index's own order (unit, activity, key); units compare by their UTF-8 bytes, as SQLite's
         /// BINARY collation does.
@@ -438,12 +457,14 @@ public final class EventStore {
     /// Removes, then adds, a batch's candidate-index rows, each set in the index's order: consecutive
     /// rows then mostly fall on the page just written, where the order in which records were touched
     /// sends each to another part of the index. Rows are added several to a statement (`insertRows`;
-    /// docs/performance.md "Ingest", item 10). `removing` and `adding` must not share a row.
+    /// docs/performance.md "Ingest", item 10). A row in both (the same unit, activity and key) is
+    /// removed, then added again: how a record's `first` alone changes.
     public func moveIndexRows(_ kind: RecordKind, removing: [UnitIndexRow], adding: [UnitIndexRow]) throws(SQLiteError) {
         for r in UnitIndexRow.inIndexOrder(removing) { try unindexUnit(kind, unit: r.unit, activity: r.activity, key: r.key) }
-        let table = kind == .dossier ? "dossier_units(unit, activity, dossier)" : "petition_units(unit, activity, petition)"
-        try insertRows(UnitIndexRow.inIndexOrder(adding), sql: "INSERT OR IGNORE INTO \(table) VALUES ", tuple: 3) { s, at, r in
+        let table = kind == .dossier ? "dossier_units(unit, activity, dossier, first)" : "petition_units(unit, activity, petition, first)"
+        try insertRows(UnitIndexRow.inIndexOrder(adding), sql: "INSERT OR IGNORE INTO \(table) VALUES ", tuple: 4) { s, at, r in
             s.bind(r.unit, at: at); s.bind(r.activity, at: at + 1); s.bind(r.key, at: at + 2)
+            if let first = r.first { s.bind(first, at: at + 3) } else { s.bindNull(at: at + 3) }
         }
     }
 
@@ -501,13 +522,25 @@ public final class EventStore {
         return units
     }
 
-    /// Calls `body` with (code, blob) of every record filed under `unit` whose activity key is ≥ `from`.
-    public func records(_ kind: RecordKind, unit: String, activeFrom from: Int64,
+    /// Calls `body` with (key, code, blob) of every record filed under `unit` whose activity key is
+    /// ≥ `from` and whose earliest event is before `before` (rows that do not hold it are read).
+    public func records(_ kind: RecordKind, unit: String, activeFrom from: Int64, firstBefore before: Int64,
                         _ body: (_ key: Int64, _ code: String, _ blob: UnsafeRawBufferPointer) throws -> Void) throws {
-        let s = try db.cachedStatement(literal: kind == .dossier
-            ? "SELECT d.key, d.code, d.record FROM dossier_units u JOIN dossiers d ON d.key = u.dossier WHERE u.unit = ? AND u.activity >= ?"
-            : "SELECT p.key, p.code, p.record FROM petition_units u JOIN petitions p ON p.key = u.petition WHERE u.unit = ? AND u.activity >= ?")
+        // The bound on `first` is tested on the index row, before the record's row is looked up.
+        let s: Statement
+        let bounded = kind == .dossier ? indexHoldsFirst.dossier : indexHoldsFirst.petition
+        switch (kind, bounded) {
+        case (.dossier, true):
+            s = try db.cachedStatement(literal: "SELECT d.key, d.code, d.record FROM dossier_units u JOIN dossiers d ON d.key = u.dossier WHERE u.unit = ? AND u.activity >= ? AND (u.first IS NULL OR u.first < ?)")
+        case (.dossier, false):
+            s = try db.cachedStatement(literal: "SELECT d.key, d.code, d.record FROM dossier_units u JOIN dossiers d ON d.key = u.dossier WHERE u.unit = ? AND u.activity >= ?")
+        case (.petition, true):
+            s = try db.cachedStatement(literal: "SELECT p.key, p.code, p.record FROM petition_units u JOIN petitions p ON p.key = u.petition WHERE u.unit = ? AND u.activity >= ? AND (u.first IS NULL OR u.first < ?)")
+        case (.petition, false):
+            s = try db.cachedStatement(literal: "SELECT p.key, p.code, p.record FROM petition_units u JOIN petitions p ON p.key = u.petition WHERE u.unit = ? AND u.activity >= ?")
+        }
         s.bind(unit, at: 1); s.bind(from, at: 2)
+        if bounded { s.bind(before, at: 3) }
         try forEachRecordRow(s, body)
     }
 

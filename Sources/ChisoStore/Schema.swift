@@ -5,7 +5,9 @@
 /// - `catalogue`: the unretracted unit and procedure events (small; loaded whole per evaluation).
 /// - `dossiers`, `petitions`: per-dossier and per-petition state (details.md 26), a compact blob of their
 ///   unretracted events; `dossier_units` / `petition_units` index them by every unit they touched and
-///   by their activity key, so that a window only reads the dossiers that can concern it.
+///   by their activity key, so that a window only reads the dossiers that can concern it, and hold the
+///   instant of the record's earliest event (`first`; NULL in rows written before the column existed,
+///   2026-12-01), so that a window long past skips the later records without reading them.
 /// - `rejects`: the quarantine of rejected lines (events.md "Bad input").
 /// - `ingests`: the latest event instant and ingest time per unit that events name, rolled up to
 ///   the roots when read (`chiso status`); its key column is called `root`, as it was.
@@ -56,6 +58,7 @@ public enum Schema {
             unit TEXT NOT NULL,
             activity INTEGER NOT NULL,
             dossier INTEGER NOT NULL,
+            first INTEGER,
             PRIMARY KEY(unit, activity, dossier)) WITHOUT ROWID
         """,
         """
@@ -70,6 +73,7 @@ public enum Schema {
             unit TEXT NOT NULL,
             activity INTEGER NOT NULL,
             petition INTEGER NOT NULL,
+            first INTEGER,
             PRIMARY KEY(unit, activity, petition)) WITHOUT ROWID
         """,
         """

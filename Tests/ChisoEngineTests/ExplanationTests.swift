@@ -243,7 +243,9 @@ import Testing
         let folded = try scorer.snapshot(unit: "H44", window: Window.parse("2026-08"), now: now, asOf: instant("2026-08-05T00:00:00+07:00"))
         #expect(!folded.fromTallies)
         #expect(try explain(e, "2.1").lines.first?.component.denominator == 5)
-        try e.store.db.execute("UPDATE dossiers SET record = x'ff' WHERE code = 'D3'")
+        // D1, received on 3 August, counts at both instants (D3, received on 5 August at 09:00, is
+        // not read as of 5 August 00:00: its index row says it has no event before).
+        try e.store.db.execute("UPDATE dossiers SET record = x'ff' WHERE code = 'D1'")
         #expect(throws: RecordCodecError.self) { try explain(e, "2.1") }
         #expect(throws: RecordCodecError.self) {
             try scorer.snapshot(unit: "H44", window: Window.parse("2026-08"), now: now, asOf: instant("2026-08-05T00:00:00+07:00"))

@@ -262,6 +262,73 @@ struct EveryRecord: RecordSource {
         #expect(stillStored == early)
     }
 
+    /// Every candidate-index row holds its record's earliest instant (`first`), through events that
+    /// arrive earlier than the record's first, retractions of the earliest, transfers and merges, in
+    /// random batches.
+    @Test(arguments: [UInt64(71), 72, 73])
+    func indexRowsHoldTheEarliestInstant(seed: UInt64) throws {
+        let engine = try openEngine()
+        let lines = PropertyTests().randomStream(seed: seed, span: 50, dossiers: 80)
+        var rng = PropertyTests.SplitMix(state: seed)
+        var offset = 0
+        while offset < lines.count {
+            let size = 1 + rng.int(30)
+            try ingest(engine, Array(lines[offset..<min(offset + size, lines.count)]), batchSize: 1 + rng.int(8))
+            offset += size
+        }
+        var rows = 0
+        for sql in ["SELECT u.first, d.record FROM dossier_units u JOIN dossiers d ON d.key = u.dossier",
+                    "SELECT u.first, p.record FROM petition_units u JOIN petitions p ON p.key = u.petition"] {
+            let s = try engine.store.db.makeStatement(sql)
+            while try s.step() {
+                let first = s.int64(at: 0)
+                let earliest = try s.withBlob(at: 1) { try RecordCodec.earliestInstant($0) }
+                #expect(first == earliest?.micros)
+                rows += 1
+            }
+        }
+        #expect(rows > 80)
+    }
+
+    /// A database written before the index held `first`: a reader opened on it reads every record
+    /// filed in range, as before; its next writer adds the column (empty: no bound) and fills it for
+    /// the records it writes; the scores stay those of the log.
+    @Test func anIndexWithoutFirstIsReadAndThenCompleted() throws {
+        let path = temporaryDatabase()
+        let lines = PropertyTests().randomStream(seed: 81, span: 50, dossiers: 60)
+        let half = lines.count / 2
+        do {
+            let old = try openEngine(path)
+            try ingest(old, Array(lines[..<half]))
+            try old.store.db.execute("ALTER TABLE dossier_units DROP COLUMN first; ALTER TABLE petition_units DROP COLUMN first")
+        }
+        let profile = try defaultProfile()
+        let now = instant("2026-10-01T00:00:00+07:00")
+        func compare(_ engine: Engine) throws {
+            let fold = try engine.foldLog()
+            let fresh = Scorer(catalogue: fold.catalogue, calendar: engine.calendar, profile: profile, records: EveryRecord(fold: fold))
+            for period in ["2026-07", "2026-08", "2026-Q3"] {
+                for asOf in [nil, "2026-07-28T00:00:00+07:00", "2026-08-12T10:00:00+07:00"] {
+                    let w = try Window.parse(period), a = asOf.map(instant)
+                    if let a, a <= w.from { continue }
+                    let x = try engine.scorer(profile: profile, useTallies: false).snapshot(unit: "H44", window: w, now: now, asOf: a)
+                    let y = try fresh.snapshot(unit: "H44", window: w, now: now, asOf: a)
+                    #expect(x.measures == y.measures, "\(period) as of \(asOf ?? "E")")
+                }
+            }
+        }
+        let reader = try Engine(path: path, calendar: testIndicators.calendar(), readOnly: true)
+        #expect(try !reader.store.hasColumn("dossier_units", "first"))
+        try compare(reader)
+        let writer = try openEngine(path)
+        #expect(try writer.store.hasColumn("dossier_units", "first") && writer.store.hasColumn("petition_units", "first"))
+        #expect(try writer.store.db.scalarInt64("SELECT count(*) FROM dossier_units WHERE first IS NOT NULL") == 0)
+        try ingest(writer, Array(lines[half...]))
+        #expect(try writer.store.db.scalarInt64("SELECT count(*) FROM dossier_units WHERE first IS NOT NULL") ?? 0 > 0)
+        try compare(writer)
+        #expect(try writer.verify(profile: profile, now: now).isClean)
+    }
+
     /// A stored record's earliest instant is read from its first entry (`RecordCodec.earliestInstant`):
     /// the smallest `at` of its entries, whatever order they arrived in; none for an empty record.
     @Test func theEarliestInstantIsReadWithoutDecoding() throws {
