@@ -360,7 +360,7 @@ extension Engine {
             }
         }
         for u in units where moved || !c.indexedUnits.contains(u) {
-            adding.append(.init(unit: u, activity: activity, key: key, first: first))
+            adding.append(.init(unit: u, activity: activity, key: key, first: first ?? .min))
         }
     }
 
