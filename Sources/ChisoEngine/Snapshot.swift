@@ -54,7 +54,9 @@ struct StoredRecords: RecordSource {
         return (dossiers, petitions)
     }
 
-    /// Whether a stored record has an entry before E, read without decoding it (`RecordCodec.earliestInstant`).
+    /// Whether a stored record has an entry before E, read without decoding it (`RecordCodec.earliestInstant`):
+    /// the store's query already asks it of index rows that hold `first`; rows written before that
+    /// column existed hold none, and their records are skipped here.
     static func concerns(_ blob: UnsafeRawBufferPointer, before e: Instant) throws(RecordCodecError) -> Bool {
         guard let earliest = try RecordCodec.earliestInstant(blob) else { return false }
         return earliest < e
@@ -153,7 +155,9 @@ extension Engine {
 
     /// Folds the whole log from scratch, with no incremental state (verify, rebuild). The log is read
     /// twice, its retractions first, so that its events are folded one at a time and never all held
-    /// in memory (docs/performance.md "Windows long past, verify and rebuild").
+    /// in memory (docs/performance.md "Windows long past, verify and rebuild at scale"). The first
+    /// pass finds them by the log's `type` column; the second counts them again from the bodies, so
+    /// that a column that disagrees is an error rather than a fold that misses a retraction.
     public func foldLog() throws -> StateFold {
         func decoded(_ seq: Int64, _ line: String) throws -> Event {
             do { return try decoder.decode(JSONParser.parse(line)) } catch {
@@ -169,7 +173,15 @@ extension Engine {
             retractions.append((e.id, target))
         }
         var fold = StateFold(retractions: retractions)
-        try store.forEachEvent { seq, line in fold.add(try decoded(seq, line)) }
+        var retractionsSeen = 0
+        try store.forEachEvent { seq, line in
+            let e = try decoded(seq, line)
+            if case .retracted = e.body { retractionsSeen += 1 }
+            fold.add(e)
+        }
+        guard retractionsSeen == retractions.count else {
+            throw EngineError.corrupt("the log holds \(retractionsSeen) retractions but files \(retractions.count) under their type")
+        }
         fold.finish()
         return fold
     }

@@ -514,13 +514,18 @@ struct EveryRecord: RecordSource {
     }
 }
 
-/// A database keeps the calendar its scores were computed with; an edited calendar applies after
-/// `chiso rebuild` (details.md 27), in every path: tallies, folds, verify and new events.
-@Suite struct TallyCalendarTests {
-    /// D1 and D2, received Mon 10 Aug 09:00 (P1: 5 working days, due Mon 17 Aug 09:00) and finished
-    /// Mon 17 Aug 10:00: late, unless Fri 14 Aug is a holiday (then due Tue 18 Aug 09:00: on time).
-    static func dossier(_ n: Int) -> [String] {
-        [Line.received("r\(n)", "D\(n)", unit: "H44.101", at: "2026-08-10 09:00"), Line.finished("f\(n)", "D\(n)", at: "2026-08-17 10:00")]
+/// `chiso verify` and `rebuild` fold the log in two passes (retractions, then every event once), and a
+/// rebuild writes the folded records a chunk at a time (docs/performance.md "Windows long past,
+/// verify and rebuild at scale").
+@Suite struct FoldAndRebuildTests {
+    /// The fold finds the log's retractions by its `type` column first: a column that disagrees with
+    /// the bodies is reported, not folded into a state that misses the retraction.
+    @Test func aRetractionFiledUnderAnotherTypeIsAnError() throws {
+        let engine = try openEngine()
+        try ingest(engine, smallProvince() + [Line.received("r1", "D1", unit: "H44.101", at: "2026-08-03 09:00"), Line.retract("x1", target: "r1")])
+        #expect(try engine.foldLog().void.contains(EventID("r1")))
+        try engine.store.db.execute("UPDATE events SET type = 'dossier.synced' WHERE id = 'x1'")
+        #expect(throws: EngineError.self) { try engine.foldLog() }
     }
 
     /// A rebuild writes the folded records a chunk at a time within its one transaction: in small
@@ -551,6 +556,16 @@ struct EveryRecord: RecordSource {
         #expect(whole.count > 150)
         #expect(chunked == whole)
         #expect(try engine.verify(profile: defaultProfile(), now: instant("2026-10-01T00:00:00+07:00")).isClean)
+    }
+}
+
+/// A database keeps the calendar its scores were computed with; an edited calendar applies after
+/// `chiso rebuild` (details.md 27), in every path: tallies, folds, verify and new events.
+@Suite struct TallyCalendarTests {
+    /// D1 and D2, received Mon 10 Aug 09:00 (P1: 5 working days, due Mon 17 Aug 09:00) and finished
+    /// Mon 17 Aug 10:00: late, unless Fri 14 Aug is a holiday (then due Tue 18 Aug 09:00: on time).
+    static func dossier(_ n: Int) -> [String] {
+        [Line.received("r\(n)", "D\(n)", unit: "H44.101", at: "2026-08-10 09:00"), Line.finished("f\(n)", "D\(n)", at: "2026-08-17 10:00")]
     }
 
     @Test func anEditedCalendarAppliesAfterRebuild() throws {
