@@ -45,7 +45,8 @@ public final class Engine {
     /// From how many touched dossiers a batch computes their writes on a second thread
     /// (`DossierWrites`; tests set it to run both ways).
     var parallelWritesMinimum = 256
-    /// Records a rebuild writes at a time within its one transaction (a batch's worth; tests make it small).
+    /// Events a rebuild replays between writes of its records and cells, within its one transaction
+    /// (a batch's worth; tests make it small).
     var rebuildChunk = IngestOptions.defaultBatchSize
     /// Set when this writer marked the tallies invalid because its calendar differs from theirs
     /// (`checkTallyCalendar`): `chiso ingest` then says so, since snapshots fold until a rebuild.

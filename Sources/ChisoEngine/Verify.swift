@@ -89,47 +89,48 @@ extension Engine {
         try checkpointIfGrown(beyond: checkpointBytes)
     }
 
+    /// Rebuilds by replaying the log, in its order, through the incremental path that ingest takes
+    /// after the append (`applyEffect`), from an empty state, in one transaction: the state is the one
+    /// ingesting the log into a new database would give, which equals the fold of the log
+    /// (interfaces.md "Incremental equals recomputed"; `chiso verify` checks it), and the memory is a
+    /// batch's, as ingest's, not the whole state's (docs/performance.md "Windows long past, verify and
+    /// rebuild at scale"). A retraction replayed before its target finds the target already in the
+    /// log and takes out (or, retracted itself, puts back) its effect early; entries and catalogue
+    /// events are added and removed by id, so the target's own turn adds nothing twice, and the state
+    /// is the same. Cycles of retractions are void as on arrival, where the fold's choice of which
+    /// member is void depends on the order it visits them (no score depends on it, details.md 7).
     private func rebuildState() throws {
-        // The log is read under the write lock: an ingest that commits while the log is folded would
+        // The log is read under the write lock: an ingest that commits while the log is replayed would
         // otherwise be in the log and missing from the state written back (an audit: `verify` then
         // failed until the next rebuild). Another writer waits meanwhile (`beginWriting`).
         try beginWriting()
-        let fold: StateFold
         do {
             // What another writer committed since this engine opened or while it waited (procedure
             // ordinals above all, which the rebuild keeps); the calendar stays the one adopted.
             let adopted = (calendar, decoder)
             try reloadIfAnotherWriterCommitted()
             (calendar, decoder) = adopted
-            tallies.rules = nil
-            fold = try foldLog()
-            var catalogueLines: [EventID: (at: Int64, line: String)] = [:]
-            let catalogueIDs = Set(fold.catalogue.events.map { EventID($0.id) })
-            try store.forEachEvent { _, line in
-                guard let value = try? JSONParser.parse(line), case .string(let id)? = value["id"], catalogueIDs.contains(EventID(id)),
-                      let e = try? decoder.decode(value) else { return }
-                catalogueLines[EventID(id)] = (e.at.micros, line)
-            }
             try store.clearDerivedState()
+            pending.removeAll()
             pending.forgetRecent()
-            // The records are tallied under the log's catalogue.
-            catalogue = fold.catalogue
+            catalogue = Catalogue()
+            voidIDs = []
             tallies.discardBatch()
-            for (target, rs) in fold.retractions { for r in rs { try store.addRetraction(target: target.text, retraction: r.text) } }
-            for id in fold.void { try store.setVoid(id.text, true) }
-            for (id, c) in catalogueLines { try store.putCatalogue(id: id.text, at: c.at, body: c.line) }
-            // Written a chunk at a time within the one transaction, so that the writes computed for
-            // the records (blobs, facts, index rows) are never held for the whole state at once.
-            var held = 0
-            for (code, r) in fold.dossiers {
-                pending.put(dossier: code.text, CachedDossier(key: nil, indexedActivity: nil, indexedUnits: [], record: r))
-                held += 1
-                if held % rebuildChunk == 0 { try flushPending() }
-            }
-            for (code, r) in fold.petitions {
-                pending.put(petition: code.text, CachedPetition(key: nil, indexedActivity: nil, indexedUnits: [], record: r))
-                held += 1
-                if held % rebuildChunk == 0 { try flushPending() }
+            tallies.rules = nil
+            var replayed = 0
+            try store.forEachEvent { seq, line in
+                let event: Event
+                do { event = try decoder.decode(JSONParser.parse(line)) } catch {
+                    throw EngineError.corrupt("logged event #\(seq) no longer decodes (\(error))")
+                }
+                if case .retracted(let target) = event.body { try store.addRetraction(target: target, retraction: event.id) }
+                if !voidIDs.contains(EventID(event.id)) { try applyEffect(event, line: { line }, adding: true) }
+                replayed += 1
+                // A batch's worth at a time, within the one transaction, as ingest writes a batch.
+                if replayed % rebuildChunk == 0 {
+                    try flushPending()
+                    try flushTallies()
+                }
             }
             try flushPending()
             try flushTallies()
@@ -147,7 +148,5 @@ extension Engine {
             try? rollbackBatch()
             throw error
         }
-        catalogue = fold.catalogue
-        voidIDs = fold.void
     }
 }
