@@ -520,9 +520,9 @@ struct EveryRecord: RecordSource {
     }
 }
 
-/// `chiso verify` and `rebuild` fold the log in two passes (retractions, then every event once), and a
-/// rebuild writes the folded records a chunk at a time (docs/performance.md "Windows long past,
-/// verify and rebuild at scale").
+/// `chiso verify` folds the log in two passes (retractions, then every event once); `chiso rebuild`
+/// replays it through ingest's path, writing a chunk of events' records at a time (docs/performance.md
+/// "Windows long past, verify and rebuild at scale").
 @Suite struct FoldAndRebuildTests {
     /// The fold finds the log's retractions by its `type` column first: a column that disagrees with
     /// the bodies is reported, not folded into a state that misses the retraction.
