@@ -267,7 +267,7 @@ extension Engine {
             // What it adds to the tallies is computed at commit, on the computing thread; its procedure
             // gets its ordinal now (it has one: it was tallied), as `tallyFacts` would give it.
             return CachedDossier(key: d.key, indexedActivity: d.activity, indexedUnits: d.record.touchedUnits,
-                                 indexedFirst: d.record.entries.first?.at.micros, record: d.record,
+                                 indexedFirst: d.record.earliest?.micros, record: d.record,
                                  tallied: .stored(blob: d.blob, rules: tallyRules(), procedure: receiptOrdinal(d.record)), storedState: d.state)
         }, change)
     }
@@ -278,7 +278,7 @@ extension Engine {
             recordsRead += 1
             let record = try stored.blob.withUnsafeBytes { buf throws(RecordCodecError) in try RecordCodec.decodePetition(code: code, buf) }
             return CachedPetition(key: stored.key, indexedActivity: stored.activity, indexedUnits: record.touchedUnits,
-                                  indexedFirst: record.entries.first?.at.micros, record: record,
+                                  indexedFirst: record.earliest?.micros, record: record,
                                   tallied: .facts(tallyFacts(petition: record)))
         }, change)
     }
@@ -329,7 +329,7 @@ extension Engine {
                 }
                 continue
             }
-            let activity = w.activity, state = w.state, units = w.units, facts = w.facts, first = c.record.entries.first?.at.micros
+            let activity = w.activity, state = w.state, units = w.units, facts = w.facts, first = c.record.earliest?.micros
             if c.key == nil { counterDeltas[.dossiers] += 1 }
             if state != c.storedState {
                 countRow(state, by: 1)
@@ -392,7 +392,7 @@ extension Engine {
                 if c.key != nil { counterDeltas[.petitions] -= 1 }
                 continue
             }
-            let activity = c.record.activityKey.micros, first = c.record.entries.first?.at.micros
+            let activity = c.record.activityKey.micros, first = c.record.earliest?.micros
             if c.key == nil { counterDeltas[.petitions] += 1 }
             let key = try store.savePetition(key: c.key, code: code, activity: activity, blob: RecordCodec.encode(c.record))
             let units = c.record.touchedUnits

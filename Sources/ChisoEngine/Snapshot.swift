@@ -78,9 +78,9 @@ public struct FoldedRecords: RecordSource {
         var seenD = Set<CodePoints>(), seenP = Set<CodePoints>()
         var d: [DossierRecord] = [], p: [PetitionRecord] = []
         for u in units {
-            for (activity, r) in dossierIndex[u] ?? [] where activity >= from && (r.entries.first.map { $0.at < before } ?? false)
+            for (activity, r) in dossierIndex[u] ?? [] where activity >= from && (r.earliest.map { $0 < before } ?? false)
                 && seenD.insert(CodePoints(r.code)).inserted { d.append(r) }
-            for (activity, r) in petitionIndex[u] ?? [] where activity >= from && (r.entries.first.map { $0.at < before } ?? false)
+            for (activity, r) in petitionIndex[u] ?? [] where activity >= from && (r.earliest.map { $0 < before } ?? false)
                 && seenP.insert(CodePoints(r.code)).inserted { p.append(r) }
         }
         return (d, p)
@@ -159,14 +159,9 @@ extension Engine {
     /// pass finds them by the log's `type` column; the second counts them again from the bodies, so
     /// that a column that disagrees is an error rather than a fold that misses a retraction.
     public func foldLog() throws -> StateFold {
-        func decoded(_ seq: Int64, _ line: String) throws -> Event {
-            do { return try decoder.decode(JSONParser.parse(line)) } catch {
-                throw EngineError.corrupt("logged event #\(seq) no longer decodes (\(error))")
-            }
-        }
         var retractions: [(id: String, target: String)] = []
         try store.forEachEvent(ofType: "event.retracted") { seq, line in
-            let e = try decoded(seq, line)
+            let e = try loggedEvent(seq, line)
             guard case .retracted(let target) = e.body else {
                 throw EngineError.corrupt("logged event #\(seq) is filed as a retraction but is a \(e.type)")
             }
@@ -175,7 +170,7 @@ extension Engine {
         var fold = StateFold(retractions: retractions)
         var retractionsSeen = 0
         try store.forEachEvent { seq, line in
-            let e = try decoded(seq, line)
+            let e = try loggedEvent(seq, line)
             if case .retracted = e.body { retractionsSeen += 1 }
             fold.add(e)
         }
@@ -184,6 +179,14 @@ extension Engine {
         }
         fold.finish()
         return fold
+    }
+
+    /// The event of logged line `seq`, decoded again (verify's fold, rebuild's replay); a line that
+    /// no longer decodes is damage.
+    func loggedEvent(_ seq: Int64, _ line: String) throws -> Event {
+        do { return try decoder.decode(JSONParser.parse(line)) } catch {
+            throw EngineError.corrupt("logged event #\(seq) no longer decodes (\(error))")
+        }
     }
 }
 

@@ -119,10 +119,7 @@ extension Engine {
             tallies.rules = nil
             var replayed = 0
             try store.forEachEvent { seq, line in
-                let event: Event
-                do { event = try decoder.decode(JSONParser.parse(line)) } catch {
-                    throw EngineError.corrupt("logged event #\(seq) no longer decodes (\(error))")
-                }
+                let event = try loggedEvent(seq, line)
                 if case .retracted(let target) = event.body { try store.addRetraction(target: target, retraction: event.id) }
                 if !voidIDs.contains(EventID(event.id)) { try applyEffect(event, line: { line }, adding: true) }
                 replayed += 1

@@ -220,18 +220,11 @@ public final class EventStore {
     }
 
     /// Calls `body` with every logged line in arrival order (for verify and rebuild).
-    public func forEachEvent(_ body: (_ seq: Int64, _ line: String) throws -> Void) throws {
-        let s = try db.makeStatement("SELECT seq, body FROM events ORDER BY seq")
-        while try s.step() {
-            try body(s.int64(at: 0), s.text(at: 1) ?? "")
-        }
-    }
-
-    /// Calls `body` with every logged event of one type, in log order (the fold reads the
-    /// retractions first).
-    public func forEachEvent(ofType type: String, _ body: (_ seq: Int64, _ line: String) throws -> Void) throws {
-        let s = try db.makeStatement("SELECT seq, body FROM events WHERE type = ? ORDER BY seq")
-        s.bind(type, at: 1)
+    /// With `type`, only the events of that type (the fold reads the retractions first).
+    public func forEachEvent(ofType type: String? = nil, _ body: (_ seq: Int64, _ line: String) throws -> Void) throws {
+        let s = try db.makeStatement(type == nil ? "SELECT seq, body FROM events ORDER BY seq"
+                                                 : "SELECT seq, body FROM events WHERE type = ? ORDER BY seq")
+        if let type { s.bind(type, at: 1) }
         while try s.step() {
             try body(s.int64(at: 0), s.text(at: 1) ?? "")
         }

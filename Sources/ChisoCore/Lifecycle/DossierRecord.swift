@@ -50,6 +50,11 @@ public struct DossierRecord: Sendable, Equatable {
         return nil
     }
 
+    /// The instant of its earliest event (entries are in lifecycle order); nil with none. Only events
+    /// before E count (indicators.md "Evaluation"): a record whose earliest event is at or after E
+    /// concerns no evaluation at E (the candidate index's `first`).
+    public var earliest: Instant? { entries.first?.at }
+
     /// The instant after which this dossier can no longer matter to a window starting there:
     /// the latest `at` of its entries when it has ended, else `distantFuture` (it is still open).
     /// Windows with `from` > this key need not look at the dossier (the candidate index).

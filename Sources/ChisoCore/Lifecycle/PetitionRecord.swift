@@ -27,6 +27,9 @@ public struct PetitionRecord: Sendable, Equatable {
     @discardableResult
     public mutating func remove(id: String) -> Bool { entries.removeElement(id: id) }
 
+    /// The instant of its earliest event, as for dossiers (`DossierRecord.earliest`).
+    public var earliest: Instant? { entries.first?.at }
+
     /// Latest `at` once answered, else `distantFuture` (the candidate index, as for dossiers).
     public var activityKey: Instant {
         guard entries.contains(where: { $0.action == .answered }) else { return .distantFuture }

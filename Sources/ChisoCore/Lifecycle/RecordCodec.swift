@@ -146,12 +146,10 @@ public enum RecordCodec {
 }
 
 extension RecordCodec {
-    /// The instant of a stored record's earliest entry, read from its first entry without decoding
-    /// the rest; nil for a record with no entries. Dossier and petition records share the prefix
-    /// (version, entry count, then the first entry's id and `at`), and entries are stored in
-    /// lifecycle order (details.md 5), so the first entry is the earliest. Only events before E
-    /// count (indicators.md "Evaluation"), so a record whose earliest entry is at or after E cannot
-    /// concern an evaluation at E: the candidate readers skip it without decoding it.
+    /// A stored record's `earliest` (`DossierRecord.earliest`, `PetitionRecord.earliest`), read from
+    /// its first entry without decoding the rest, so that the candidate readers skip a record with
+    /// no event before E undecoded. Dossier and petition records share the prefix (version, entry
+    /// count, then the first entry's id and `at`) and store their entries in lifecycle order.
     public static func earliestInstant(_ bytes: UnsafeRawBufferPointer) throws(RecordCodecError) -> Instant? {
         var r = ByteReader(bytes)
         guard try r.byte() == version else { throw RecordCodecError(message: "unknown record version") }
