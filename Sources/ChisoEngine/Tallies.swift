@@ -64,7 +64,11 @@ struct TallyState {
 
     /// Adds changes made apart (`move` on another thread) into the batch's.
     mutating func merge(_ changes: [CellKey: TallyCell]) {
-        for (key, change) in changes { deltas[key, default: TallyCell()].merge(change: change) }
+        // A cell the batch has not changed yet takes the change as it is, which is what merging it
+        // into an empty cell gives, built there one ordinal at a time (docs/performance.md "Ingest", item 36).
+        for (key, change) in changes {
+            if let i = deltas.index(forKey: key) { deltas.values[i].merge(change: change) } else { deltas[key] = change }
+        }
     }
 
     mutating func discardBatch() {
@@ -118,7 +122,10 @@ extension Engine {
         written.reserveCapacity(tallies.deltas.count)
         for (key, delta) in tallies.deltas where !delta.isEmpty {
             var cell: TallyCell
-            if let cached = tallies.cells[key] { cell = cached } else {
+            // Taken out of the cache, not copied: the change is then added in place, where a copy
+            // held every written cell twice (docs/performance.md "Ingest", item 36). A cell the
+            // cache lacks is read from the store, so taking it out is safe whatever follows.
+            if let cached = tallies.cells.removeValue(forKey: key) { cell = cached } else {
                 cell = TallyCell()
                 try store.tallyCell(period: key.period, unit: key.unit) { bytes in cell = try TallyCell(decoding: bytes) }
             }

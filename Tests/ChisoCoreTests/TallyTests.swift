@@ -33,6 +33,66 @@ import Testing
         #expect(sum.encoded().isEmpty)
     }
 
+    /// `merge(change:)` and `add(_:)` add ordinal by ordinal in one pass over both cells; they give
+    /// what adding every value of the other cell under its ordinal gives (`reference`: zeros kept by
+    /// a merge, dropped by an add for the ordinals the other cell holds), for random cells that
+    /// share all, some or none of their ordinals, with values that cancel.
+    @Test func mergeAndAddEqualOrdinalByOrdinal() throws {
+        var rng = CatalogueMeasuresTests.Xorshift(state: 0x7A11)
+        /// Sums `other` into `cell` one ordinal at a time (the arithmetic before item 36).
+        func reference(_ cell: TallyCell, _ other: TallyCell, dropping: Bool) -> [Int32: [Int64]] {
+            var sums: [Int32: [Int64]] = [:]
+            for o in cell.ordinals { sums[o] = cell.sums(of: o) }
+            for o in other.ordinals {
+                let v = zip(sums[o] ?? Array(repeating: 0, count: TallyField.count), other.sums(of: o) ?? []).map { $0 + $1 }
+                sums[o] = dropping && v.allSatisfy({ $0 == 0 }) ? nil : v
+            }
+            return sums
+        }
+        func table(_ cell: TallyCell) -> [Int32: [Int64]] {
+            var t: [Int32: [Int64]] = [:]
+            for o in cell.ordinals { t[o] = cell.sums(of: o) }
+            return t
+        }
+        /// A cell of random shares under some of `ordinals`, and the shares.
+        func randomCell(_ ordinals: [Int32], _ rng: inout CatalogueMeasuresTests.Xorshift) -> (TallyCell, [(TallyShare, Int64)]) {
+            var c = TallyCell(), shares: [(TallyShare, Int64)] = []
+            for o in ordinals where rng.next() % 3 != 0 {
+                let fields = (0..<TallyField.count).filter { _ in rng.next() % 4 == 0 }.reduce(UInt32(0)) { $0 | (1 << UInt32($1)) }
+                let s = TallyShare(period: 1, unit: "U", procedure: o, fields: fields | TallyField.active.bit, micros: 5)
+                let sign: Int64 = rng.next() % 2 == 0 ? 1 : -1
+                c.add(s, sign: sign)
+                shares.append((s, sign))
+            }
+            return (c, shares)
+        }
+        var merged = 0, grown = 0, dropped = 0
+        for _ in 0..<400 {
+            let pool = (0..<Int32(1 + rng.next() % 12)).map { $0 * Int32(1 + rng.next() % 3) }
+            let (a, aShares) = randomCell(pool, &rng)
+            // Half the time `b` also takes back some of `a`'s shares, so that sums come back to zero.
+            var (b, _) = randomCell(pool, &rng)
+            if rng.next() % 2 == 0 {
+                var undo = TallyCell()
+                for (s, sign) in aShares where rng.next() % 2 == 0 { undo.add(s, sign: -sign) }
+                b = undo
+            }
+            var m = a
+            m.merge(change: b)
+            #expect(table(m) == reference(a, b, dropping: false))
+            #expect(m.ordinals == m.ordinals.sorted() && Set(m.ordinals).count == m.ordinals.count)
+            var s = a
+            s.add(b)
+            #expect(table(s) == reference(a, b, dropping: true))
+            #expect(s.ordinals == s.ordinals.sorted())
+            merged += 1
+            if !Set(b.ordinals).isSubset(of: a.ordinals) { grown += 1 }
+            if s.ordinals.count < Set(a.ordinals).union(b.ordinals).count { dropped += 1 }
+        }
+        // The cases the one pass tells apart all occurred.
+        #expect(merged == 400 && grown > 50 && dropped > 50 && grown < 350)
+    }
+
     /// `TallySums.add(cell:)` decodes a cell in its own loop: it sums what `TallyCell(decoding:)`
     /// reads, counts the clocks still running at E, notes 3.2's online receipts of a live unit,
     /// reports ordinals it does not know, and refuses a damaged cell.
@@ -117,3 +177,4 @@ import Testing
         #expect(multi > 100)
     }
 }
+

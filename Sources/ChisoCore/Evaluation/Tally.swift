@@ -314,21 +314,14 @@ public struct TallyCell: Sendable, Equatable {
     /// `change` make one after the other, in either order: the engine merges the changes the
     /// computing thread made for a batch's dossiers into its own (docs/performance.md "Ingest", item 19).
     public mutating func merge(change other: TallyCell) {
-        for (j, o) in other.ordinals.enumerated() {
-            let b = base(of: o)
-            for f in 0..<TallyField.count { values[b + f] += other.values[j * TallyField.count + f] }
-        }
+        addValues(of: other, droppingZeros: false)
         for (entry, n) in other.clockChanges { change(clock: entry, by: n) }
     }
 
     /// Applies a change (made by `add(_:sign:)`, `change(clock:by:)` and `merge(change:)`) to a
     /// stored cell: an ordinal whose values come back to zero is dropped, clocks are inserted and removed.
     public mutating func add(_ other: TallyCell) {
-        for (j, o) in other.ordinals.enumerated() {
-            let b = base(of: o)
-            for f in 0..<TallyField.count { values[b + f] += other.values[j * TallyField.count + f] }
-            compact(o)
-        }
+        addValues(of: other, droppingZeros: true)
         for (entry, n) in other.clockChanges {
             for _ in 0..<abs(n) {
                 var lo = 0, hi = clocks.count
@@ -336,6 +329,71 @@ public struct TallyCell: Sendable, Equatable {
                 if n > 0 { clocks.insert(entry, at: lo) } else if lo < clocks.count, clocks[lo] == entry { clocks.remove(at: lo) }
             }
         }
+    }
+
+    /// Adds `other`'s values into this cell's, ordinal by ordinal, in one pass over both ordered
+    /// lists; with `droppingZeros`, an ordinal of `other` whose values come to zero here is dropped.
+    /// When every ordinal of `other` is already here (most commits), in place; otherwise the merged
+    /// arrays are built once at their size, where inserting each new ordinal's values moved every
+    /// later one and grew the arrays by doubling (docs/performance.md "Ingest", item 36).
+    private mutating func addValues(of other: TallyCell, droppingZeros: Bool) {
+        let n = TallyField.count
+        guard !other.ordinals.isEmpty else { return }
+        var allHere = true
+        do {
+            var i = 0
+            for o in other.ordinals {
+                while i < ordinals.count, ordinals[i] < o { i += 1 }
+                if i == ordinals.count || ordinals[i] != o { allHere = false; break }
+            }
+        }
+        if allHere {
+            var i = 0, emptied = false
+            values.withUnsafeMutableBufferPointer { v in
+                other.values.withUnsafeBufferPointer { w in
+                    for (j, o) in other.ordinals.enumerated() {
+                        while ordinals[i] < o { i += 1 }
+                        var zero = true
+                        for f in 0..<n {
+                            v[i * n + f] += w[j * n + f]
+                            if v[i * n + f] != 0 { zero = false }
+                        }
+                        if zero { emptied = true }
+                    }
+                }
+            }
+            if droppingZeros, emptied { for o in other.ordinals { compact(o) } }
+            return
+        }
+        var mergedOrdinals: [Int32] = [], mergedValues: [Int64] = []
+        mergedOrdinals.reserveCapacity(ordinals.count + other.ordinals.count)
+        mergedValues.reserveCapacity((ordinals.count + other.ordinals.count) * n)
+        var a = 0, b = 0
+        while a < ordinals.count || b < other.ordinals.count {
+            if b == other.ordinals.count || (a < ordinals.count && ordinals[a] < other.ordinals[b]) {
+                mergedOrdinals.append(ordinals[a])
+                mergedValues.append(contentsOf: values[(a * n)..<((a + 1) * n)])
+                a += 1
+                continue
+            }
+            let ownHere = a < ordinals.count && ordinals[a] == other.ordinals[b]
+            let start = mergedValues.count
+            var zero = true
+            for f in 0..<n {
+                let sum = (ownHere ? values[a * n + f] : 0) + other.values[b * n + f]
+                if sum != 0 { zero = false }
+                mergedValues.append(sum)
+            }
+            if droppingZeros && zero {
+                mergedValues.removeSubrange(start...)
+            } else {
+                mergedOrdinals.append(other.ordinals[b])
+            }
+            if ownHere { a += 1 }
+            b += 1
+        }
+        ordinals = mergedOrdinals
+        values = mergedValues
     }
 
     /// Layout: entry count, entries (ordinal delta, field mask, values), clock count, clocks (deadline
