@@ -339,15 +339,16 @@ public struct TallyCell: Sendable, Equatable {
     private mutating func addValues(of other: TallyCell, droppingZeros: Bool) {
         let n = TallyField.count
         guard !other.ordinals.isEmpty else { return }
-        var allHere = true
+        // How many of `other`'s ordinals are new here: the merged arrays get exactly their room.
+        var new = 0
         do {
             var i = 0
             for o in other.ordinals {
                 while i < ordinals.count, ordinals[i] < o { i += 1 }
-                if i == ordinals.count || ordinals[i] != o { allHere = false; break }
+                if i == ordinals.count || ordinals[i] != o { new += 1 }
             }
         }
-        if allHere {
+        if new == 0 {
             var i = 0, emptied = false
             values.withUnsafeMutableBufferPointer { v in
                 other.values.withUnsafeBufferPointer { w in
@@ -366,8 +367,8 @@ public struct TallyCell: Sendable, Equatable {
             return
         }
         var mergedOrdinals: [Int32] = [], mergedValues: [Int64] = []
-        mergedOrdinals.reserveCapacity(ordinals.count + other.ordinals.count)
-        mergedValues.reserveCapacity((ordinals.count + other.ordinals.count) * n)
+        mergedOrdinals.reserveCapacity(ordinals.count + new)
+        mergedValues.reserveCapacity((ordinals.count + new) * n)
         var a = 0, b = 0
         while a < ordinals.count || b < other.ordinals.count {
             if b == other.ordinals.count || (a < ordinals.count && ordinals[a] < other.ordinals[b]) {
