@@ -66,11 +66,11 @@ import Testing
             }
             return (c, shares)
         }
-        var merged = 0, grown = 0, dropped = 0
+        var grown = 0, dropped = 0
         for _ in 0..<400 {
             let pool = (0..<Int32(1 + rng.next() % 12)).map { $0 * Int32(1 + rng.next() % 3) }
             let (a, aShares) = randomCell(pool, &rng)
-            // Half the time `b` also takes back some of `a`'s shares, so that sums come back to zero.
+            // Half the time `b` instead takes back some of `a`'s shares, so that sums come back to zero.
             var (b, _) = randomCell(pool, &rng)
             if rng.next() % 2 == 0 {
                 var undo = TallyCell()
@@ -85,12 +85,11 @@ import Testing
             s.add(b)
             #expect(table(s) == reference(a, b, dropping: true))
             #expect(s.ordinals == s.ordinals.sorted())
-            merged += 1
             if !Set(b.ordinals).isSubset(of: a.ordinals) { grown += 1 }
             if s.ordinals.count < Set(a.ordinals).union(b.ordinals).count { dropped += 1 }
         }
         // The cases the one pass tells apart all occurred.
-        #expect(merged == 400 && grown > 50 && dropped > 50 && grown < 350)
+        #expect(grown > 50 && dropped > 50 && grown < 350)
     }
 
     /// `TallySums.add(cell:)` decodes a cell in its own loop: it sums what `TallyCell(decoding:)`
@@ -177,4 +176,3 @@ import Testing
         #expect(multi > 100)
     }
 }
-
