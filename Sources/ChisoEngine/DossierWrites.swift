@@ -124,11 +124,7 @@ final class DossierWrites: @unchecked Sendable {
             handedOver.removeAll()
             monitor.unlock()
             moveHandedOver(handed)
-            for i in range(of: c) {
-                let w = DossierWrite(records[i], rules: rules, ordinals: ordinals)
-                move(i, to: w.facts)
-                (results + i).initialize(to: w)
-            }
+            for i in range(of: c) { (results + i).initialize(to: compute(i)) }
             monitor.lock()
             done[c] = true
             monitor.broadcast()
@@ -140,6 +136,13 @@ final class DossierWrites: @unchecked Sendable {
 
     private func range(of chunk: Int) -> Range<Int> {
         (chunk * DossierWrites.chunk)..<min(records.count, (chunk + 1) * DossierWrites.chunk)
+    }
+
+    /// The write of `records[i]`, its tally move added to `changes`.
+    private func compute(_ i: Int) -> DossierWrite {
+        let w = DossierWrite(records[i], rules: rules, ordinals: ordinals)
+        move(i, to: w.facts)
+        return w
     }
 
     /// Adds the tally move of `records[i]`, from what it added before to `facts`, to `changes`.
@@ -158,11 +161,7 @@ final class DossierWrites: @unchecked Sendable {
 
     /// The write of `records[i]`; `i` must go up from 0 by one.
     func write(_ i: Int) -> DossierWrite {
-        guard threaded else {
-            let w = DossierWrite(records[i], rules: rules, ordinals: ordinals)
-            move(i, to: w.facts)
-            return w
-        }
+        guard threaded else { return compute(i) }
         assert(i == consumed, "writes are taken in order")
         if i % DossierWrites.chunk == 0 {
             let c = i / DossierWrites.chunk

@@ -58,9 +58,14 @@ struct StoredRecords: RecordSource {
     /// the store's query already asks it of index rows that hold `first`; rows written before that
     /// column existed hold none, and their records are skipped here.
     static func concerns(_ blob: UnsafeRawBufferPointer, before e: Instant) throws(RecordCodecError) -> Bool {
-        guard let earliest = try RecordCodec.earliestInstant(blob) else { return false }
-        return earliest < e
+        hasEvent(earliest: try RecordCodec.earliestInstant(blob), before: e)
     }
+}
+
+/// Whether a record whose earliest event is at `earliest` (nil: it has none) has an event before E,
+/// and so may count at E (indicators.md "Evaluation": only events with `at` < E count).
+private func hasEvent(earliest: Instant?, before e: Instant) -> Bool {
+    earliest.map { $0 < e } ?? false
 }
 
 /// A from-scratch fold of the log with its own in-memory candidate index.
@@ -78,9 +83,9 @@ public struct FoldedRecords: RecordSource {
         var seenD = Set<CodePoints>(), seenP = Set<CodePoints>()
         var d: [DossierRecord] = [], p: [PetitionRecord] = []
         for u in units {
-            for (activity, r) in dossierIndex[u] ?? [] where activity >= from && (r.earliest.map { $0 < before } ?? false)
+            for (activity, r) in dossierIndex[u] ?? [] where activity >= from && hasEvent(earliest: r.earliest, before: before)
                 && seenD.insert(CodePoints(r.code)).inserted { d.append(r) }
-            for (activity, r) in petitionIndex[u] ?? [] where activity >= from && (r.earliest.map { $0 < before } ?? false)
+            for (activity, r) in petitionIndex[u] ?? [] where activity >= from && hasEvent(earliest: r.earliest, before: before)
                 && seenP.insert(CodePoints(r.code)).inserted { p.append(r) }
         }
         return (d, p)
