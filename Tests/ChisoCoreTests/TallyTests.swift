@@ -39,20 +39,20 @@ import Testing
     /// share all, some or none of their ordinals, with values that cancel.
     @Test func mergeAndAddEqualOrdinalByOrdinal() throws {
         var rng = CatalogueMeasuresTests.Xorshift(state: 0x7A11)
+        /// A cell's values by ordinal.
+        func table(_ cell: TallyCell) -> [Int32: [Int64]] {
+            var t: [Int32: [Int64]] = [:]
+            for o in cell.ordinals { t[o] = cell.sums(of: o) }
+            return t
+        }
         /// Sums `other` into `cell` one ordinal at a time (the arithmetic before item 36).
         func reference(_ cell: TallyCell, _ other: TallyCell, dropping: Bool) -> [Int32: [Int64]] {
-            var sums: [Int32: [Int64]] = [:]
-            for o in cell.ordinals { sums[o] = cell.sums(of: o) }
+            var sums = table(cell)
             for o in other.ordinals {
                 let v = zip(sums[o] ?? Array(repeating: 0, count: TallyField.count), other.sums(of: o) ?? []).map { $0 + $1 }
                 sums[o] = dropping && v.allSatisfy({ $0 == 0 }) ? nil : v
             }
             return sums
-        }
-        func table(_ cell: TallyCell) -> [Int32: [Int64]] {
-            var t: [Int32: [Int64]] = [:]
-            for o in cell.ordinals { t[o] = cell.sums(of: o) }
-            return t
         }
         /// A cell of random shares under some of `ordinals`, and the shares.
         func randomCell(_ ordinals: [Int32], _ rng: inout CatalogueMeasuresTests.Xorshift) -> (TallyCell, [(TallyShare, Int64)]) {
